@@ -1,0 +1,344 @@
+#include "agent/agent_service.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
+#include "agent/grpc_status.h"
+#include "agent/proto_convert.h"
+
+namespace closeprobe::agent {
+namespace {
+
+constexpr absl::Duration kStatePollInterval = absl::Milliseconds(1);
+
+}  // namespace
+
+AgentService::AgentService(Platform platform, AgentOptions options)
+    : platform_(std::move(platform)),
+      sockets_(platform_.sockets.get()),
+      options_(std::move(options)),
+      sessions_(&sockets_, options_.limits) {}
+
+AgentService::~AgentService() { sessions_.CloseAll(); }
+
+absl::Status AgentService::Authenticate(const grpc::ServerContext& ctx) const {
+  if (options_.token.empty()) return absl::OkStatus();
+  const auto& md = ctx.client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) {
+    return absl::UnauthenticatedError("this agent requires a token (authorization: Bearer ...)");
+  }
+  if (absl::string_view(it->second.data(), it->second.size()) !=
+      absl::StrCat("Bearer ", options_.token)) {
+    return absl::UnauthenticatedError("wrong token");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ActiveSession> AgentService::Enter(const grpc::ServerContext& ctx,
+                                                  const std::string& session) {
+  absl::Status auth = Authenticate(ctx);
+  if (!auth.ok()) return auth;
+  return sessions_.Acquire(session);
+}
+
+absl::StatusOr<AgentService::Target> AgentService::EnterSocket(
+    const grpc::ServerContext& ctx, const std::string& session,
+    const std::string& handle, bool allow_closed) {
+  absl::StatusOr<ActiveSession> active = Enter(ctx, session);
+  if (!active.ok()) return active.status();
+  if (handle.empty()) return absl::InvalidArgumentError("the request names no handle");
+  absl::StatusOr<std::shared_ptr<SocketRecord>> record = (*active)->handles().Get(handle);
+  if (!record.ok()) return record.status();
+  if ((*record)->closed() && !allow_closed) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("handle '", handle, "' was closed"));
+  }
+  return Target{std::move(*active), std::move(*record)};
+}
+
+absl::StatusOr<absl::Duration> AgentService::Deadline(int32_t ms) const {
+  return DeadlineFromProto(ms, options_.default_deadline, options_.max_deadline);
+}
+
+void AgentService::Fill(const CallResult& r, v1::CallResult* out) const {
+  CallResultToProto(r, platform_.error_name, out);
+}
+
+void AgentService::Track(SocketRecord& record) {
+  Endpoint e;
+  if (sockets_.LocalEndpoint(record.native, &e)) record.local = e;
+  if (sockets_.PeerEndpoint(record.native, &e)) record.remote = e;
+}
+
+absl::StatusOr<ConnectionInfo> AgentService::StateOf(const SocketRecord& record) {
+  return platform_.states->Find(SocketIdentity{record.native, record.local, record.remote});
+}
+
+grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*,
+                                v1::InfoReply* reply) {
+  absl::Status auth = Authenticate(*ctx);
+  if (!auth.ok()) return ToGrpcStatus(auth);
+  DescriptionToProto(platform_.info->Describe(), reply);
+  reply->set_test_address(options_.test_address);
+  reply->set_agent_version(CLOSEPROBE_VERSION);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::OpenSession(grpc::ServerContext* ctx,
+                                       const v1::OpenSessionRequest* req,
+                                       v1::OpenSessionReply* reply) {
+  absl::Status auth = Authenticate(*ctx);
+  if (!auth.ok()) return ToGrpcStatus(auth);
+  if (req->lease_ms() < 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError("lease_ms is negative"));
+  }
+  std::shared_ptr<Session> session;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(session,
+                                   sessions_.Open(absl::Milliseconds(req->lease_ms())));
+  reply->set_session(session->id());
+  reply->set_lease_ms(static_cast<int32_t>(absl::ToInt64Milliseconds(session->lease())));
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::RenewSession(grpc::ServerContext* ctx,
+                                        const v1::SessionRequest* req,
+                                        v1::RenewSessionReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  reply->set_lease_ms(static_cast<int32_t>(absl::ToInt64Milliseconds(s->lease())));
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::CloseSession(grpc::ServerContext* ctx,
+                                        const v1::SessionRequest* req,
+                                        v1::CloseSessionReply* reply) {
+  absl::Status auth = Authenticate(*ctx);
+  if (!auth.ok()) return ToGrpcStatus(auth);
+  int closed = 0;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(closed, sessions_.Close(req->session()));
+  reply->set_sockets_closed(closed);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Socket(grpc::ServerContext* ctx, const v1::SocketRequest* req,
+                                  v1::SocketReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  const Family family =
+      req->family() == v1::ADDRESS_FAMILY_INET6 ? Family::kInet6 : Family::kInet;
+  NativeSocket native = kNoSocket;
+  const CallResult r = sockets_.Socket(family, &native);
+  Fill(r, reply->mutable_result());
+  if (native == kNoSocket) return grpc::Status::OK;
+  absl::StatusOr<std::string> handle = s->handles().Add(native);
+  if (!handle.ok()) sockets_.Discard(native);
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Bind(grpc::ServerContext* ctx, const v1::BindRequest* req,
+                                v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint local, EndpointFromProto(req->local()));
+  Fill(sockets_.Bind(t.record->native, local), reply->mutable_result());
+  Track(*t.record);
+  EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Listen(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                                  v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  if (req->backlog() < 0 || req->backlog() > 65535) {
+    return ToGrpcStatus(absl::InvalidArgumentError("backlog must be 0..65535"));
+  }
+  const int backlog = req->backlog() == 0 ? 16 : req->backlog();
+  Fill(sockets_.Listen(t.record->native, backlog), reply->mutable_result());
+  Track(*t.record);
+  EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequest* req,
+                                  v1::SocketReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
+  NativeSocket native = kNoSocket;
+  Endpoint peer;
+  Fill(sockets_.Accept(t.record->native, wait, &native, &peer), reply->mutable_result());
+  if (native == kNoSocket) return grpc::Status::OK;
+  absl::StatusOr<std::string> handle = t.session->handles().Add(native);
+  if (!handle.ok()) sockets_.Discard(native);
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
+  Track(**t.session->handles().Get(reply->handle()));
+  EndpointToProto(peer, reply->mutable_peer());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRequest* req,
+                                   v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint remote, EndpointFromProto(req->remote()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
+  Fill(sockets_.Connect(t.record->native, remote, wait), reply->mutable_result());
+  Track(*t.record);
+  if (t.record->remote.port == 0) t.record->remote = remote;  // in progress or failed
+  EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest* req,
+                                v1::SendReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
+  if (req->length() < 0 || req->length() > kMaxTransferBytes) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "length must be 0..", kMaxTransferBytes, ", got ", req->length())));
+  }
+  if (!req->data().empty() && req->length() > 0) {
+    return ToGrpcStatus(absl::InvalidArgumentError("give data or length, not both"));
+  }
+  const std::string filler(req->data().empty() ? req->length() : 0, 'x');
+  const std::string& data = req->data().empty() ? filler : req->data();
+  Fill(sockets_.Send(t.record->native, data, wait), reply->mutable_result());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest* req,
+                                v1::RecvReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
+  if (req->max_bytes() <= 0 || req->max_bytes() > kMaxTransferBytes) {
+    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
+        "max_bytes must be 1..", kMaxTransferBytes, ", got ", req->max_bytes())));
+  }
+  Fill(sockets_.Recv(t.record->native, req->max_bytes(), req->peek(), wait,
+                     reply->mutable_data()),
+       reply->mutable_result());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Shutdown(grpc::ServerContext* ctx, const v1::ShutdownRequest* req,
+                                    v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ShutdownHow how, ShutdownFromProto(req->how()));
+  Fill(sockets_.Shutdown(t.record->native, how), reply->mutable_result());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                                 v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  Track(*t.record);
+  const NativeSocket native = t.record->native;
+  t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
+  Fill(sockets_.Close(native), reply->mutable_result());
+  EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::SetOption(grpc::ServerContext* ctx, const v1::SetOptionRequest* req,
+                                     v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(SocketOption option, OptionFromProto(req->option()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(OptionValue value, OptionValueFromProto(option, req->value()));
+  Fill(sockets_.SetOption(t.record->native, option, value), reply->mutable_result());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::GetOption(grpc::ServerContext* ctx, const v1::GetOptionRequest* req,
+                                     v1::GetOptionReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(SocketOption option, OptionFromProto(req->option()));
+  OptionValue value;
+  Fill(sockets_.GetOption(t.record->native, option, &value), reply->mutable_result());
+  OptionValueToProto(value, reply->mutable_value());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::SetBlocking(grpc::ServerContext* ctx,
+                                       const v1::SetBlockingRequest* req,
+                                       v1::CallReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  Fill(sockets_.SetBlocking(t.record->native, req->blocking()), reply->mutable_result());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::WaitReadable(grpc::ServerContext* ctx,
+                                        const v1::WaitReadableRequest* req,
+                                        v1::WaitReadableReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      absl::Duration wait,
+      DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
+  PollEvents events;
+  Fill(sockets_.WaitReadable(t.record->native, wait, &events), reply->mutable_result());
+  reply->set_readable(events.readable);
+  reply->set_hangup(events.hangup);
+  reply->set_error(events.error);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::GetState(grpc::ServerContext* ctx, const v1::StateRequest* req,
+                                    v1::StateReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      Target t, EnterSocket(*ctx, req->session(), req->handle(), /*allow_closed=*/true));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
+  reply->set_state(c.state);
+  if (c.state != v1::TCP_STATE_CLOSED) ConnectionToProto(c, reply->mutable_connection());
+  reply->set_observed_mono_ns(MonotonicNowNs());
+  return grpc::Status::OK;
+}
+
+// Samples the state every millisecond and keeps each change with the time
+// it was first seen, so dwell times are measured rather than inferred.
+grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitStateRequest* req,
+                                     v1::WaitStateReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      Target t, EnterSocket(*ctx, req->session(), req->handle(), /*allow_closed=*/true));
+  if (req->state() == v1::TCP_STATE_UNSPECIFIED || !v1::TcpState_IsValid(req->state())) {
+    return ToGrpcStatus(absl::InvalidArgumentError("wait_state needs a target state"));
+  }
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      absl::Duration wait,
+      DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
+  const int64_t start = MonotonicNowNs();
+  const int64_t deadline = start + absl::ToInt64Nanoseconds(wait);
+  for (;;) {
+    CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
+    const int64_t now = MonotonicNowNs();
+    const int n = reply->transitions_size();
+    if (n == 0 || reply->transitions(n - 1).state() != c.state) {
+      v1::StateTransition* tr = reply->add_transitions();
+      tr->set_state(c.state);
+      tr->set_at_mono_ns(now);
+    }
+    reply->set_state(c.state);
+    reply->set_waited_ns(now - start);
+    if (c.state == req->state()) {
+      reply->set_reached(true);
+      return grpc::Status::OK;
+    }
+    if (now >= deadline || ctx->IsCancelled()) return grpc::Status::OK;
+    absl::SleepFor(kStatePollInterval);
+  }
+}
+
+grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
+                                       const v1::ConnectionsRequest* req,
+                                       v1::ConnectionsReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  if (req->local_port() == 0 || req->local_port() > 65535) {
+    return ToGrpcStatus(absl::InvalidArgumentError("local_port must be 1..65535"));
+  }
+  std::vector<ConnectionInfo> list;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      list, platform_.states->ConnectionsOnPort(static_cast<uint16_t>(req->local_port())));
+  for (const ConnectionInfo& c : list) ConnectionToProto(c, reply->add_connections());
+  return grpc::Status::OK;
+}
+
+}  // namespace closeprobe::agent

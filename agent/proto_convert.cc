@@ -1,0 +1,163 @@
+#include "agent/proto_convert.h"
+
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace closeprobe::agent {
+namespace {
+
+bool IsIpv4Text(const std::string& a) {
+  std::vector<std::string> parts = absl::StrSplit(a, '.');
+  if (parts.size() != 4) return false;
+  for (const std::string& p : parts) {
+    int v;
+    if (p.empty() || p.size() > 3 || !absl::SimpleAtoi(p, &v) || v < 0 || v > 255) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsIpv6Text(const std::string& a) {
+  if (a.find(':') == std::string::npos) return false;
+  for (char c : a) {
+    if (!(absl::ascii_isxdigit(c) || c == ':' || c == '.')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<Endpoint> EndpointFromProto(const v1::Endpoint& e) {
+  if (e.port() > 65535) {
+    return absl::InvalidArgumentError(absl::StrCat("port ", e.port(), " is above 65535"));
+  }
+  if (!e.address().empty() && !IsIpv4Text(e.address()) && !IsIpv6Text(e.address())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("address '", e.address(), "' is not a numeric IPv4 or IPv6 address"));
+  }
+  return Endpoint{e.address(), static_cast<uint16_t>(e.port())};
+}
+
+void EndpointToProto(const Endpoint& e, v1::Endpoint* out) {
+  out->set_address(e.address);
+  out->set_port(e.port);
+}
+
+absl::StatusOr<SocketOption> OptionFromProto(v1::SocketOption option) {
+  switch (option) {
+    case v1::SOCKET_OPTION_SO_LINGER: return SocketOption::kLinger;
+    case v1::SOCKET_OPTION_SO_REUSEADDR: return SocketOption::kReuseAddr;
+    case v1::SOCKET_OPTION_SO_REUSEPORT: return SocketOption::kReusePort;
+    case v1::SOCKET_OPTION_SO_EXCLUSIVEADDRUSE: return SocketOption::kExclusiveAddrUse;
+    case v1::SOCKET_OPTION_SO_KEEPALIVE: return SocketOption::kKeepAlive;
+    case v1::SOCKET_OPTION_TCP_KEEPIDLE: return SocketOption::kKeepIdle;
+    case v1::SOCKET_OPTION_TCP_KEEPINTVL: return SocketOption::kKeepIntvl;
+    case v1::SOCKET_OPTION_TCP_KEEPCNT: return SocketOption::kKeepCnt;
+    case v1::SOCKET_OPTION_TCP_USER_TIMEOUT: return SocketOption::kUserTimeout;
+    case v1::SOCKET_OPTION_SO_SNDBUF: return SocketOption::kSndBuf;
+    case v1::SOCKET_OPTION_SO_RCVBUF: return SocketOption::kRcvBuf;
+    case v1::SOCKET_OPTION_TCP_NODELAY: return SocketOption::kNoDelay;
+    case v1::SOCKET_OPTION_SO_ERROR: return SocketOption::kError;
+    default:
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown socket option ", static_cast<int>(option)));
+  }
+}
+
+absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
+                                                 const v1::OptionValue& v) {
+  OptionValue out;
+  out.enabled = v.enabled();
+  out.value = v.value();
+  out.linger_on = v.linger().enabled();
+  out.linger_seconds = v.linger().seconds();
+  if (option == SocketOption::kLinger &&
+      (out.linger_seconds < 0 || out.linger_seconds > kMaxLingerSeconds)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "linger.seconds must be 0..", kMaxLingerSeconds, ", got ", out.linger_seconds));
+  }
+  if (option == SocketOption::kError) {
+    return absl::InvalidArgumentError("SO_ERROR is read-only");
+  }
+  if (out.value < 0 || out.value > INT32_MAX) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("option value must be 0..", INT32_MAX, ", got ", out.value));
+  }
+  return out;
+}
+
+void OptionValueToProto(const OptionValue& v, v1::OptionValue* out) {
+  out->set_enabled(v.enabled);
+  out->set_value(v.value);
+  out->mutable_linger()->set_enabled(v.linger_on);
+  out->mutable_linger()->set_seconds(v.linger_seconds);
+}
+
+absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how) {
+  switch (how) {
+    case v1::SHUTDOWN_HOW_READ: return ShutdownHow::kRead;
+    case v1::SHUTDOWN_HOW_WRITE: return ShutdownHow::kWrite;
+    case v1::SHUTDOWN_HOW_BOTH: return ShutdownHow::kBoth;
+    default:
+      return absl::InvalidArgumentError("shutdown needs how = READ, WRITE or BOTH");
+  }
+}
+
+absl::StatusOr<absl::Duration> DeadlineFromProto(int32_t ms,
+                                                 absl::Duration fallback,
+                                                 absl::Duration limit) {
+  if (ms < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("deadline_ms is negative: ", ms));
+  }
+  const absl::Duration d = ms == 0 ? fallback : absl::Milliseconds(ms);
+  if (d > limit) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("deadline_ms ", ms, " exceeds the agent's limit of ",
+                     absl::ToInt64Milliseconds(limit)));
+  }
+  return d;
+}
+
+void CallResultToProto(const CallResult& r, ErrorNameTable names,
+                       v1::CallResult* out) {
+  out->set_return_value(r.ret);
+  if (r.timed_out) {
+    out->set_error(v1::ERROR_NAME_TIMEOUT);
+    out->set_native_name("agent deadline passed");
+  } else {
+    const ErrorInfo e = names(r.native_error);
+    out->set_error(e.name);
+    out->set_native_name(e.native_name);
+    out->set_native_code(e.native_code);
+  }
+  out->set_duration_ns(r.end_mono_ns - r.start_mono_ns);
+  out->set_start_mono_ns(r.start_mono_ns);
+  out->set_end_mono_ns(r.end_mono_ns);
+  out->set_start_unix_ns(r.start_unix_ns);
+}
+
+void ConnectionToProto(const ConnectionInfo& c, v1::Connection* out) {
+  EndpointToProto(c.local, out->mutable_local());
+  EndpointToProto(c.remote, out->mutable_remote());
+  out->set_state(c.state);
+  out->set_timer_remaining_ms(c.timer_remaining_ms);
+  out->set_retransmits(c.retransmits);
+  out->set_orphaned(c.orphaned);
+}
+
+void DescriptionToProto(const PlatformDescription& d, v1::InfoReply* out) {
+  out->set_platform(d.platform);
+  out->set_os(d.os);
+  out->set_stack_version(d.stack_version);
+  out->set_hostname(d.hostname);
+  for (const auto& [k, v] : d.settings) (*out->mutable_settings())[k] = v;
+  for (const auto& f : d.features) out->add_features(f);
+}
+
+}  // namespace closeprobe::agent

@@ -1,0 +1,127 @@
+// SocketApi: the socket calls under test, on one platform's TCP stack.
+//
+// A SocketApi performs exactly the call it is asked for and reports what the
+// call did as a CallResult value. A failed socket call (ECONNRESET, EPIPE...)
+// is not an error of the API: it is the observation. Agent faults are
+// reported through absl::Status elsewhere (StateObserver, PlatformInfo).
+//
+// Blocking calls (Accept, Connect, Send, Recv, WaitReadable) take a `wait`:
+// on a blocking socket the implementation waits for readiness at most that
+// long and then returns a CallResult with timed_out set, so no call hangs
+// the agent. On a non-blocking socket the call is made once, as the
+// application would make it (EWOULDBLOCK is data). Close() is made as is:
+// with SO_LINGER {1, N} on a blocking socket it may block up to N seconds,
+// which is what the scenarios measure; callers bound N.
+//
+// Thread safety: implementations are safe for concurrent use on different
+// sockets. Calls on one socket are serialised by the caller.
+//
+// No platform header may be included here: natives are carried as int64.
+#ifndef CLOSEPROBE_AGENT_SOCKET_API_H_
+#define CLOSEPROBE_AGENT_SOCKET_API_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace closeprobe::agent {
+
+// The backend's own socket: a POSIX fd, a Winsock SOCKET, an lwIP socket.
+using NativeSocket = int64_t;
+inline constexpr NativeSocket kNoSocket = -1;
+
+struct Endpoint {
+  std::string address;  // numeric text; "" = any
+  uint16_t port = 0;
+  bool operator==(const Endpoint& o) const {
+    return address == o.address && port == o.port;
+  }
+};
+
+enum class Family { kInet, kInet6 };
+enum class ShutdownHow { kRead, kWrite, kBoth };
+
+enum class SocketOption {
+  kLinger,
+  kReuseAddr,
+  kReusePort,
+  kExclusiveAddrUse,
+  kKeepAlive,
+  kKeepIdle,
+  kKeepIntvl,
+  kKeepCnt,
+  kUserTimeout,
+  kSndBuf,
+  kRcvBuf,
+  kNoDelay,
+  kError,
+};
+
+// The value of a socket option: `enabled` for boolean options, `value` for
+// numeric ones, linger_* for SO_LINGER.
+struct OptionValue {
+  bool enabled = false;
+  int64_t value = 0;
+  bool linger_on = false;
+  int linger_seconds = 0;
+};
+
+struct PollEvents {
+  bool readable = false;
+  bool hangup = false;
+  bool error = false;
+};
+
+// What one call did. `native_error` is 0 on success, else the platform's
+// error number (errno, WSAGetLastError(), lwIP errno). The timestamps are
+// filled by TimedSocketApi, never by a backend.
+struct CallResult {
+  int64_t ret = 0;
+  int native_error = 0;
+  bool timed_out = false;     // the agent's wait passed; the call was not completed
+  bool unsupported = false;   // the platform has no such call or option
+  int64_t start_mono_ns = 0;
+  int64_t end_mono_ns = 0;
+  int64_t start_unix_ns = 0;
+};
+
+class SocketApi {
+ public:
+  virtual ~SocketApi() = default;
+
+  virtual CallResult Socket(Family family, NativeSocket* out) = 0;
+  virtual CallResult Bind(NativeSocket s, const Endpoint& local) = 0;
+  virtual CallResult Listen(NativeSocket s, int backlog) = 0;
+  // REQUIRES: out and peer non-null. *out is kNoSocket unless it succeeded.
+  virtual CallResult Accept(NativeSocket s, absl::Duration wait,
+                            NativeSocket* out, Endpoint* peer) = 0;
+  virtual CallResult Connect(NativeSocket s, const Endpoint& remote,
+                             absl::Duration wait) = 0;
+  // Never raises SIGPIPE: EPIPE is returned as data.
+  virtual CallResult Send(NativeSocket s, absl::string_view data,
+                          absl::Duration wait) = 0;
+  virtual CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+                          absl::Duration wait, std::string* out) = 0;
+  virtual CallResult Shutdown(NativeSocket s, ShutdownHow how) = 0;
+  virtual CallResult Close(NativeSocket s) = 0;
+  virtual CallResult SetOption(NativeSocket s, SocketOption option,
+                               const OptionValue& value) = 0;
+  virtual CallResult GetOption(NativeSocket s, SocketOption option,
+                               OptionValue* value) = 0;
+  virtual CallResult SetBlocking(NativeSocket s, bool blocking) = 0;
+  virtual CallResult WaitReadable(NativeSocket s, absl::Duration wait,
+                                  PollEvents* events) = 0;
+
+  // Bookkeeping, not calls under test: the socket's addresses, if it has them.
+  virtual bool LocalEndpoint(NativeSocket s, Endpoint* out) = 0;
+  virtual bool PeerEndpoint(NativeSocket s, Endpoint* out) = 0;
+  // Closes a socket that a session left behind, without lingering, so that
+  // tearing a session down never blocks.
+  virtual void Discard(NativeSocket s) = 0;
+};
+
+}  // namespace closeprobe::agent
+
+#endif  // CLOSEPROBE_AGENT_SOCKET_API_H_

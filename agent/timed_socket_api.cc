@@ -1,0 +1,79 @@
+#include "agent/timed_socket_api.h"
+
+#include <chrono>
+#include <utility>
+
+#include "absl/time/clock.h"
+
+namespace closeprobe::agent {
+
+int64_t MonotonicNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+// Runs `call` and stamps its result with monotonic and wall-clock times.
+template <typename Call>
+CallResult Timed(Call&& call) {
+  const int64_t unix_start = absl::GetCurrentTimeNanos();
+  const int64_t start = MonotonicNowNs();
+  CallResult result = std::forward<Call>(call)();
+  result.end_mono_ns = MonotonicNowNs();
+  result.start_mono_ns = start;
+  result.start_unix_ns = unix_start;
+  return result;
+}
+
+}  // namespace
+
+CallResult TimedSocketApi::Socket(Family family, NativeSocket* out) {
+  return Timed([&] { return target_->Socket(family, out); });
+}
+CallResult TimedSocketApi::Bind(NativeSocket s, const Endpoint& local) {
+  return Timed([&] { return target_->Bind(s, local); });
+}
+CallResult TimedSocketApi::Listen(NativeSocket s, int backlog) {
+  return Timed([&] { return target_->Listen(s, backlog); });
+}
+CallResult TimedSocketApi::Accept(NativeSocket s, absl::Duration wait,
+                                  NativeSocket* out, Endpoint* peer) {
+  return Timed([&] { return target_->Accept(s, wait, out, peer); });
+}
+CallResult TimedSocketApi::Connect(NativeSocket s, const Endpoint& remote,
+                                   absl::Duration wait) {
+  return Timed([&] { return target_->Connect(s, remote, wait); });
+}
+CallResult TimedSocketApi::Send(NativeSocket s, absl::string_view data,
+                                absl::Duration wait) {
+  return Timed([&] { return target_->Send(s, data, wait); });
+}
+CallResult TimedSocketApi::Recv(NativeSocket s, size_t max_bytes, bool peek,
+                                absl::Duration wait, std::string* out) {
+  return Timed([&] { return target_->Recv(s, max_bytes, peek, wait, out); });
+}
+CallResult TimedSocketApi::Shutdown(NativeSocket s, ShutdownHow how) {
+  return Timed([&] { return target_->Shutdown(s, how); });
+}
+CallResult TimedSocketApi::Close(NativeSocket s) {
+  return Timed([&] { return target_->Close(s); });
+}
+CallResult TimedSocketApi::SetOption(NativeSocket s, SocketOption option,
+                                     const OptionValue& value) {
+  return Timed([&] { return target_->SetOption(s, option, value); });
+}
+CallResult TimedSocketApi::GetOption(NativeSocket s, SocketOption option,
+                                     OptionValue* value) {
+  return Timed([&] { return target_->GetOption(s, option, value); });
+}
+CallResult TimedSocketApi::SetBlocking(NativeSocket s, bool blocking) {
+  return Timed([&] { return target_->SetBlocking(s, blocking); });
+}
+CallResult TimedSocketApi::WaitReadable(NativeSocket s, absl::Duration wait,
+                                        PollEvents* events) {
+  return Timed([&] { return target_->WaitReadable(s, wait, events); });
+}
+
+}  // namespace closeprobe::agent

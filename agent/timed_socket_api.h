@@ -1,0 +1,57 @@
+// TimedSocketApi: a SocketApi decorator that time-stamps every call (the
+// leveldb EnvWrapper pattern), so no backend contains timing code.
+//
+// Thread safety: as safe as the wrapped SocketApi; it holds no state of its
+// own. It does not own the wrapped SocketApi, which must outlive it.
+#ifndef CLOSEPROBE_AGENT_TIMED_SOCKET_API_H_
+#define CLOSEPROBE_AGENT_TIMED_SOCKET_API_H_
+
+#include <cstdint>
+#include <string>
+
+#include "agent/socket_api.h"
+
+namespace closeprobe::agent {
+
+// Monotonic nanoseconds (CLOCK_MONOTONIC through std::chrono::steady_clock).
+int64_t MonotonicNowNs();
+
+class TimedSocketApi final : public SocketApi {
+ public:
+  explicit TimedSocketApi(SocketApi* target) : target_(target) {}
+
+  CallResult Socket(Family family, NativeSocket* out) override;
+  CallResult Bind(NativeSocket s, const Endpoint& local) override;
+  CallResult Listen(NativeSocket s, int backlog) override;
+  CallResult Accept(NativeSocket s, absl::Duration wait, NativeSocket* out,
+                    Endpoint* peer) override;
+  CallResult Connect(NativeSocket s, const Endpoint& remote,
+                     absl::Duration wait) override;
+  CallResult Send(NativeSocket s, absl::string_view data,
+                  absl::Duration wait) override;
+  CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+                  absl::Duration wait, std::string* out) override;
+  CallResult Shutdown(NativeSocket s, ShutdownHow how) override;
+  CallResult Close(NativeSocket s) override;
+  CallResult SetOption(NativeSocket s, SocketOption option,
+                       const OptionValue& value) override;
+  CallResult GetOption(NativeSocket s, SocketOption option,
+                       OptionValue* value) override;
+  CallResult SetBlocking(NativeSocket s, bool blocking) override;
+  CallResult WaitReadable(NativeSocket s, absl::Duration wait,
+                          PollEvents* events) override;
+  bool LocalEndpoint(NativeSocket s, Endpoint* out) override {
+    return target_->LocalEndpoint(s, out);
+  }
+  bool PeerEndpoint(NativeSocket s, Endpoint* out) override {
+    return target_->PeerEndpoint(s, out);
+  }
+  void Discard(NativeSocket s) override { target_->Discard(s); }
+
+ private:
+  SocketApi* const target_;
+};
+
+}  // namespace closeprobe::agent
+
+#endif  // CLOSEPROBE_AGENT_TIMED_SOCKET_API_H_

@@ -1,0 +1,50 @@
+# Dependency discovery: CMake config files first (vcpkg, and Debian where they
+# are complete), pkg-config otherwise. Every consumer links the closeprobe::
+# aliases below, never a discovery-specific target.
+find_package(Threads REQUIRED)
+
+set(_closeprobe_have_config FALSE)
+if(NOT CLOSEPROBE_FORCE_PKGCONFIG)
+  find_package(protobuf CONFIG QUIET)
+  find_package(gRPC CONFIG QUIET)
+  if(TARGET gRPC::grpc++ AND TARGET gRPC::grpc_cpp_plugin AND TARGET protobuf::libprotobuf)
+    set(_closeprobe_have_config TRUE)
+  endif()
+endif()
+
+if(_closeprobe_have_config)
+  message(STATUS "closeprobe: gRPC and protobuf from CMake config files")
+  add_library(closeprobe_grpc INTERFACE)
+  target_link_libraries(closeprobe_grpc INTERFACE gRPC::grpc++ gRPC::grpc++_reflection protobuf::libprotobuf)
+  if(TARGET protobuf::protoc)
+    set(CLOSEPROBE_PROTOC $<TARGET_FILE:protobuf::protoc>)
+  else()
+    find_program(CLOSEPROBE_PROTOC protoc REQUIRED)
+  endif()
+  set(CLOSEPROBE_GRPC_PLUGIN $<TARGET_FILE:gRPC::grpc_cpp_plugin>)
+else()
+  message(STATUS "closeprobe: gRPC and protobuf from pkg-config")
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(CLOSEPROBE_PC REQUIRED IMPORTED_TARGET grpc++ protobuf)
+  add_library(closeprobe_grpc INTERFACE)
+  # Debian has no pkg-config file for the reflection library; it sits beside grpc++.
+  find_library(CLOSEPROBE_GRPC_REFLECTION grpc++_reflection HINTS ${CLOSEPROBE_PC_LIBRARY_DIRS} REQUIRED)
+  target_link_libraries(closeprobe_grpc INTERFACE PkgConfig::CLOSEPROBE_PC ${CLOSEPROBE_GRPC_REFLECTION})
+  find_program(CLOSEPROBE_PROTOC protoc REQUIRED)
+  find_program(CLOSEPROBE_GRPC_PLUGIN grpc_cpp_plugin REQUIRED)
+endif()
+add_library(closeprobe::grpc ALIAS closeprobe_grpc)
+
+# abseil: config files on Debian and vcpkg alike.
+find_package(absl CONFIG REQUIRED)
+
+if(CLOSEPROBE_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+if(CLOSEPROBE_BUILD_BENCH)
+  find_package(benchmark CONFIG QUIET)
+  if(NOT benchmark_FOUND)
+    message(STATUS "closeprobe: Google Benchmark not found, benchmarks off")
+    set(CLOSEPROBE_BUILD_BENCH OFF)
+  endif()
+endif()

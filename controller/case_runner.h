@@ -1,0 +1,30 @@
+// CaseRunner: runs one case on one platform column: binds roles to agents,
+// opens a session per role, assigns the case's ports, performs the steps in
+// order, records every observation and matches expectations.
+//
+// Thread safety: RunCase may be called concurrently for different cases;
+// each call owns its sessions and context.
+#ifndef CLOSEPROBE_CONTROLLER_CASE_RUNNER_H_
+#define CLOSEPROBE_CONTROLLER_CASE_RUNNER_H_
+
+#include <cstdint>
+
+#include "absl/time/time.h"
+#include "closeprobe/v1/report.pb.h"
+#include "controller/case_loader.h"
+#include "controller/role_binder.h"
+
+namespace closeprobe::controller {
+
+struct CaseRunOptions {
+  absl::Duration lease = absl::Seconds(10);  // session lease on the agents
+  uint32_t first_port = 0;                   // the case's port block
+};
+
+// Never fails: problems become an ERROR verdict with the reason.
+v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
+                       const CaseRunOptions& options);
+
+}  // namespace closeprobe::controller
+
+#endif  // CLOSEPROBE_CONTROLLER_CASE_RUNNER_H_

@@ -1,0 +1,323 @@
+#include "controller/case_validator.h"
+
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "controller/names.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using google::protobuf::TextFormat;
+
+constexpr int kMaxWaitMs = 600000;
+const std::set<std::string>& KnownPlatforms() {
+  static const auto* known =
+      new std::set<std::string>{"linux", "lwip", "windows", "macos", "freebsd"};
+  return *known;
+}
+
+// Finds where a field path (e.g. step[3].close.on) was written; falls back
+// to the deepest part of the path that has a position.
+class Locator {
+ public:
+  explicit Locator(const LoadedCase& c) : c_(c) {}
+
+  std::string At(const char* repeated, int index,
+                 std::initializer_list<const char*> path = {}) const {
+    const Descriptor* desc = v1::Case::descriptor();
+    const FieldDescriptor* top = desc->FindFieldByName(repeated);
+    TextFormat::ParseLocation loc = c_.locations->GetLocation(top, index);
+    const TextFormat::ParseInfoTree* tree = c_.locations->GetTreeForNested(top, index);
+    desc = top->message_type();
+    for (const char* name : path) {
+      if (tree == nullptr || desc == nullptr) break;
+      const FieldDescriptor* f = desc->FindFieldByName(name);
+      if (f == nullptr) break;
+      const TextFormat::ParseLocation l = tree->GetLocation(f, f->is_repeated() ? 0 : -1);
+      if (l.line >= 0) loc = l;
+      if (f->type() != FieldDescriptor::TYPE_MESSAGE) break;
+      tree = tree->GetTreeForNested(f, f->is_repeated() ? 0 : -1);
+      desc = f->message_type();
+    }
+    return Format(loc);
+  }
+
+  std::string Field(const char* name) const {
+    const FieldDescriptor* f = v1::Case::descriptor()->FindFieldByName(name);
+    return Format(c_.locations->GetLocation(f, f->is_repeated() ? 0 : -1));
+  }
+
+ private:
+  std::string Format(TextFormat::ParseLocation loc) const {
+    if (loc.line < 0) return absl::StrCat(c_.file, ":1:1");
+    return absl::StrCat(c_.file, ":", loc.line + 1, ":", loc.column + 1);
+  }
+  const LoadedCase& c_;
+};
+
+struct HandleInfo {
+  std::string role;
+  int step;
+};
+
+class Validator {
+ public:
+  explicit Validator(const LoadedCase& c) : c_(c), spec_(c.spec), where_(c) {}
+
+  absl::Status Run() {
+    CheckHeader();
+    for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
+    for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
+    if (errors_.empty()) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrJoin(errors_, "\n"));
+  }
+
+ private:
+  void Error(const std::string& where, const std::string& what) {
+    errors_.push_back(absl::StrCat(where, ": ", what));
+  }
+
+  void CheckHeader() {
+    const std::string stem = std::filesystem::path(c_.file).stem().string();
+    if (spec_.name().empty()) {
+      Error(where_.Field("name"), "the case has no name");
+    } else if (spec_.name() != stem) {
+      Error(where_.Field("name"),
+            absl::StrCat("name '", spec_.name(), "' must equal the file's stem '", stem, "'"));
+    }
+    int claim = 0;
+    if (spec_.claim().size() < 2 || spec_.claim()[0] != 'C' ||
+        !absl::SimpleAtoi(spec_.claim().substr(1), &claim) || claim < 1 || claim > 20) {
+      Error(where_.Field("claim"),
+            absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+    }
+    if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
+    if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
+    for (const std::string& role : spec_.roles()) {
+      if (role.empty() || !roles_.insert(role).second) {
+        Error(where_.Field("roles"), absl::StrCat("role '", role, "' is empty or repeated"));
+      }
+    }
+    if (roles_.count(spec_.subject()) == 0) {
+      Error(where_.Field("subject"),
+            absl::StrCat("subject '", spec_.subject(), "' is not one of the roles"));
+    }
+    if (spec_.timeout_ms() < 0 || spec_.timeout_ms() > kMaxWaitMs) {
+      Error(where_.Field("timeout_ms"), "timeout_ms must be 0..600000");
+    }
+  }
+
+  // A reference to a handle made by an earlier step; `same_role` when the
+  // step's own role must own it.
+  void CheckHandleRef(int i, const char* kind, const char* field,
+                      const std::string& name, bool same_role) {
+    const v1::Step& step = spec_.step(i);
+    auto it = handles_.find(name);
+    if (it == handles_.end()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("unknown handle '", name, "' (no earlier step names it with `as`)"));
+    } else if (same_role && it->second.role != step.role()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("handle '", name, "' belongs to role '", it->second.role,
+                         "', not '", step.role(), "'"));
+    }
+  }
+
+  void CheckStep(int i) {
+    const v1::Step& step = spec_.step(i);
+    if (step.action_case() == v1::Step::ACTION_NOT_SET) {
+      Error(where_.At("step", i), "the step has no action (listen, connect, close, ...)");
+      return;
+    }
+    const std::string kind = StepKind(step);
+    const bool is_sleep = step.action_case() == v1::Step::kSleep;
+    if (!is_sleep && roles_.count(step.role()) == 0) {
+      Error(where_.At("step", i, {"role"}),
+            absl::StrCat("unknown role '", step.role(), "'"));
+    }
+    if (!step.id().empty() && !ids_.insert(step.id()).second) {
+      Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
+    }
+    CheckGenericFields(i, kind);
+    CheckKindRules(i, kind);
+    if (!step.as().empty()) {
+      if (!CreatesHandle(step)) {
+        Error(where_.At("step", i, {"as"}),
+              absl::StrCat("a ", kind, " step creates no handle; `as` has no effect"));
+      } else if (!handles_.emplace(step.as(), HandleInfo{step.role(), i}).second) {
+        Error(where_.At("step", i, {"as"}),
+              absl::StrCat("handle '", step.as(), "' is already defined"));
+      }
+    } else if (CreatesHandle(step)) {
+      Error(where_.At("step", i), absl::StrCat("a ", kind, " step must name its handle with `as`"));
+    }
+  }
+
+  // Fields shared by several step kinds, checked by name through reflection.
+  void CheckGenericFields(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    const Reflection* r = step.GetReflection();
+    const FieldDescriptor* action = step.GetDescriptor()->FindFieldByName(kind);
+    const Message& m = r->GetMessage(step, action);
+    const Descriptor* d = m.GetDescriptor();
+    const Reflection* mr = m.GetReflection();
+    auto text = [&](const char* name) -> std::string {
+      const FieldDescriptor* f = d->FindFieldByName(name);
+      return f != nullptr && f->type() == FieldDescriptor::TYPE_STRING ? mr->GetString(m, f) : "";
+    };
+    const std::string k = kind;
+    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), true);
+    if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true);
+    if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false);
+    if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
+        kind != "listen" && kind != "connect") {
+      Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
+    }
+    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
+      const FieldDescriptor* f = d->FindFieldByName(name);
+      if (f == nullptr) continue;
+      const int v = mr->GetInt32(m, f);
+      if (v < 0 || v > (std::string(name) == "max_bytes" || std::string(name) == "bytes"
+                            ? 16 * 1024 * 1024
+                            : kMaxWaitMs)) {
+        Error(where_.At("step", i, {k.c_str(), name}),
+              absl::StrCat(name, " = ", v, " is out of range"));
+      }
+    }
+  }
+
+  void CheckKindRules(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    const char* k = kind.c_str();
+    switch (step.action_case()) {
+      case v1::Step::kListen:
+        if (step.listen().on().empty() && step.listen().port().empty()) {
+          Error(where_.At("step", i, {k}), "listen without `on` needs a `port`");
+        }
+        break;
+      case v1::Step::kConnect: {
+        const auto& c = step.connect();
+        const bool by_role = !c.to_role().empty() || !c.port().empty();
+        if (c.to().empty() == !by_role) {
+          Error(where_.At("step", i, {k}),
+                "connect needs either `to` (a listening handle) or `to_role` and `port`");
+        } else if (by_role && (roles_.count(c.to_role()) == 0 || c.port().empty())) {
+          Error(where_.At("step", i, {k, "to_role"}),
+                absl::StrCat("connect: unknown role '", c.to_role(), "' or no port"));
+        }
+        break;
+      }
+      case v1::Step::kShutdown:
+        if (step.shutdown().how() == v1::DIRECTION_UNSPECIFIED) {
+          Error(where_.At("step", i, {k}), "shutdown needs how: READ, WRITE or BOTH");
+        }
+        break;
+      case v1::Step::kSetsockopt:
+        if (step.setsockopt().option_case() == v1::SetOptionStep::OPTION_NOT_SET) {
+          Error(where_.At("step", i, {k}), "setsockopt names no option (linger, reuseaddr, ...)");
+        } else if (step.setsockopt().has_linger() &&
+                   (step.setsockopt().linger().seconds() < 0 ||
+                    step.setsockopt().linger().seconds() > 600)) {
+          Error(where_.At("step", i, {k, "linger"}), "linger seconds must be 0..600");
+        }
+        break;
+      case v1::Step::kGetsockopt: {
+        v1::SocketOption o;
+        if (!ParseOptionText(step.getsockopt().option(), &o)) {
+          Error(where_.At("step", i, {k, "option"}),
+                absl::StrCat("unknown option '", step.getsockopt().option(), "'"));
+        }
+        break;
+      }
+      case v1::Step::kWaitState: {
+        v1::TcpState s;
+        if (!ParseStateText(step.wait_state().state(), &s)) {
+          Error(where_.At("step", i, {k, "state"}),
+                absl::StrCat("unknown TCP state '", step.wait_state().state(), "'"));
+        }
+        break;
+      }
+      case v1::Step::kSleep:
+        if (step.sleep().ms() <= 0) Error(where_.At("step", i, {k}), "sleep needs ms > 0");
+        break;
+      default:
+        break;
+    }
+  }
+
+  void CheckExpectation(int i) {
+    const v1::Expectation& e = spec_.expect(i);
+    if (ids_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"step"}),
+            absl::StrCat("unknown step id '", e.step(), "'"));
+    }
+    if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
+      Error(where_.At("expect", i, {"platform"}),
+            absl::StrCat("unknown platform '", e.platform(), "'"));
+    }
+    v1::ErrorName err;
+    if (!e.error().empty() && !ParseErrorText(e.error(), &err)) {
+      Error(where_.At("expect", i, {"error"}),
+            absl::StrCat("unknown error name '", e.error(), "'"));
+    }
+    v1::TcpState st;
+    if (!e.state().empty() && !ParseStateText(e.state(), &st)) {
+      Error(where_.At("expect", i, {"state"}),
+            absl::StrCat("unknown TCP state '", e.state(), "'"));
+    }
+    const auto& d = e.duration_ms();
+    if (d.has_min() && d.has_max() && d.min() > d.max()) {
+      Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
+    }
+    if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
+        !d.has_min() && !d.has_max()) {
+      Error(where_.At("expect", i), "the expectation checks nothing");
+    }
+  }
+
+  const LoadedCase& c_;
+  const v1::Case& spec_;
+  Locator where_;
+  std::set<std::string> roles_;
+  std::set<std::string> ids_;
+  std::map<std::string, HandleInfo> handles_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+std::string StepKind(const v1::Step& step) {
+  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
+  const FieldDescriptor* f = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
+  return f == nullptr ? "" : f->name();
+}
+
+bool CreatesHandle(const v1::Step& step) {
+  switch (step.action_case()) {
+    case v1::Step::kSocket:
+    case v1::Step::kAccept:
+      return true;
+    case v1::Step::kListen:
+      return step.listen().on().empty();
+    case v1::Step::kConnect:
+      return step.connect().on().empty();
+    default:
+      return false;
+  }
+}
+
+absl::Status ValidateCase(const LoadedCase& c) { return Validator(c).Run(); }
+
+}  // namespace closeprobe::controller

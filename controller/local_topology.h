@@ -1,0 +1,63 @@
+// LocalTopology: the agents `closeprobe run` starts by itself when no
+// --agent is given: a subject host and a reference-peer host.
+//
+//   netns (as root): each agent in a network namespace of its own, joined by
+//     a veth pair, addresses 198.18.N.1 (subject) and 198.18.N.2 (peer). The
+//     controller reaches the agents over unix sockets. The namespaces belong
+//     to the agent processes (unshare --net), so they vanish with them, and
+//     the agents die with the controller (PR_SET_PDEATHSIG): nothing is left
+//     behind even if the controller is killed.
+//   loopback (otherwise): both agents on 127.0.0.1, one stack; a warning
+//     says that loopback changes some results.
+//
+// Ownership: the LocalTopology owns the agent processes; destroying it stops
+// them (SIGTERM, then SIGKILL after 3 s) and removes its temporary folder.
+// Start() forks, so call it before any other thread exists.
+#ifndef CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
+#define CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace closeprobe::controller {
+
+enum class TopologyKind { kAuto, kNetns, kLoopback };
+
+class LocalTopology {
+ public:
+  static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(
+      const std::string& agent_binary, TopologyKind kind);
+  ~LocalTopology();
+
+  const std::string& kind() const { return kind_; }          // "netns" or "loopback"
+  const std::string& subject_target() const { return subject_target_; }
+  const std::string& peer_target() const { return peer_target_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const std::vector<pid_t>& agent_pids() const { return pids_; }
+  // For a controller about to exit on a signal: kills the agents and removes
+  // the temporary folder at once, without waiting.
+  void Abandon() const;
+  // The agents' own logs, for error messages when one fails to answer.
+  std::string AgentLogs() const;
+
+ private:
+  LocalTopology() = default;
+  absl::Status StartNetns(const std::string& agent_binary);
+  absl::Status StartLoopback(const std::string& agent_binary);
+
+  std::string kind_;
+  std::string dir_;
+  std::string subject_target_;
+  std::string peer_target_;
+  std::vector<std::string> warnings_;
+  std::vector<pid_t> pids_;
+};
+
+}  // namespace closeprobe::controller
+
+#endif  // CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_

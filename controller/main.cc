@@ -1,0 +1,289 @@
+// closeprobe: runs TCP close-semantics case files against real stacks and
+// prints the conformance matrix. See --help.
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "controller/agent_client.h"
+#include "controller/case_loader.h"
+#include "controller/case_validator.h"
+#include "controller/local_topology.h"
+#include "controller/matrix_report.h"
+#include "controller/run_scheduler.h"
+
+ABSL_FLAG(std::string, out, "closeprobe-report", "Folder for report.json.");
+ABSL_FLAG(int, jobs, 32, "Case runs in parallel (cases mostly wait on TCP timers).");
+ABSL_FLAG(std::string, topology, "auto",
+          "Local agents when no --agent is given: netns (root: one network namespace "
+          "per host, joined by veth, 198.18.0.0/15), loopback, or auto (netns when root).");
+ABSL_FLAG(std::string, agent_binary, "",
+          "closeprobe-agent to start for the local topology (default: beside this program).");
+ABSL_FLAG(std::string, token_file, "", "Token for agents started with --token-file.");
+ABSL_FLAG(int, lease_ms, 10000,
+          "Session lease on the agents: if this controller dies, its sockets are closed "
+          "this long after its last call.");
+ABSL_FLAG(int, port_base, 20000, "First port of the per-case port blocks.");
+ABSL_FLAG(std::string, cases_dir, "cases", "Where the case files are when none are named.");
+ABSL_FLAG(std::string, color, "auto", "Colour the matrix: auto, always, never.");
+
+namespace closeprobe::controller {
+namespace {
+
+constexpr int kExitUsage = 2;
+constexpr int kExitInfra = 3;
+constexpr char kVersion[] = CLOSEPROBE_VERSION;
+
+std::string ProgramDir() {
+  std::error_code ec;
+  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().string();
+}
+
+// Loads and validates every case; prints every problem. False if any.
+bool LoadAll(const std::vector<std::string>& args, std::vector<LoadedCase>* cases) {
+  std::vector<std::string> paths = args;
+  if (paths.empty()) paths.push_back(absl::GetFlag(FLAGS_cases_dir));
+  absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths(paths);
+  if (!files.ok()) {
+    std::cerr << "closeprobe: " << files.status().message() << "\n";
+    return false;
+  }
+  if (files->empty()) {
+    std::cerr << "closeprobe: no case files found\n";
+    return false;
+  }
+  bool ok = true;
+  std::map<std::string, std::string> names;
+  for (const std::string& file : *files) {
+    absl::StatusOr<LoadedCase> c = LoadCaseFile(file);
+    absl::Status s = c.ok() ? ValidateCase(*c) : c.status();
+    if (s.ok() && !names.emplace(c->spec.name(), file).second) {
+      s = absl::InvalidArgumentError(absl::StrCat(file, ":1:1: case name '", c->spec.name(),
+                                                  "' also used by ", names[c->spec.name()]));
+    }
+    if (!s.ok()) {
+      std::cerr << s.message() << "\n";
+      ok = false;
+      continue;
+    }
+    cases->push_back(std::move(*c));
+  }
+  return ok;
+}
+
+std::string ReadToken() {
+  const std::string path = absl::GetFlag(FLAGS_token_file);
+  if (path.empty()) return "";
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return std::string(absl::StripAsciiWhitespace(text.str()));
+}
+
+bool UseColor() {
+  const std::string c = absl::GetFlag(FLAGS_color);
+  return c == "always" || (c == "auto" && isatty(1));
+}
+
+int Validate(const std::vector<std::string>& args) {
+  std::vector<LoadedCase> cases;
+  if (!LoadAll(args, &cases)) return kExitUsage;
+  std::cout << "ok: " << cases.size() << " case files are valid\n";
+  return 0;
+}
+
+int List(const std::vector<std::string>& args) {
+  std::vector<LoadedCase> cases;
+  if (!LoadAll(args, &cases)) return kExitUsage;
+  for (const LoadedCase& c : cases) {
+    std::cout << absl::StrFormat("%-28s %-4s %s%s\n", c.spec.name(), c.spec.claim(),
+                                 c.spec.summary(), c.spec.slow() ? " [slow]" : "");
+  }
+  return 0;
+}
+
+int Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& bound) {
+  std::vector<LoadedCase> cases;
+  if (!LoadAll(args, &cases)) return kExitUsage;
+
+  v1::Report report;
+  report.set_tool_version(kVersion);
+  report.set_started_at(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+  const absl::Time start = absl::Now();
+
+  // Local agents are started before any thread exists (the topology forks).
+  std::unique_ptr<LocalTopology> topology;
+  std::map<std::string, std::string> targets = bound;
+  if (targets.empty()) {
+    const std::string kind = absl::GetFlag(FLAGS_topology);
+    TopologyKind k = kind == "netns"      ? TopologyKind::kNetns
+                     : kind == "loopback" ? TopologyKind::kLoopback
+                                          : TopologyKind::kAuto;
+    std::string binary = absl::GetFlag(FLAGS_agent_binary);
+    if (binary.empty()) binary = ProgramDir() + "/closeprobe-agent";
+    absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, k);
+    if (!t.ok()) {
+      std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
+      return kExitInfra;
+    }
+    topology = std::move(*t);
+    targets["subject"] = topology->subject_target();
+    targets["peer"] = topology->peer_target();
+    report.set_topology(topology->kind());
+    for (const auto& w : topology->warnings()) {
+      report.add_warnings(w);
+      std::cerr << "closeprobe: warning: " << w << "\n";
+    }
+  } else {
+    report.set_topology("remote");
+  }
+
+  // SIGINT/SIGTERM (blocked in main) end the run: local agents are stopped
+  // and their folder removed; the agents' leases close every socket.
+  std::thread([t = topology.get()] {
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    int sig = 0;
+    sigwait(&signals, &sig);
+    std::cerr << "\ncloseprobe: interrupted (signal " << sig << ")\n";
+    if (t != nullptr) t->Abandon();
+    _exit(130);
+  }).detach();
+
+  std::map<std::string, std::unique_ptr<AgentClient>> clients;
+  for (const auto& [role, target] : targets) {
+    absl::StatusOr<std::unique_ptr<AgentClient>> c =
+        AgentClient::Connect(target, ReadToken(), absl::Seconds(10));
+    if (!c.ok()) {
+      std::cerr << "closeprobe: " << role << ": " << c.status().message()
+                << (topology ? topology->AgentLogs() : "") << "\n";
+      return kExitInfra;
+    }
+    clients[role] = std::move(*c);
+  }
+  PlatformAgents column;
+  AgentClient* subject = clients.count("subject") ? clients["subject"].get()
+                                                  : clients.begin()->second.get();
+  column.subject = subject;
+  column.peer = clients.count("peer") ? clients["peer"].get() : subject;
+  column.name = subject->info().platform();
+  for (auto& [role, client] : clients) {
+    if (role != "subject" && role != "peer") column.by_role[role] = client.get();
+  }
+  v1::PlatformColumn* p = report.add_platforms();
+  p->set_name(column.name);
+  p->mutable_subject()->set_target(column.subject->target());
+  *p->mutable_subject()->mutable_info() = column.subject->info();
+  p->mutable_peer()->set_target(column.peer->target());
+  *p->mutable_peer()->mutable_info() = column.peer->info();
+  std::cerr << "closeprobe: " << cases.size() << " cases on " << column.name << " ("
+            << column.subject->info().os() << "), topology " << report.topology() << "\n";
+
+  ScheduleOptions options;
+  options.jobs = absl::GetFlag(FLAGS_jobs);
+  options.port_base = static_cast<uint32_t>(absl::GetFlag(FLAGS_port_base));
+  options.lease = absl::Milliseconds(absl::GetFlag(FLAGS_lease_ms));
+  options.progress = &std::cerr;
+  options.progress_is_tty = isatty(2);
+  absl::StatusOr<std::vector<v1::CaseResult>> results = RunAll(cases, {column}, options);
+  if (!results.ok()) {
+    std::cerr << "closeprobe: " << results.status().message() << "\n";
+    return kExitUsage;
+  }
+  for (auto& r : *results) *report.add_results() = std::move(r);
+  report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  Summarize(&report);
+  absl::Status written = WriteJsonReport(report, absl::GetFlag(FLAGS_out));
+  PrintMatrix(report, std::cout, UseColor());
+  if (!written.ok()) {
+    std::cerr << "closeprobe: " << written.message() << "\n";
+    return kExitInfra;
+  }
+  std::cout << "Report: " << absl::GetFlag(FLAGS_out) << "/report.json\n";
+  return ExitStatusFor(report);
+}
+
+// --agent ROLE=TARGET may repeat; absl flags keep only the last, so the
+// occurrences are taken out of argv first.
+bool TakeAgentFlags(std::vector<char*>* argv, std::map<std::string, std::string>* bound) {
+  std::vector<char*> rest;
+  for (size_t i = 0; i < argv->size(); ++i) {
+    std::string a = (*argv)[i];
+    std::string value;
+    if (a == "--agent" && i + 1 < argv->size()) {
+      value = (*argv)[++i];
+    } else if (absl::StartsWith(a, "--agent=")) {
+      value = a.substr(8);
+    } else {
+      rest.push_back((*argv)[i]);
+      continue;
+    }
+    const size_t eq = value.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == value.size()) {
+      std::cerr << "closeprobe: --agent takes ROLE=HOST:PORT (ROLE: subject, peer or a "
+                   "case role), got '" << value << "'\n";
+      return false;
+    }
+    (*bound)[value.substr(0, eq)] = value.substr(eq + 1);
+  }
+  *argv = rest;
+  return true;
+}
+
+}  // namespace
+}  // namespace closeprobe::controller
+
+int main(int argc, char** argv) {
+  using namespace closeprobe::controller;
+  absl::SetProgramUsageMessage(
+      "closeprobe: runs TCP close-semantics case files on real stacks and prints the "
+      "conformance matrix.\n\n"
+      "  closeprobe run [CASES...]       run case files or folders (default: --cases_dir)\n"
+      "  closeprobe validate [CASES...]  check case files; nothing runs\n"
+      "  closeprobe list [CASES...]      list the cases\n\n"
+      "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
+      "                                  a case role); repeatable. Without it, closeprobe\n"
+      "                                  starts its own agents (see --topology).\n\n"
+      "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or\n"
+      "invalid case files (nothing ran), 3 infrastructure failure (agent unreachable...).");
+  sigset_t signals;  // taken by Run()'s signal thread; children unblock them
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::vector<char*> args(argv, argv + argc);
+  std::map<std::string, std::string> bound;
+  if (!TakeAgentFlags(&args, &bound)) return 2;
+  int n = static_cast<int>(args.size());
+  std::vector<char*> positional = absl::ParseCommandLine(n, args.data());
+  if (positional.size() < 2) {
+    std::cerr << absl::ProgramUsageMessage() << "\n\nTry 'closeprobe --help'.\n";
+    return 2;
+  }
+  const std::string command = positional[1];
+  std::vector<std::string> rest(positional.begin() + 2, positional.end());
+  if (command == "run") return Run(rest, bound);
+  if (command == "validate") return Validate(rest);
+  if (command == "list") return List(rest);
+  std::cerr << "closeprobe: unknown command '" << command << "' (run, validate, list)\n";
+  return 2;
+}

@@ -1,0 +1,117 @@
+// The matrix on a terminal: one row per case, one column per platform; each
+// cell says whether the platform matched its expectation, whether the claim
+// held there, and the key observation.
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "controller/matrix_report.h"
+
+namespace closeprobe::controller {
+namespace {
+
+struct Style {
+  bool color;
+  std::string Paint(const std::string& text, const char* code) const {
+    return color ? absl::StrCat("\033[", code, "m", text, "\033[0m") : text;
+  }
+};
+
+std::string VerdictMark(const v1::CaseResult& r, const Style& style) {
+  switch (r.verdict()) {
+    case v1::MATCHED: return style.Paint("ok ", "32");
+    case v1::DEVIATED: return style.Paint("DEV", "31");
+    case v1::ERROR: return style.Paint("ERR", "35");
+    case v1::NOT_SUPPORTED: return style.Paint("n/s", "33");
+    default: return "?  ";
+  }
+}
+
+std::string ClaimMark(const v1::CaseResult& r, const Style& style) {
+  switch (r.claim_status()) {
+    case v1::HELD: return "held   ";
+    case v1::REFUTED: return style.Paint("REFUTED", "33");
+    default: return "n/a    ";
+  }
+}
+
+std::string Clip(const std::string& s, size_t width) {
+  return s.size() <= width ? s : s.substr(0, width - 3) + "...";
+}
+
+}  // namespace
+
+void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
+  const Style style{color};
+  std::vector<std::string> platforms;
+  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  std::vector<std::string> cases;
+  std::map<std::pair<std::string, std::string>, const v1::CaseResult*> cell;
+  size_t name_width = 4;
+  for (const auto& r : report.results()) {
+    if (std::find(cases.begin(), cases.end(), r.case_name()) == cases.end()) {
+      cases.push_back(r.case_name());
+      name_width = std::max(name_width, r.case_name().size());
+    }
+    cell[{r.case_name(), r.platform()}] = &r;
+  }
+  const size_t obs_width = platforms.size() > 1 ? 40 : 80;
+  out << absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
+  for (const auto& p : platforms) out << absl::StrFormat("  %-*s", obs_width + 12, p);
+  out << "\n";
+  for (const auto& name : cases) {
+    std::string claim;
+    std::string row;
+    for (const auto& p : platforms) {
+      auto it = cell.find({name, p});
+      if (it == cell.end()) {
+        row += absl::StrFormat("  %-*s", obs_width + 12, "-");
+        continue;
+      }
+      const v1::CaseResult& r = *it->second;
+      claim = r.claim();
+      const std::string obs = r.verdict() == v1::ERROR ? r.error() : r.key_observation();
+      row += absl::StrCat("  ", VerdictMark(r, style), " ", ClaimMark(r, style), " ",
+                          absl::StrFormat("%-*s", obs_width, Clip(obs, obs_width)));
+    }
+    out << absl::StrFormat("%-*s  %-5s", name_width, name, claim) << row << "\n";
+  }
+  out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
+         "held/REFUTED = what the claim says)\n";
+
+  bool header = false;
+  for (const auto& c : report.claims()) {
+    if (c.status() != v1::REFUTED) continue;
+    if (!header) out << "\nClaims refuted:\n";
+    header = true;
+    out << "  " << c.claim() << " on " << c.platform() << ": " << c.evidence() << "\n";
+  }
+  header = false;
+  for (const auto& r : report.results()) {
+    if (r.verdict() != v1::DEVIATED && r.verdict() != v1::ERROR) continue;
+    if (!header) out << "\nDeviations and errors:\n";
+    header = true;
+    if (r.verdict() == v1::ERROR) {
+      out << "  " << r.case_name() << " (" << r.platform() << "): ERROR " << r.error() << "\n";
+      continue;
+    }
+    for (const auto& e : r.expectations()) {
+      if (e.applies() && !e.met()) {
+        out << "  " << r.case_name() << " (" << r.platform() << "): step "
+            << e.expectation().step() << " expected " << e.expected() << ", observed "
+            << e.observed() << "\n";
+      }
+    }
+  }
+  for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
+  const v1::RunSummary& s = report.summary();
+  out << absl::StrFormat(
+      "\n%d case runs: %d matched, %d deviated, %d errors, %d not supported. "
+      "Wall time %.1f s; longest case %.1f s (%s); ratio %.2f.\n",
+      s.cases(), s.matched(), s.deviated(), s.errors(), s.not_supported(),
+      report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
+      s.longest_case_seconds() > 0 ? report.wall_seconds() / s.longest_case_seconds() : 0.0);
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,120 @@
+#include "controller/run_scheduler.h"
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_format.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "controller/case_runner.h"
+#include "controller/port_allocator.h"
+
+namespace closeprobe::controller {
+namespace {
+
+struct Job {
+  int case_index;
+  int column;
+  uint32_t first_port;
+};
+
+// Prints "done / running / left" and the longest-running case.
+class Progress {
+ public:
+  Progress(std::ostream* out, bool tty, int total) : out_(out), tty_(tty), total_(total) {}
+
+  void Started(const std::string& name) {
+    absl::MutexLock lock(&mu_);
+    running_[name] = absl::Now();
+    Print(nullptr);
+  }
+  void Finished(const std::string& name, const v1::CaseResult& r) {
+    absl::MutexLock lock(&mu_);
+    running_.erase(name);
+    ++done_;
+    Print(&r);
+  }
+  void End() {
+    absl::MutexLock lock(&mu_);
+    if (out_ != nullptr && tty_) *out_ << "\r\033[K" << std::flush;
+  }
+
+ private:
+  void Print(const v1::CaseResult* finished) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (out_ == nullptr) return;
+    std::string longest;
+    absl::Duration longest_for;
+    for (const auto& [name, since] : running_) {
+      if (absl::Now() - since > longest_for) {
+        longest_for = absl::Now() - since;
+        longest = name;
+      }
+    }
+    const std::string line = absl::StrFormat(
+        "[%d/%d done, %d running, %d left]%s", done_, total_, running_.size(),
+        total_ - done_ - static_cast<int>(running_.size()),
+        longest.empty() ? ""
+                        : absl::StrFormat(" longest: %s %.1fs", longest,
+                                          absl::ToDoubleSeconds(longest_for)));
+    if (tty_) {
+      *out_ << "\r\033[K" << line << std::flush;
+    } else if (finished != nullptr) {
+      *out_ << line << " finished " << finished->case_name() << " on "
+            << finished->platform() << ": " << v1::Verdict_Name(finished->verdict())
+            << absl::StrFormat(" (%.1fs)", finished->seconds()) << "\n";
+    }
+  }
+
+  std::ostream* const out_;
+  const bool tty_;
+  const int total_;
+  absl::Mutex mu_;
+  int done_ ABSL_GUARDED_BY(mu_) = 0;
+  std::map<std::string, absl::Time> running_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
+    const std::vector<LoadedCase>& cases, const std::vector<PlatformAgents>& columns,
+    const ScheduleOptions& options) {
+  std::vector<Job> jobs;
+  for (int c = 0; c < static_cast<int>(cases.size()); ++c) {
+    for (int p = 0; p < static_cast<int>(columns.size()); ++p) {
+      absl::StatusOr<uint32_t> first =
+          PortBlock(options.port_base, static_cast<int>(jobs.size()));
+      if (!first.ok()) return first.status();
+      jobs.push_back(Job{c, p, *first});
+    }
+  }
+  // Slow cases first; otherwise the files' order.
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
+    return cases[a.case_index].spec.slow() > cases[b.case_index].spec.slow();
+  });
+  std::vector<v1::CaseResult> results(jobs.size());
+  std::atomic<size_t> next{0};
+  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(jobs.size()));
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) {
+      const Job& job = jobs[i];
+      const std::string label = absl::StrFormat(
+          "%s/%s", cases[job.case_index].spec.name(), columns[job.column].name);
+      progress.Started(label);
+      CaseRunOptions run_options{options.lease, job.first_port};
+      v1::CaseResult r = RunCase(cases[job.case_index], columns[job.column], run_options);
+      progress.Finished(label, r);
+      results[job.case_index * columns.size() + job.column] = std::move(r);
+    }
+  };
+  std::vector<std::thread> threads;
+  const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(jobs.size())));
+  for (int i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (auto& t : threads) t.join();
+  progress.End();
+  return results;
+}
+
+}  // namespace closeprobe::controller

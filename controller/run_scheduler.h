@@ -1,0 +1,39 @@
+// RunScheduler: runs every (case, platform column) pair with bounded
+// parallelism. Cases marked slow start first so that their timers overlap
+// the rest, and the run takes about as long as its longest case. Progress
+// goes to `progress`: one updating line on a terminal, plain lines otherwise.
+//
+// Threading model: `jobs` worker threads take pairs from a shared queue;
+// each pair runs on its own sessions and port block (see CaseRunner).
+#ifndef CLOSEPROBE_CONTROLLER_RUN_SCHEDULER_H_
+#define CLOSEPROBE_CONTROLLER_RUN_SCHEDULER_H_
+
+#include <cstdint>
+#include <ostream>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "closeprobe/v1/report.pb.h"
+#include "controller/case_loader.h"
+#include "controller/role_binder.h"
+
+namespace closeprobe::controller {
+
+struct ScheduleOptions {
+  int jobs = 32;
+  uint32_t port_base = 20000;
+  absl::Duration lease = absl::Seconds(10);
+  std::ostream* progress = nullptr;  // null: no progress output
+  bool progress_is_tty = false;
+};
+
+// Results in case order, then column order. OutOfRange if the port blocks
+// do not fit below 32768.
+absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
+    const std::vector<LoadedCase>& cases, const std::vector<PlatformAgents>& columns,
+    const ScheduleOptions& options);
+
+}  // namespace closeprobe::controller
+
+#endif  // CLOSEPROBE_CONTROLLER_RUN_SCHEDULER_H_

@@ -1,0 +1,47 @@
+// StepExecutor: performs one case step on the agent of the step's role and
+// records everything observed in a StepRecord. One Execute<Kind> function per
+// step kind, dispatched on the Step oneof in one place (packetdrill's
+// system_call_table pattern).
+//
+// Errors: a socket call that fails is recorded, not returned. The returned
+// absl::Status is an infrastructure failure only (agent unreachable, the
+// agent rejected the request), which ends the case as ERROR.
+//
+// Thread safety: a CaseContext belongs to one running case.
+#ifndef CLOSEPROBE_CONTROLLER_STEP_EXECUTOR_H_
+#define CLOSEPROBE_CONTROLLER_STEP_EXECUTOR_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "controller/agent_client.h"
+#include "closeprobe/v1/case.pb.h"
+#include "closeprobe/v1/report.pb.h"
+
+namespace closeprobe::controller {
+
+struct RoleContext {
+  AgentSession* session = nullptr;  // not owned
+  std::string address;              // where peers reach this role's sockets
+};
+
+struct HandleBinding {
+  std::string role;
+  std::string agent_handle;  // the agent's opaque handle
+  uint32_t port = 0;         // its local port once bound
+};
+
+struct CaseContext {
+  std::map<std::string, RoleContext> roles;
+  std::map<std::string, HandleBinding> handles;  // by the case's handle names
+  std::map<std::string, uint32_t> ports;          // symbolic port -> real port
+};
+
+absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord* record);
+
+}  // namespace closeprobe::controller
+
+#endif  // CLOSEPROBE_CONTROLLER_STEP_EXECUTOR_H_
