@@ -138,7 +138,7 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
     }
   }
   result->set_key_observation(absl::StrJoin(key, " "));
-  if (result->verdict() == v1::VERDICT_UNSPECIFIED) {
+  if (result->verdict() != v1::ERROR && result->verdict() != v1::NOT_SUPPORTED) {
     result->set_verdict(all_applicable_met ? v1::MATCHED : v1::DEVIATED);
   }
   if (result->verdict() == v1::ERROR || result->verdict() == v1::NOT_SUPPORTED ||

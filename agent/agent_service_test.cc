@@ -1,0 +1,293 @@
+// The agent over real gRPC with real sockets on loopback (no mocks).
+#include "agent/agent_service.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "tests/testutil/agent_fixture.h"
+
+namespace closeprobe::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using Stub = v1::Agent::Stub;
+
+class AgentServiceTest : public AgentFixture {};
+
+TEST_F(AgentServiceTest, InfoDescribesTheLinuxStack) {
+  v1::InfoReply info;
+  ASSERT_TRUE(Call(&Stub::Info, v1::InfoRequest(), &info).ok());
+  EXPECT_EQ(info.platform(), "linux");
+  EXPECT_THAT(info.os(), HasSubstr("Linux"));
+  EXPECT_EQ(info.settings().count("net.ipv4.tcp_fin_timeout"), 1u);
+  EXPECT_EQ(info.test_address(), "");  // not set in the fixture
+}
+
+TEST_F(AgentServiceTest, NormalCloseShowsStatesOnBothEnds) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+
+  EXPECT_EQ(Close(s, client).error(), v1::ERROR_NAME_OK);
+  EXPECT_TRUE(WaitState(s, client, v1::TCP_STATE_FIN_WAIT_2, 2000).reached());
+  EXPECT_TRUE(WaitState(s, server, v1::TCP_STATE_CLOSE_WAIT, 2000).reached());
+  EXPECT_EQ(Close(s, server).error(), v1::ERROR_NAME_OK);
+  const v1::WaitStateReply tw = WaitState(s, client, v1::TCP_STATE_TIME_WAIT, 2000);
+  EXPECT_TRUE(tw.reached());
+  EXPECT_TRUE(WaitState(s, server, v1::TCP_STATE_CLOSED, 2000).reached());
+
+  // The closed client's connection is still visible, orphaned, with its timer.
+  v1::StateRequest req;
+  req.set_session(s);
+  req.set_handle(client);
+  v1::StateReply state;
+  ASSERT_TRUE(Call(&Stub::GetState, req, &state).ok());
+  EXPECT_EQ(state.state(), v1::TCP_STATE_TIME_WAIT);
+  EXPECT_TRUE(state.connection().orphaned());
+  EXPECT_GT(state.connection().timer_remaining_ms(), 1000);
+  EXPECT_LE(state.connection().timer_remaining_ms(), 60000);
+}
+
+TEST_F(AgentServiceTest, WaitStateTimeStampsEveryTransitionInOrder) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    Close(s, client);
+  });
+  const v1::WaitStateReply r = WaitState(s, server, v1::TCP_STATE_CLOSE_WAIT, 3000);
+  closer.join();
+  ASSERT_TRUE(r.reached());
+  ASSERT_GE(r.transitions_size(), 2);
+  EXPECT_EQ(r.transitions(0).state(), v1::TCP_STATE_ESTABLISHED);
+  EXPECT_EQ(r.transitions(r.transitions_size() - 1).state(), v1::TCP_STATE_CLOSE_WAIT);
+  const int64_t dwell = r.transitions(1).at_mono_ns() - r.transitions(0).at_mono_ns();
+  EXPECT_GT(dwell, 50'000'000);     // the close came after ~100 ms
+  EXPECT_LT(dwell, 2'000'000'000);
+}
+
+TEST_F(AgentServiceTest, LingerZeroResetsAndThePeerGetsEconnreset) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  SetLinger(s, client, true, 0);
+  EXPECT_EQ(Close(s, client).error(), v1::ERROR_NAME_OK);
+
+  v1::RecvRequest recv;
+  recv.set_session(s);
+  recv.set_handle(server);
+  recv.set_max_bytes(100);
+  recv.set_deadline_ms(2000);
+  v1::RecvReply got;
+  ASSERT_TRUE(Call(&Stub::Recv, recv, &got).ok());
+  EXPECT_EQ(got.result().error(), v1::ERROR_NAME_ECONNRESET);
+  EXPECT_EQ(got.result().native_name(), "ECONNRESET");
+  EXPECT_EQ(got.result().native_code(), 104);
+  EXPECT_EQ(got.result().return_value(), -1);
+}
+
+TEST_F(AgentServiceTest, SendAfterResetIsEconnresetThenEpipe) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  SetLinger(s, client, true, 0);
+  Close(s, client);
+  ASSERT_TRUE(WaitState(s, server, v1::TCP_STATE_CLOSED, 2000).reached());
+  v1::SendRequest send;
+  send.set_session(s);
+  send.set_handle(server);
+  send.set_length(64);
+  v1::SendReply first, second;
+  ASSERT_TRUE(Call(&Stub::Send, send, &first).ok());
+  ASSERT_TRUE(Call(&Stub::Send, send, &second).ok());
+  EXPECT_EQ(first.result().error(), v1::ERROR_NAME_ECONNRESET);
+  EXPECT_EQ(second.result().error(), v1::ERROR_NAME_EPIPE);
+  EXPECT_EQ(second.result().native_code(), 32);
+}
+
+TEST_F(AgentServiceTest, BlockingRecvGivesUpAtItsDeadline) {
+  const std::string s = OpenSession();
+  const std::string client = Connect(s).client;
+  v1::RecvRequest recv;
+  recv.set_session(s);
+  recv.set_handle(client);
+  recv.set_max_bytes(10);
+  recv.set_deadline_ms(200);
+  v1::RecvReply got;
+  ASSERT_TRUE(Call(&Stub::Recv, recv, &got).ok());
+  EXPECT_EQ(got.result().error(), v1::ERROR_NAME_TIMEOUT);
+  EXPECT_GE(got.result().duration_ns(), 150'000'000);
+  EXPECT_LT(got.result().duration_ns(), 3'000'000'000);
+}
+
+TEST_F(AgentServiceTest, ConnectRefusedIsDataNotAnRpcError) {
+  const std::string s = OpenSession();
+  uint32_t port = 0;
+  const std::string lsn = Listen(s, &port);
+  Close(s, lsn);  // nothing listens on `port` any more
+  std::string c;
+  EXPECT_EQ(TryConnect(s, port, &c).error(), v1::ERROR_NAME_ECONNREFUSED);
+}
+
+TEST_F(AgentServiceTest, BadRequestsGetClearStatusesAndTheAgentKeepsServing) {
+  const std::string s = OpenSession();
+  const std::string h = NewSocket(s);
+  v1::CallReply call;
+  v1::SendReply sent;
+  v1::RecvReply got;
+
+  v1::HandleRequest unknown_handle;
+  unknown_handle.set_session(s);
+  unknown_handle.set_handle("h999");
+  grpc::Status st = Call(&Stub::Close, unknown_handle, &call);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(st.error_message(), HasSubstr("h999"));
+
+  v1::HandleRequest no_session;
+  no_session.set_handle(h);
+  st = Call(&Stub::Close, no_session, &call);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("session"));
+
+  v1::HandleRequest unknown_session;
+  unknown_session.set_session("feedface");
+  unknown_session.set_handle(h);
+  EXPECT_EQ(Call(&Stub::Close, unknown_session, &call).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  v1::SendRequest negative;
+  negative.set_session(s);
+  negative.set_handle(h);
+  negative.set_length(-5);
+  st = Call(&Stub::Send, negative, &sent);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("-5"));
+
+  v1::SendRequest oversized = negative;
+  oversized.set_length(1 << 30);
+  EXPECT_EQ(Call(&Stub::Send, oversized, &sent).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::RecvRequest zero_recv;
+  zero_recv.set_session(s);
+  zero_recv.set_handle(h);
+  zero_recv.set_max_bytes(0);
+  EXPECT_EQ(Call(&Stub::Recv, zero_recv, &got).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::RecvRequest negative_deadline = zero_recv;
+  negative_deadline.set_max_bytes(10);
+  negative_deadline.set_deadline_ms(-1);
+  EXPECT_EQ(Call(&Stub::Recv, negative_deadline, &got).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::SetOptionRequest bad_linger;
+  bad_linger.set_session(s);
+  bad_linger.set_handle(h);
+  bad_linger.set_option(v1::SOCKET_OPTION_SO_LINGER);
+  bad_linger.mutable_value()->mutable_linger()->set_seconds(-1);
+  st = Call(&Stub::SetOption, bad_linger, &call);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(st.error_message(), HasSubstr("linger"));
+
+  v1::SetOptionRequest unknown_option = bad_linger;
+  unknown_option.set_option(static_cast<v1::SocketOption>(99));
+  EXPECT_EQ(Call(&Stub::SetOption, unknown_option, &call).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::BindRequest bad_address;
+  bad_address.set_session(s);
+  bad_address.set_handle(h);
+  bad_address.mutable_local()->set_address("not-an-address");
+  EXPECT_EQ(Call(&Stub::Bind, bad_address, &call).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::ShutdownRequest no_how;
+  no_how.set_session(s);
+  no_how.set_handle(h);
+  EXPECT_EQ(Call(&Stub::Shutdown, no_how, &call).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  Close(s, h);
+  v1::HandleRequest closed = unknown_handle;
+  closed.set_handle(h);
+  EXPECT_EQ(Call(&Stub::Listen, closed, &call).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  v1::OpenSessionRequest huge_lease;
+  huge_lease.set_lease_ms(100'000'000);
+  v1::OpenSessionReply opened;
+  EXPECT_EQ(Call(&Stub::OpenSession, huge_lease, &opened).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  // Still serving, and the session still works.
+  v1::InfoReply info;
+  EXPECT_TRUE(Call(&Stub::Info, v1::InfoRequest(), &info).ok());
+  EXPECT_FALSE(NewSocket(s).empty());
+}
+
+TEST_F(AgentServiceTest, TokenIsRequiredOnEveryCallWhenConfigured) {
+  agent::AgentOptions options;
+  options.token = "s3cret";
+  Start(options);
+  v1::InfoReply info;
+  EXPECT_EQ(Call(&Stub::Info, v1::InfoRequest(), &info).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Call(&Stub::Info, v1::InfoRequest(), &info, "wrong").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(Call(&Stub::Info, v1::InfoRequest(), &info, "s3cret").ok());
+  v1::OpenSessionReply opened;
+  EXPECT_EQ(Call(&Stub::OpenSession, v1::OpenSessionRequest(), &opened).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
+TEST_F(AgentServiceTest, ExpiredLeaseClosesEverySocketOfTheSession) {
+  const std::string s = OpenSession(/*lease_ms=*/300);
+  uint32_t port = 0;
+  Listen(s, &port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  EXPECT_EQ(service()->sessions().SessionCount(), 0);
+  v1::SessionRequest renew;
+  renew.set_session(s);
+  v1::RenewSessionReply renewed;
+  EXPECT_EQ(Call(&Stub::RenewSession, renew, &renewed).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Nothing listens on the port any more.
+  std::string c;
+  EXPECT_EQ(TryConnect(OpenSession(), port, &c).error(), v1::ERROR_NAME_ECONNREFUSED);
+}
+
+TEST_F(AgentServiceTest, CloseSessionReportsTheSocketsItClosed) {
+  const std::string s = OpenSession();
+  NewSocket(s);
+  NewSocket(s);
+  const std::string closed = NewSocket(s);
+  Close(s, closed);
+  v1::SessionRequest req;
+  req.set_session(s);
+  v1::CloseSessionReply reply;
+  ASSERT_TRUE(Call(&Stub::CloseSession, req, &reply).ok());
+  EXPECT_EQ(reply.sockets_closed(), 2);
+}
+
+TEST_F(AgentServiceTest, GetOptionReadsBackLinger) {
+  const std::string s = OpenSession();
+  const std::string h = NewSocket(s);
+  v1::SetOptionRequest set;
+  set.set_session(s);
+  set.set_handle(h);
+  set.set_option(v1::SOCKET_OPTION_SO_LINGER);
+  set.mutable_value()->mutable_linger()->set_enabled(true);
+  set.mutable_value()->mutable_linger()->set_seconds(7);
+  v1::CallReply reply;
+  ASSERT_TRUE(Call(&Stub::SetOption, set, &reply).ok());
+  v1::GetOptionRequest get;
+  get.set_session(s);
+  get.set_handle(h);
+  get.set_option(v1::SOCKET_OPTION_SO_LINGER);
+  v1::GetOptionReply value;
+  ASSERT_TRUE(Call(&Stub::GetOption, get, &value).ok());
+  EXPECT_TRUE(value.value().linger().enabled());
+  EXPECT_EQ(value.value().linger().seconds(), 7);
+}
+
+}  // namespace
+}  // namespace closeprobe::testing

@@ -1,0 +1,106 @@
+#include "controller/expectation_matcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "google/protobuf/text_format.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::testing::HasSubstr;
+
+v1::Case CaseOf(const std::string& text) {
+  v1::Case c;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &c));
+  return c;
+}
+
+v1::CaseResult StepsOf(const std::string& text) {
+  v1::CaseResult r;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &r));
+  return r;
+}
+
+constexpr char kSendAfterRst[] = R"(
+  claim: "C12"
+  expect { step: "send1" error: "ECONNRESET" }
+  expect { step: "send2" error: "EPIPE" }
+  expect { step: "send2" platform: "windows" error: "ECONNRESET" source: "doc" }
+)";
+
+TEST(ExpectationMatcher, MatchedWhenEveryObservationHolds) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET return_value: -1 } }
+    steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  EXPECT_EQ(r.verdict(), v1::MATCHED);
+  EXPECT_EQ(r.claim_status(), v1::HELD);
+  EXPECT_EQ(r.key_observation(), "send1=ECONNRESET send2=EPIPE");
+  EXPECT_EQ(r.expectations_size(), 2);  // the windows one is not this platform's
+}
+
+TEST(ExpectationMatcher, DeviatedWhenAnObservationDiffers) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_OK return_value: 64 } }
+    steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  EXPECT_EQ(r.verdict(), v1::DEVIATED);
+  EXPECT_EQ(r.claim_status(), v1::REFUTED);
+  EXPECT_FALSE(r.expectations(0).met());
+  EXPECT_THAT(r.expectations(0).observed(), HasSubstr("error=OK"));
+  EXPECT_EQ(r.expectations(0).expected(), "error=ECONNRESET");
+}
+
+TEST(ExpectationMatcher, PlatformExpectationDecidesVerdictClaimStillJudged) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET } }
+    steps { id: "send2" result { error: ERROR_NAME_ECONNRESET native_name: "WSAECONNRESET" native_code: 10054 } })");
+  MatchExpectations(CaseOf(kSendAfterRst), "windows", &r);
+  EXPECT_EQ(r.verdict(), v1::MATCHED);        // as Windows documents
+  EXPECT_EQ(r.claim_status(), v1::REFUTED);   // but not as the claim says
+  int applying = 0;
+  for (const auto& e : r.expectations()) applying += e.applies() ? 1 : 0;
+  EXPECT_EQ(applying, 2);
+}
+
+TEST(ExpectationMatcher, StatesReachedAndDurations) {
+  const v1::Case c = CaseOf(R"(
+    claim: "C8"
+    expect { step: "close" error: "OK" duration_ms { max: 100 } }
+    expect { step: "wait" state: "TIME_WAIT" reached: true duration_ms { min: 1 max: 5000 } }
+    expect { step: "st" state: "CLOSED" })");
+  v1::CaseResult ok = StepsOf(R"(
+    steps { id: "close" result { error: ERROR_NAME_OK duration_ns: 20000 } }
+    steps { id: "wait" wait { reached: true state: TCP_STATE_TIME_WAIT waited_ns: 2000000 } }
+    steps { id: "st" state { state: TCP_STATE_CLOSED } })");
+  MatchExpectations(c, "linux", &ok);
+  EXPECT_EQ(ok.verdict(), v1::MATCHED);
+
+  v1::CaseResult slow = ok;
+  slow.clear_expectations();
+  slow.mutable_steps(0)->mutable_result()->set_duration_ns(2'000'000'000);
+  MatchExpectations(c, "linux", &slow);
+  EXPECT_EQ(slow.verdict(), v1::DEVIATED);
+  EXPECT_THAT(slow.expectations(0).observed(), HasSubstr("duration_ms=2000.000"));
+}
+
+TEST(ExpectationMatcher, SkippedAndMissingStepsDoNotHold) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" skipped: true skip_reason: "handle 's' was not created" })");
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  EXPECT_EQ(r.verdict(), v1::DEVIATED);
+  EXPECT_THAT(r.expectations(0).observed(), HasSubstr("skipped"));
+  EXPECT_THAT(r.expectations(1).observed(), HasSubstr("not performed"));
+}
+
+TEST(ExpectationMatcher, ErrorVerdictIsKeptAndClaimNotApplicable) {
+  v1::CaseResult r;
+  r.set_verdict(v1::ERROR);
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  EXPECT_EQ(r.verdict(), v1::ERROR);
+  EXPECT_EQ(r.claim_status(), v1::NOT_APPLICABLE);
+}
+
+}  // namespace
+}  // namespace closeprobe::controller

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The README's "run the tests" command (and CI's): sets up, builds, runs every
+# test with ctest. Tests that need root (network namespaces) skip with a
+# reason when not root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup_debian.sh
+scripts/build.sh
+cd "${BUILD_DIR:-build}"
+ctest --output-on-failure --timeout 900 "$@"

@@ -1,0 +1,198 @@
+// The real binaries end to end: closeprobe driving closeprobe-agent over
+// real sockets, on loopback and between network namespaces; bad case files;
+// a controller killed mid-run. Every run is bounded in time and cleans up.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "controller/agent_client.h"
+#include "controller/case_loader.h"
+#include "controller/matrix_report.h"
+#include "tests/testutil/subprocess.h"
+
+namespace closeprobe::testing {
+namespace {
+
+using ::testing::AnyOf;
+using ::testing::HasSubstr;
+
+std::string Closeprobe() { return BinDir() + "/closeprobe"; }
+std::string AgentBinary() { return BinDir() + "/closeprobe-agent"; }
+
+size_t CaseFileCount() {
+  return controller::ExpandCasePaths({"cases"})->size();
+}
+
+std::set<std::string> NetworkInterfaces() {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator("/sys/class/net")) {
+    names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+std::set<std::string> TopologyFolders() {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator("/tmp")) {
+    if (e.path().filename().string().rfind("closeprobe.", 0) == 0) {
+      names.insert(e.path().string());
+    }
+  }
+  return names;
+}
+
+// Checks a finished run's record: one linux result per case file, each with
+// observations and none an infrastructure error.
+void ExpectCompleteReport(const std::string& dir, const std::string& topology) {
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(dir + "/report.json", &report).ok());
+  EXPECT_EQ(report.topology(), topology);
+  ASSERT_EQ(report.platforms_size(), 1);
+  EXPECT_EQ(report.platforms(0).name(), "linux");
+  EXPECT_EQ(static_cast<size_t>(report.results_size()), CaseFileCount());
+  for (const auto& r : report.results()) {
+    SCOPED_TRACE(r.case_name());
+    EXPECT_EQ(r.platform(), "linux");
+    EXPECT_NE(r.verdict(), v1::ERROR) << r.error();
+    EXPECT_GT(r.steps_size(), 2);
+    EXPECT_GT(r.expectations_size(), 0);
+    EXPECT_NE(r.claim_status(), v1::CLAIM_STATUS_UNSPECIFIED);
+  }
+  EXPECT_EQ(report.summary().cases(), report.results_size());
+  EXPECT_GT(report.wall_seconds(), 0);
+}
+
+TEST(ControllerCli, BadCaseFilesExitTwoWithFileLineColumnAndRunNothing) {
+  const std::string out = MakeTempDir();
+  ProcessResult r = RunProcess({Closeprobe(), "run", "--out", out + "/r",
+                                "tests/testdata/bad_syntax.textproto",
+                                "tests/testdata/unknown_handle.textproto"},
+                               30);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("tests/testdata/bad_syntax.textproto:6:1:"));
+  EXPECT_THAT(r.err,
+              HasSubstr("tests/testdata/unknown_handle.textproto:8:31: unknown handle 'nobody'"));
+  EXPECT_FALSE(std::filesystem::exists(out + "/r/report.json"));
+  RemoveTree(out);
+
+  r = RunProcess({Closeprobe(), "validate", "tests/testdata/unknown_handle.textproto"}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  r = RunProcess({Closeprobe(), "validate", "no/such/file.textproto"}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("no/such/file.textproto"));
+  r = RunProcess({Closeprobe(), "frobnicate"}, 30);
+  EXPECT_EQ(r.exit_code, 2);
+  r = RunProcess({Closeprobe(), "validate"}, 30);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+TEST(ControllerCli, RunOnLoopbackRecordsEveryCase) {
+  const std::string out = MakeTempDir();
+  ProcessResult r = RunProcess({Closeprobe(), "run", "--topology=loopback", "--port_base=26000",
+                                "--out", out},
+                               120);
+  EXPECT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("send_after_rst"));
+  EXPECT_THAT(r.out, HasSubstr("linux"));
+  EXPECT_THAT(r.err, HasSubstr("loopback"));  // the warning
+  ExpectCompleteReport(out, "loopback");
+  RemoveTree(out);
+}
+
+TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
+  if (geteuid() != 0) GTEST_SKIP() << "network namespaces need root (CI runs as root)";
+  const std::set<std::string> interfaces_before = NetworkInterfaces();
+  const std::set<std::string> folders_before = TopologyFolders();
+  const std::string out = MakeTempDir();
+  ProcessResult r = RunProcess({Closeprobe(), "run", "--topology=netns", "--out", out}, 120);
+  EXPECT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+  ExpectCompleteReport(out, "netns");
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok());
+  EXPECT_THAT(report.platforms(0).subject().info().test_address(), HasSubstr("198.18."));
+  EXPECT_THAT(report.platforms(0).peer().info().test_address(), HasSubstr("198.18."));
+  EXPECT_NE(report.platforms(0).subject().info().test_address(),
+            report.platforms(0).peer().info().test_address());
+  EXPECT_EQ(NetworkInterfaces(), interfaces_before);
+  EXPECT_EQ(TopologyFolders(), folders_before);
+  RemoveTree(out);
+}
+
+// The connections the agent's stack has on `port`, through a session of our own.
+std::vector<v1::Connection> ConnectionsOn(controller::AgentClient& agent, uint32_t port) {
+  auto session = controller::AgentSession::Open(&agent, "probe", absl::Seconds(5));
+  if (!session.ok()) return {};
+  v1::ConnectionsRequest req;
+  req.set_local_port(port);
+  auto reply = (*session)->Call(&v1::Agent::Stub::Connections, req, absl::Seconds(5));
+  if (!reply.ok()) return {};
+  return {reply->connections().begin(), reply->connections().end()};
+}
+
+bool HasOpenSocket(const std::vector<v1::Connection>& list) {
+  for (const auto& c : list) {
+    if (c.state() == v1::TCP_STATE_LISTEN || c.state() == v1::TCP_STATE_ESTABLISHED ||
+        c.state() == v1::TCP_STATE_CLOSE_WAIT) {
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(SessionLease, KilledControllerLeavesNoSocketsOpenAfterTheLease) {
+  const std::string dir = MakeTempDir();
+  const pid_t agent = StartProcess(
+      {AgentBinary(), "--listen=127.0.0.1:0", "--port_file=" + dir + "/port"}, dir + "/agent.log");
+  int port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::ifstream in(dir + "/port");
+    if (!(in >> port)) port = 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(port, 0) << "agent did not start";
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+  auto client = controller::AgentClient::Connect(target, "", absl::Seconds(10));
+  ASSERT_TRUE(client.ok()) << client.status();
+
+  const pid_t controller = StartProcess(
+      {Closeprobe(), "run", "--agent", "subject=" + target, "--lease_ms=1000",
+       "--port_base=27000", "--out", dir + "/report", "tests/testdata/hold_sockets.textproto"},
+      dir + "/controller.log");
+  constexpr uint32_t kCasePort = 27000;  // the case's first port name, "srv"
+  bool held = false;
+  for (int i = 0; i < 200 && !held; ++i) {
+    std::vector<v1::Connection> list = ConnectionsOn(**client, kCasePort);
+    held = HasOpenSocket(list) && list.size() >= 3;  // listener + both ends
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(held) << "the case never opened its sockets";
+
+  StopProcess(controller, SIGKILL);
+  const auto killed = std::chrono::steady_clock::now();
+  bool released = false;
+  while (!released && std::chrono::steady_clock::now() - killed < std::chrono::seconds(10)) {
+    released = !HasOpenSocket(ConnectionsOn(**client, kCasePort));
+    if (!released) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - killed).count();
+  EXPECT_TRUE(released) << "sockets still open 10 s after the controller died";
+  EXPECT_LT(seconds, 3.5) << "lease 1 s, renewal every 1 s, reaper every 0.1 s";
+  // The agent is unharmed and keeps serving.
+  auto info = (*client)->Call(&v1::Agent::Stub::Info, v1::InfoRequest(), absl::Seconds(5));
+  EXPECT_TRUE(info.ok());
+  client->reset();
+  StopProcess(agent, SIGTERM);
+  RemoveTree(dir);
+}
+
+}  // namespace
+}  // namespace closeprobe::testing

@@ -1,0 +1,43 @@
+// Every file in cases/ loads and validates, names a known claim, and says
+// what it does.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "controller/case_loader.h"
+#include "controller/case_validator.h"
+#include "tests/testutil/status_matchers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::closeprobe::testing::IsOk;
+
+TEST(Cases, EveryCaseFileIsValid) {
+  absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths({"cases"});
+  ASSERT_THAT(files, IsOk());
+  ASSERT_GE(files->size(), 12u);
+  for (const std::string& file : *files) {
+    SCOPED_TRACE(file);
+    absl::StatusOr<LoadedCase> c = LoadCaseFile(file);
+    ASSERT_THAT(c, IsOk());
+    EXPECT_THAT(ValidateCase(*c), IsOk());
+    EXPECT_FALSE(c->spec.expect().empty()) << "a case with no expectation decides nothing";
+  }
+}
+
+TEST(Cases, TheNamedScenariosOfTheDesignExist) {
+  absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths({"cases"});
+  ASSERT_THAT(files, IsOk());
+  std::set<std::string> names;
+  for (const std::string& file : *files) names.insert(LoadCaseFile(file)->spec.name());
+  for (const char* required : {"send_after_rst", "send_after_fin", "bind_in_2msl",
+                               "client_reuseaddr_connect", "normal_close", "close_wait_persists",
+                               "linger_zero_reset", "shutdown_write", "shutdown_read"}) {
+    EXPECT_EQ(names.count(required), 1u) << required;
+  }
+}
+
+}  // namespace
+}  // namespace closeprobe::controller
