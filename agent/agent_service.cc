@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
@@ -84,6 +85,9 @@ grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*
   absl::Status auth = Authenticate(*ctx);
   if (!auth.ok()) return ToGrpcStatus(auth);
   DescriptionToProto(platform_.info->Describe(), reply);
+  if (platform_.capture) reply->add_features("capture");
+  if (platform_.faults) reply->add_features("faults");
+  if (platform_.settings) reply->add_features("settings");
   reply->set_test_address(options_.test_address);
   reply->set_agent_version(CLOSEPROBE_VERSION);
   return grpc::Status::OK;
@@ -339,6 +343,88 @@ grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
       list, platform_.states->ConnectionsOnPort(static_cast<uint16_t>(req->local_port())));
   for (const ConnectionInfo& c : list) ConnectionToProto(c, reply->add_connections());
   return grpc::Status::OK;
+}
+
+// The optional pieces: absent ones answer UNIMPLEMENTED with the reason.
+grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
+                                        const v1::StartCaptureRequest* req,
+                                        v1::StartCaptureReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  WireCapture* capture = platform_.capture.get();
+  if (capture == nullptr) return Missing("wire capture (it needs root)");
+  absl::Status ports = CheckPortRange(req->first_port(), req->last_port());
+  if (!ports.ok()) return ToGrpcStatus(ports);
+  int id = 0;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      id, capture->Start(options_.test_address, static_cast<uint16_t>(req->first_port()),
+                         static_cast<uint16_t>(req->last_port()), reply->mutable_interface()));
+  reply->set_capture(absl::StrCat(id));
+  s->AddCleanup(absl::StrCat("capture:", id), [capture, id] { capture->Stop(id).IgnoreError(); });
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::StopCapture(grpc::ServerContext* ctx,
+                                       const v1::StopCaptureRequest* req,
+                                       v1::StopCaptureReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  int id = 0;
+  if (platform_.capture == nullptr) return Missing("wire capture (it needs root)");
+  if (!absl::SimpleAtoi(req->capture(), &id) ||
+      !s->DropCleanup(absl::StrCat("capture:", id))) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("capture '", req->capture(), "' is not running in this session")));
+  }
+  CaptureResult result;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(result, platform_.capture->Stop(id));
+  for (const CapturedSegment& seg : result.segments) SegmentToProto(seg, reply->add_segments());
+  if (req->want_pcap()) reply->set_pcap(std::move(result.pcap));
+  reply->set_dropped(result.dropped);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
+                                    v1::AddFaultReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  FaultInjector* faults = platform_.faults.get();
+  if (faults == nullptr) return Missing("fault injection (start it with --allow_faults, as root)");
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(FaultRule rule, FaultRuleFromProto(*req));
+  int id = 0;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(id, faults->Add(rule));
+  reply->set_fault(absl::StrCat(id));
+  s->AddCleanup(absl::StrCat("fault:", id), [faults, id] { faults->Remove(id).IgnoreError(); });
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::RemoveFault(grpc::ServerContext* ctx,
+                                       const v1::RemoveFaultRequest* req,
+                                       v1::RemoveFaultReply*) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  if (platform_.faults == nullptr) return Missing("fault injection");
+  int id = 0;
+  if (!absl::SimpleAtoi(req->fault(), &id) || !s->DropCleanup(absl::StrCat("fault:", id))) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("fault '", req->fault(), "' is not installed by this session")));
+  }
+  return ToGrpcStatus(platform_.faults->Remove(id));
+}
+
+grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
+                                      v1::SetSettingReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  StackSettings* settings = platform_.settings.get();
+  if (settings == nullptr) return Missing("stack settings (start it with --allow_settings, as root)");
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_previous(),
+                                   settings->Set(req->name(), req->value()));
+  // The first previous value is the one to restore.
+  s->AddCleanup(absl::StrCat("setting:", req->name()),
+                [settings, name = req->name(), previous = reply->previous()] {
+                  settings->Set(name, previous).IgnoreError();
+                });
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Missing(const std::string& what) const {
+  return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat("this agent has no ", what));
 }
 
 }  // namespace closeprobe::agent

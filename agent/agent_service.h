@@ -91,6 +91,16 @@ class AgentService final : public v1::Agent::Service {
   grpc::Status Connections(grpc::ServerContext* ctx,
                            const v1::ConnectionsRequest* req,
                            v1::ConnectionsReply* reply) override;
+  grpc::Status StartCapture(grpc::ServerContext* ctx, const v1::StartCaptureRequest* req,
+                            v1::StartCaptureReply* reply) override;
+  grpc::Status StopCapture(grpc::ServerContext* ctx, const v1::StopCaptureRequest* req,
+                           v1::StopCaptureReply* reply) override;
+  grpc::Status AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
+                        v1::AddFaultReply* reply) override;
+  grpc::Status RemoveFault(grpc::ServerContext* ctx, const v1::RemoveFaultRequest* req,
+                           v1::RemoveFaultReply* reply) override;
+  grpc::Status SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
+                          v1::SetSettingReply* reply) override;
 
  private:
   // The session and open socket a request names, held for the call.
@@ -111,6 +121,7 @@ class AgentService final : public v1::Agent::Service {
   // Refreshes the record's addresses from the open socket.
   void Track(SocketRecord& record);
   absl::StatusOr<ConnectionInfo> StateOf(const SocketRecord& record);
+  grpc::Status Missing(const std::string& what) const;
 
   Platform platform_;
   TimedSocketApi sockets_;

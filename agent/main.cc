@@ -35,6 +35,12 @@ ABSL_FLAG(std::string, test_address, "",
           "reported by Info (default: the --listen host, or 127.0.0.1).");
 ABSL_FLAG(std::string, port_file, "",
           "Write the port actually listened on to this file once serving.");
+ABSL_FLAG(bool, allow_faults, false,
+          "Let controllers install packet-drop rules (nftables, root only) limited to "
+          "their case's ports; removed when the session ends.");
+ABSL_FLAG(bool, allow_settings, false,
+          "Let controllers change this host's TCP settings (sysctls of its network "
+          "namespace, root only); restored when the session ends.");
 ABSL_FLAG(int, default_lease_ms, 10000,
           "Lease of a session that asks for none: its sockets are closed when "
           "no call renews it for this long.");
@@ -80,7 +86,10 @@ int Run() {
   if (options.test_address.empty()) options.test_address = "127.0.0.1";
   options.limits.default_lease = absl::Milliseconds(absl::GetFlag(FLAGS_default_lease_ms));
 
-  absl::StatusOr<Platform> platform = NewPlatform();
+  PlatformOptions platform_options;
+  platform_options.allow_faults = absl::GetFlag(FLAGS_allow_faults);
+  platform_options.allow_settings = absl::GetFlag(FLAGS_allow_settings);
+  absl::StatusOr<Platform> platform = NewPlatform(platform_options);
   if (!platform.ok()) {
     std::cerr << "closeprobe-agent: " << platform.status() << "\n";
     return 3;

@@ -11,9 +11,12 @@
 
 #include "absl/status/statusor.h"
 #include "agent/error_names.h"
+#include "agent/fault_injector.h"
 #include "agent/platform_info.h"
 #include "agent/socket_api.h"
+#include "agent/stack_settings.h"
 #include "agent/state_observer.h"
+#include "agent/wire_capture.h"
 
 namespace closeprobe::agent {
 
@@ -22,10 +25,22 @@ struct Platform {
   std::unique_ptr<StateObserver> states;
   std::unique_ptr<PlatformInfo> info;
   ErrorNameTable error_name = nullptr;
+  // Optional: null where the platform (or this agent's privileges) lacks them.
+  std::unique_ptr<WireCapture> capture;
+  std::unique_ptr<FaultInjector> faults;
+  std::unique_ptr<StackSettings> settings;
 };
 
-// Defined once per platform library.
-absl::StatusOr<Platform> NewPlatform();
+// What an agent may do beyond socket calls; both off unless its operator
+// turns them on (they change the host for everything on it).
+struct PlatformOptions {
+  bool allow_faults = false;    // install packet-drop rules
+  bool allow_settings = false;  // change the stack's settings
+};
+
+// Defined once per platform library. Optional pieces the platform or the
+// agent's privileges cannot provide are left null.
+absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options = PlatformOptions());
 
 }  // namespace closeprobe::agent
 

@@ -161,3 +161,47 @@ void DescriptionToProto(const PlatformDescription& d, v1::InfoReply* out) {
 }
 
 }  // namespace closeprobe::agent
+
+namespace closeprobe::agent {
+
+void SegmentToProto(const CapturedSegment& s, v1::Segment* out) {
+  out->set_unix_ns(s.unix_ns);
+  EndpointToProto(s.src, out->mutable_src());
+  EndpointToProto(s.dst, out->mutable_dst());
+  out->set_flags(s.flags);
+  out->set_seq(s.seq);
+  out->set_ack(s.ack);
+  out->set_length(s.length);
+  out->set_window(s.window);
+}
+
+absl::Status CheckPortRange(uint32_t first, uint32_t last) {
+  if (first == 0 || last < first || last > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("port range ", first, "-", last, " must satisfy 1 <= first <= last <= 65535"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<FaultRule> FaultRuleFromProto(const v1::AddFaultRequest& req) {
+  absl::Status ports = CheckPortRange(req.first_port(), req.last_port());
+  if (!ports.ok()) return ports;
+  if (req.peer_address().empty()) return absl::InvalidArgumentError("a fault needs peer_address");
+  v1::Endpoint e;
+  e.set_address(req.peer_address());
+  absl::StatusOr<Endpoint> peer = EndpointFromProto(e);
+  if (!peer.ok()) return peer.status();
+  FaultRule rule;
+  rule.peer_address = req.peer_address();
+  rule.first_port = static_cast<uint16_t>(req.first_port());
+  rule.last_port = static_cast<uint16_t>(req.last_port());
+  switch (req.direction()) {
+    case v1::FAULT_DIRECTION_OUTGOING: rule.direction = FaultDirection::kOutgoing; break;
+    case v1::FAULT_DIRECTION_INCOMING: rule.direction = FaultDirection::kIncoming; break;
+    default: rule.direction = FaultDirection::kBoth; break;
+  }
+  rule.exact_flags = req.exact_flags();
+  return rule;
+}
+
+}  // namespace closeprobe::agent

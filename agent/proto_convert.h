@@ -10,6 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "agent/error_names.h"
+#include "agent/fault_injector.h"
+#include "agent/wire_capture.h"
 #include "agent/platform_info.h"
 #include "agent/socket_api.h"
 #include "agent/state_observer.h"
@@ -39,6 +41,10 @@ void CallResultToProto(const CallResult& r, ErrorNameTable names,
                        v1::CallResult* out);
 void ConnectionToProto(const ConnectionInfo& c, v1::Connection* out);
 void DescriptionToProto(const PlatformDescription& d, v1::InfoReply* out);
+void SegmentToProto(const CapturedSegment& s, v1::Segment* out);
+// A port range of a request: 1 <= first <= last <= 65535.
+absl::Status CheckPortRange(uint32_t first, uint32_t last);
+absl::StatusOr<FaultRule> FaultRuleFromProto(const v1::AddFaultRequest& req);
 
 }  // namespace closeprobe::agent
 

@@ -18,6 +18,34 @@ std::string NewSessionId() {
 
 }  // namespace
 
+void Session::AddCleanup(const std::string& key, std::function<void()> undo) {
+  absl::MutexLock lock(&cleanup_mu_);
+  for (const auto& c : cleanups_) {
+    if (c.first == key) return;
+  }
+  cleanups_.emplace_back(key, std::move(undo));
+}
+
+bool Session::DropCleanup(const std::string& key) {
+  absl::MutexLock lock(&cleanup_mu_);
+  for (auto it = cleanups_.begin(); it != cleanups_.end(); ++it) {
+    if (it->first == key) {
+      cleanups_.erase(it);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Session::RunCleanups() {
+  std::vector<std::pair<std::string, std::function<void()>>> work;
+  {
+    absl::MutexLock lock(&cleanup_mu_);
+    work.swap(cleanups_);
+  }
+  for (auto it = work.rbegin(); it != work.rend(); ++it) it->second();
+}
+
 ActiveSession::~ActiveSession() {
   if (session_ != nullptr) registry_->Release(session_);
 }
@@ -103,6 +131,7 @@ int SessionRegistry::SessionCount() const {
 }
 
 int SessionRegistry::Teardown(Session& session) {
+  session.RunCleanups();
   std::vector<NativeSocket> open = session.handles().TakeAllOpen();
   for (NativeSocket s : open) sockets_->Discard(s);
   return static_cast<int>(open.size());

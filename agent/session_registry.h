@@ -11,10 +11,13 @@
 #define CLOSEPROBE_AGENT_SESSION_REGISTRY_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -40,8 +43,19 @@ class Session {
   absl::Duration lease() const { return lease_; }
   HandleTable& handles() { return handles_; }
 
+  // Work to undo when the session ends (stop a capture, remove a fault,
+  // restore a setting), by key. Adding an existing key keeps the first.
+  void AddCleanup(const std::string& key, std::function<void()> undo);
+  // Forgets a cleanup that was done explicitly; false if there was none.
+  bool DropCleanup(const std::string& key);
+  // Runs and forgets every cleanup, newest first.
+  void RunCleanups();
+
  private:
   friend class SessionRegistry;
+  absl::Mutex cleanup_mu_;
+  std::vector<std::pair<std::string, std::function<void()>>> cleanups_
+      ABSL_GUARDED_BY(cleanup_mu_);
   const std::string id_;
   const absl::Duration lease_;
   HandleTable handles_;

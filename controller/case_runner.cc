@@ -1,23 +1,81 @@
 #include "controller/case_runner.h"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include <fstream>
+
 #include "controller/expectation_matcher.h"
 #include "controller/port_allocator.h"
 #include "controller/step_executor.h"
+#include "controller/wire_segments.h"
 
 namespace closeprobe::controller {
 namespace {
 
 constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
 
-void Fail(v1::CaseResult* result, const std::string& why) {
-  result->set_verdict(v1::ERROR);
-  result->set_error(why);
+// An agent fault ends the case as ERROR; a missing feature as NOT_SUPPORTED.
+void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
+  result->set_verdict(why.code() == absl::StatusCode::kUnimplemented ? v1::NOT_SUPPORTED
+                                                                       : v1::ERROR);
+  result->set_error(absl::StrCat(context, why.message()));
+}
+
+bool Stopped(const v1::CaseResult& r) {
+  return r.verdict() == v1::ERROR || r.verdict() == v1::NOT_SUPPORTED;
+}
+
+absl::Status ApplySettings(const v1::Case& spec, CaseContext& ctx, v1::CaseResult* result) {
+  for (const v1::RoleSetting& s : spec.settings()) {
+    v1::SetSettingRequest req;
+    req.set_name(s.name());
+    req.set_value(s.value());
+    auto r = ctx.roles.at(s.role()).session->Call(&v1::Agent::Stub::SetSetting, req,
+                                                   absl::Seconds(10));
+    if (!r.ok()) return r.status();
+    result->add_settings(
+        absl::StrCat(s.role(), ": ", s.name(), "=", s.value(), " (was ", r->previous(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+// Which role sent a segment: each socket's (address, port), and addresses
+// that only one role has.
+WireRoles WireRolesOf(const CaseContext& ctx) {
+  WireRoles w;
+  std::map<std::string, int> holders;
+  for (const auto& [role, r] : ctx.roles) ++holders[r.address];
+  for (const auto& [role, r] : ctx.roles) {
+    if (holders[r.address] == 1) w.by_address[r.address] = role;
+  }
+  for (const auto& [name, h] : ctx.handles) {
+    if (h.port != 0) w.by_endpoint[{ctx.roles.at(h.role).address, h.port}] = h.role;
+  }
+  return w;
+}
+
+// Stops the subject's capture and files its segments (and pcap) in the result.
+void FinishCapture(AgentSession& session, const std::string& capture, const CaseContext& ctx,
+                   const CaseRunOptions& options, v1::CaseResult* result) {
+  v1::StopCaptureRequest req;
+  req.set_capture(capture);
+  req.set_want_pcap(!options.pcap_dir.empty());
+  auto r = session.Call(&v1::Agent::Stub::StopCapture, req, absl::Seconds(10));
+  if (!r.ok()) return;
+  result->set_captured(true);
+  result->set_capture_dropped(r->dropped());
+  AttributeSegments({r->segments().begin(), r->segments().end()}, WireRolesOf(ctx),
+                    result->mutable_segments());
+  if (options.pcap_dir.empty()) return;
+  const std::string name = absl::StrCat(result->case_name(), ".", result->platform(), ".pcap");
+  std::ofstream out(absl::StrCat(options.pcap_dir, "/", name), std::ios::binary);
+  out << r->pcap();
+  if (out) result->set_pcap_file(absl::StrCat("pcap/", name));
 }
 
 }  // namespace
@@ -36,8 +94,10 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   CaseContext ctx;
   std::map<std::string, std::unique_ptr<AgentSession>> sessions;
   absl::StatusOr<std::map<std::string, uint32_t>> ports = AssignPorts(spec, options.first_port);
+  ctx.first_port = options.first_port;
+  ctx.last_port = options.first_port + kPortsPerCase - 1;
   if (!ports.ok()) {
-    Fail(&result, std::string(ports.status().message()));
+    Fail(&result, ports.status());
   } else {
     ctx.ports = *ports;
     for (const auto& [name, port] : ctx.ports) (*result.mutable_ports())[name] = port;
@@ -46,7 +106,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
           agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);
       if (!s.ok()) {
-        Fail(&result, absl::StrCat("role ", role, ": ", s.status().message()));
+        Fail(&result, s.status(), absl::StrCat("role ", role, ": "));
         break;
       }
       ctx.roles[role] = RoleContext{s->get(), agent->info().test_address()};
@@ -54,19 +114,39 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     }
   }
 
+  if (!Stopped(result)) {
+    absl::Status s = ApplySettings(spec, ctx, &result);
+    if (!s.ok()) Fail(&result, s, "stack settings: ");
+  }
+  // The capture runs on the subject's host, where it sees both directions.
+  std::string capture;
+  AgentSession* subject = Stopped(result) ? nullptr : ctx.roles.at(spec.subject()).session;
+  if (subject != nullptr) {
+    const auto& features = subject->client().info().features();
+    if (std::find(features.begin(), features.end(), "capture") != features.end()) {
+      v1::StartCaptureRequest req;
+      req.set_first_port(ctx.first_port);
+      req.set_last_port(ctx.last_port);
+      auto r = subject->Call(&v1::Agent::Stub::StartCapture, req, absl::Seconds(10));
+      if (r.ok()) capture = r->capture();
+    }
+  }
+
   const absl::Duration timeout =
       spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
-  for (int i = 0; i < spec.step_size() && result.verdict() != v1::ERROR; ++i) {
+  for (int i = 0; i < spec.step_size() && !Stopped(result); ++i) {
     if (absl::Now() - start > timeout) {
-      Fail(&result, absl::StrCat("the case ran longer than its timeout of ",
-                                 absl::FormatDuration(timeout), " (at step ", i, ")"));
+      Fail(&result, absl::DeadlineExceededError(absl::StrCat(
+                        "the case ran longer than its timeout of ",
+                        absl::FormatDuration(timeout), " (at step ", i, ")")));
       break;
     }
     v1::StepRecord* record = result.add_steps();
     record->set_index(i);
     absl::Status s = ExecuteStep(spec.step(i), ctx, record);
-    if (!s.ok()) Fail(&result, absl::StrCat("step ", i, " (", record->call(), "): ", s.message()));
+    if (!s.ok()) Fail(&result, s, absl::StrCat("step ", i, " (", record->call(), "): "));
   }
+  if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
   MatchExpectations(spec, agents.name, &result);
   result.set_seconds(absl::ToDoubleSeconds(absl::Now() - start));

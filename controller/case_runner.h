@@ -1,6 +1,8 @@
 // CaseRunner: runs one case on one platform column: binds roles to agents,
-// opens a session per role, assigns the case's ports, performs the steps in
-// order, records every observation and matches expectations.
+// opens a session per role, assigns the case's ports, applies its stack
+// settings, captures the wire on the subject's host while it performs the
+// steps in order, records every observation and matches expectations.
+// Everything it set up on the agents is undone by closing the sessions.
 //
 // Thread safety: RunCase may be called concurrently for different cases;
 // each call owns its sessions and context.
@@ -19,6 +21,7 @@ namespace closeprobe::controller {
 struct CaseRunOptions {
   absl::Duration lease = absl::Seconds(10);  // session lease on the agents
   uint32_t first_port = 0;                   // the case's port block
+  std::string pcap_dir;                      // where to save the capture ("" = nowhere)
 };
 
 // Never fails: problems become an ERROR verdict with the reason.

@@ -78,6 +78,7 @@ class Validator {
 
   absl::Status Run() {
     CheckHeader();
+    CheckSettings();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
     if (errors_.empty()) return absl::OkStatus();
@@ -181,6 +182,7 @@ class Validator {
     if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), true);
     if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true);
     if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false);
+    if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
         kind != "listen" && kind != "connect") {
       Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
@@ -252,13 +254,65 @@ class Validator {
       case v1::Step::kSleep:
         if (step.sleep().ms() <= 0) Error(where_.At("step", i, {k}), "sleep needs ms > 0");
         break;
+      case v1::Step::kDrop:
+        if (roles_.count(step.drop().peer()) == 0 || step.drop().peer() == step.role()) {
+          Error(where_.At("step", i, {k, "peer"}),
+                absl::StrCat("drop needs a peer role other than '", step.role(), "'"));
+        }
+        CheckFlagLetters(where_.At("step", i, {k, "exact_flags"}), step.drop().exact_flags(),
+                         "SFRA");
+        break;
+      case v1::Step::kLift:
+        if (step.lift().fault().empty()) Error(where_.At("step", i, {k}), "lift needs `fault`");
+        break;
       default:
         break;
     }
   }
 
+  void CheckFlagLetters(const std::string& where, const std::string& flags,
+                        const std::string& allowed) {
+    for (char c : flags) {
+      if (allowed.find(c) == std::string::npos) {
+        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed));
+      }
+    }
+  }
+
+  void CheckWire(int i, const v1::WireCheck& w) {
+    const std::string where = where_.At("expect", i, {"wire"});
+    if (roles_.count(w.from()) == 0) {
+      Error(where, absl::StrCat("wire: unknown role '", w.from(), "' in `from`"));
+    }
+    CheckFlagLetters(where, w.flags(), "SFRPAU");
+    CheckFlagLetters(where, w.not_flags(), "SFRPAU");
+    if (w.has_after()) CheckWire(i, w.after());
+  }
+
+  void CheckSettings() {
+    for (int i = 0; i < spec_.settings_size(); ++i) {
+      const v1::RoleSetting& s = spec_.settings(i);
+      if (roles_.count(s.role()) == 0 || s.name().empty() || s.value().empty()) {
+        Error(where_.At("settings", i),
+              absl::StrCat("a setting needs a known role, a name and a value (role '", s.role(),
+                           "')"));
+      }
+    }
+  }
+
   void CheckExpectation(int i) {
     const v1::Expectation& e = spec_.expect(i);
+    if (e.has_wire()) {
+      if (!e.step().empty()) {
+        Error(where_.At("expect", i, {"step"}), "an expectation checks a step or the wire, not both");
+      }
+      CheckWire(i, e.wire());
+      if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
+        Error(where_.At("expect", i, {"platform"}),
+              absl::StrCat("unknown platform '", e.platform(), "'"));
+      }
+      return;
+    }
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'"));
@@ -308,6 +362,7 @@ bool CreatesHandle(const v1::Step& step) {
   switch (step.action_case()) {
     case v1::Step::kSocket:
     case v1::Step::kAccept:
+    case v1::Step::kDrop:
       return true;
     case v1::Step::kListen:
       return step.listen().on().empty();

@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/names.h"
+#include "controller/wire_segments.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -32,7 +33,15 @@ std::string ErrorWithNative(const v1::CallResult& r) {
   return absl::StrCat(ErrorText(r.error()), " (", r.native_name(), " ", r.native_code(), ")");
 }
 
+// What an expectation is about: its step id, or for wire checks "wire:" with
+// the sender and flags (a platform's wire check overrides the claim's one on
+// the same sender and flags).
+std::string Subject(const v1::Expectation& e) {
+  return e.has_wire() ? absl::StrCat("wire:", e.wire().from(), ":", e.wire().flags()) : e.step();
+}
+
 std::string Expected(const v1::Expectation& e) {
+  if (e.has_wire()) return absl::StrCat("wire: ", DescribeWireCheck(e.wire()));
   std::vector<std::string> parts;
   if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
   if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
@@ -97,10 +106,11 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
   for (const auto& s : result->steps()) {
     if (!s.id().empty()) by_id[s.id()] = &s;
   }
-  std::set<std::string> overridden;  // steps with an expectation of this platform's own
+  std::set<std::string> overridden;  // subjects with an expectation of this platform's own
   for (const auto& e : spec.expect()) {
-    if (e.platform() == platform) overridden.insert(e.step());
+    if (e.platform() == platform) overridden.insert(Subject(e));
   }
+  bool wire_unavailable = false;
   bool all_applicable_met = true;
   bool claim_checked = false;
   bool claim_held = true;
@@ -113,9 +123,14 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
     v1::ExpectationResult* r = result->add_expectations();
     *r->mutable_expectation() = e;
     r->set_from_claim(from_claim);
-    r->set_applies(!from_claim || overridden.count(e.step()) == 0);
+    r->set_applies(!from_claim || overridden.count(Subject(e)) == 0);
     r->set_expected(Expected(e));
-    if (it == by_id.end()) {
+    if (e.has_wire()) {
+      std::string observed = "no capture on this platform";
+      r->set_met(result->captured() && WireHolds(e.wire(), result->segments(), &observed));
+      r->set_observed(observed);
+      if (!result->captured() && r->applies()) wire_unavailable = true;
+    } else if (it == by_id.end()) {
       r->set_met(false);
       r->set_observed("step not performed (the case stopped before it)");
     } else {
@@ -137,7 +152,18 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
                                               : "?"));
     }
   }
+  for (const auto& e : spec.expect()) {
+    if (!e.has_wire() || (!e.platform().empty() && e.platform() != platform)) continue;
+    const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
+    if (result->captured() && described.insert(k).second) {
+      key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
+    }
+  }
   result->set_key_observation(absl::StrJoin(key, " "));
+  if (wire_unavailable && result->verdict() != v1::ERROR) {
+    result->set_verdict(v1::NOT_SUPPORTED);
+    result->set_error("the case checks the wire and this platform's agent cannot capture");
+  }
   if (result->verdict() != v1::ERROR && result->verdict() != v1::NOT_SUPPORTED) {
     result->set_verdict(all_applicable_met ? v1::MATCHED : v1::DEVIATED);
   }

@@ -76,7 +76,7 @@ bool Alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
-    const std::string& agent_binary, TopologyKind kind) {
+    const std::string& agent_binary, TopologyKind kind, int pairs) {
   if (access(agent_binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat("agent binary ", agent_binary,
                                             " not found (set --agent-binary)"));
@@ -89,27 +89,33 @@ absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
   if (kind == TopologyKind::kNetns && !root) {
     return absl::PermissionDeniedError("--topology=netns needs root");
   }
-  absl::Status s = (kind == TopologyKind::kLoopback || !root)
-                       ? t->StartLoopback(agent_binary)
-                       : t->StartNetns(agent_binary);
+  absl::Status s;
+  if (kind == TopologyKind::kLoopback || !root) {
+    s = t->StartLoopback(agent_binary);
+  } else {
+    t->kind_ = "netns";
+    for (int i = 0; i < pairs && s.ok(); ++i) s = t->StartNetnsPair(agent_binary, i);
+  }
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat(s.message(), " (agent logs in ", t->dir_, ")"));
   }
   return t;
 }
 
-absl::Status LocalTopology::StartNetns(const std::string& agent_binary) {
-  kind_ = "netns";
-  const int net = static_cast<int>(getpid() % 250) + 1;
-  const std::string suffix = absl::StrCat(getpid() % 1000000);
+absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index) {
+  // Each pair is a link of its own; the third octet varies by run and pair.
+  const int net = static_cast<int>((getpid() + index) % 250) + 1;
+  const std::string suffix = absl::StrCat(getpid() % 100000, index == 0 ? "" : "_",
+                                          index == 0 ? "" : absl::StrCat(index));
   struct Host {
     std::string name, ifname, address;
     pid_t pid = -1;
     int go = -1;  // write end of the child's stdin: "go" once its veth is in place
   };
   const auto socket_of = [this](const Host& h) { return absl::StrCat(dir_, "/", h.name, ".sock"); };
-  Host hosts[2] = {{"subject", "cps" + suffix, absl::StrCat("198.18.", net, ".1")},
-                   {"peer", "cpp" + suffix, absl::StrCat("198.18.", net, ".2")}};
+  const std::string tag = index == 0 ? "" : absl::StrCat(index);
+  Host hosts[2] = {{"subject" + tag, "cps" + suffix, absl::StrCat("198.18.", net, ".1")},
+                   {"peer" + tag, "cpp" + suffix, absl::StrCat("198.18.", net, ".2")}};
   const int log = open((dir_ + "/topology.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (Host& h : hosts) {
     int fds[2];
@@ -121,8 +127,8 @@ absl::Status LocalTopology::StartNetns(const std::string& agent_binary) {
         "read go || exit 1; ip link set lo up && ip addr add ", h.address, "/24 dev ",
         h.ifname, " && ip link set ", h.ifname, " up || exit 1; exec \"$0\" \"$@\"");
     h.pid = Spawn({"unshare", "--net", "sh", "-c", script, agent_binary, "--listen",
-                   absl::StrCat("unix:", socket_of(h)), "--test_address",
-                   h.address},
+                   absl::StrCat("unix:", socket_of(h)), "--test_address", h.address,
+                   "--allow_faults", "--allow_settings"},
                   fds[0], agent_log);
     close(fds[0]);
     close(agent_log);
@@ -162,8 +168,8 @@ absl::Status LocalTopology::StartNetns(const std::string& agent_binary) {
       absl::SleepFor(absl::Milliseconds(5));
     }
   }
-  subject_target_ = absl::StrCat("unix:", socket_of(hosts[0]));
-  peer_target_ = absl::StrCat("unix:", socket_of(hosts[1]));
+  pairs_.push_back(HostPair{absl::StrCat("unix:", socket_of(hosts[0])),
+                            absl::StrCat("unix:", socket_of(hosts[1]))});
   return absl::OkStatus();
 }
 
@@ -172,13 +178,17 @@ absl::Status LocalTopology::StartLoopback(const std::string& agent_binary) {
   warnings_.push_back(
       "agents run on loopback (not root): both roles share one stack, and some results "
       "differ from a real link (e.g. Linux tcp_tw_reuse=2 applies to loopback only)");
-  std::string* targets[2] = {&subject_target_, &peer_target_};
+  HostPair pair;
+  std::string* targets[2] = {&pair.subject_target, &pair.peer_target};
   const char* names[2] = {"subject", "peer"};
   for (int i = 0; i < 2; ++i) {
     const std::string port_file = absl::StrCat(dir_, "/", names[i], ".port");
     const int agent_log = open((dir_ + "/" + names[i] + ".log").c_str(),
                                O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const pid_t pid = Spawn({agent_binary, "--listen", "127.0.0.1:0", "--port_file", port_file},
+    // Faults are limited to a case's ports; settings would change the whole
+    // machine's stack here, so they stay off.
+    const pid_t pid = Spawn({agent_binary, "--listen", "127.0.0.1:0", "--port_file", port_file,
+                             "--allow_faults"},
                             -1, agent_log);
     close(agent_log);
     pids_.push_back(pid);
@@ -194,6 +204,7 @@ absl::Status LocalTopology::StartLoopback(const std::string& agent_binary) {
     }
     *targets[i] = absl::StrCat("127.0.0.1:", port);
   }
+  pairs_.push_back(pair);
   return absl::OkStatus();
 }
 
@@ -205,8 +216,10 @@ void LocalTopology::Abandon() const {
 
 std::string LocalTopology::AgentLogs() const {
   std::string logs;
-  for (const char* name : {"subject", "peer"}) {
-    std::ifstream in(absl::StrCat(dir_, "/", name, ".log"));
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().extension() != ".log") continue;
+    const std::string name = entry.path().stem().string();
+    std::ifstream in(entry.path());
     std::string line;
     while (std::getline(in, line)) absl::StrAppend(&logs, "\n  ", name, ": ", line);
   }

@@ -28,15 +28,22 @@ namespace closeprobe::controller {
 
 enum class TopologyKind { kAuto, kNetns, kLoopback };
 
+// A subject host and its reference peer: the agents' gRPC targets.
+struct HostPair {
+  std::string subject_target;
+  std::string peer_target;
+};
+
 class LocalTopology {
  public:
+  // Starts `pairs` host pairs (netns), or one pair (loopback: one stack
+  // cannot be split). Agents may inject faults and change settings.
   static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(
-      const std::string& agent_binary, TopologyKind kind);
+      const std::string& agent_binary, TopologyKind kind, int pairs = 1);
   ~LocalTopology();
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
-  const std::string& subject_target() const { return subject_target_; }
-  const std::string& peer_target() const { return peer_target_; }
+  const std::vector<HostPair>& pairs() const { return pairs_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<pid_t>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
@@ -47,13 +54,12 @@ class LocalTopology {
 
  private:
   LocalTopology() = default;
-  absl::Status StartNetns(const std::string& agent_binary);
+  absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
 
   std::string kind_;
   std::string dir_;
-  std::string subject_target_;
-  std::string peer_target_;
+  std::vector<HostPair> pairs_;
   std::vector<std::string> warnings_;
   std::vector<pid_t> pids_;
 };

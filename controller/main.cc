@@ -129,30 +129,42 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   const absl::Time start = absl::Now();
 
   // Local agents are started before any thread exists (the topology forks).
+  // Cases that change stack settings get a host pair of their own.
+  std::vector<int> settings_cases;
+  for (int i = 0; i < static_cast<int>(cases.size()); ++i) {
+    if (cases[i].spec.settings_size() > 0) settings_cases.push_back(i);
+  }
   std::unique_ptr<LocalTopology> topology;
-  std::map<std::string, std::string> targets = bound;
-  if (targets.empty()) {
+  std::vector<std::map<std::string, std::string>> target_sets;  // per host pair: role -> target
+  if (bound.empty()) {
     const std::string kind = absl::GetFlag(FLAGS_topology);
     TopologyKind k = kind == "netns"      ? TopologyKind::kNetns
                      : kind == "loopback" ? TopologyKind::kLoopback
                                           : TopologyKind::kAuto;
     std::string binary = absl::GetFlag(FLAGS_agent_binary);
     if (binary.empty()) binary = ProgramDir() + "/closeprobe-agent";
-    absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, k);
+    absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(
+        binary, k, 1 + static_cast<int>(settings_cases.size()));
     if (!t.ok()) {
       std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
       return kExitInfra;
     }
     topology = std::move(*t);
-    targets["subject"] = topology->subject_target();
-    targets["peer"] = topology->peer_target();
+    for (const HostPair& pair : topology->pairs()) {
+      target_sets.push_back({{"subject", pair.subject_target}, {"peer", pair.peer_target}});
+    }
     report.set_topology(topology->kind());
     for (const auto& w : topology->warnings()) {
       report.add_warnings(w);
       std::cerr << "closeprobe: warning: " << w << "\n";
     }
   } else {
+    target_sets.push_back(bound);
     report.set_topology("remote");
+    if (!settings_cases.empty()) {
+      report.add_warnings(
+          "cases with stack settings change the given agents' hosts while other cases run there");
+    }
   }
 
   // SIGINT/SIGTERM (blocked in main) end the run: local agents are stopped
@@ -169,26 +181,31 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
     _exit(130);
   }).detach();
 
-  std::map<std::string, std::unique_ptr<AgentClient>> clients;
-  for (const auto& [role, target] : targets) {
-    absl::StatusOr<std::unique_ptr<AgentClient>> c =
-        AgentClient::Connect(target, ReadToken(), absl::Seconds(10));
-    if (!c.ok()) {
-      std::cerr << "closeprobe: " << role << ": " << c.status().message()
-                << (topology ? topology->AgentLogs() : "") << "\n";
-      return kExitInfra;
+  std::vector<std::unique_ptr<AgentClient>> clients;
+  std::vector<PlatformAgents> columns;  // [0]: the shared column; then one per settings case
+  for (const auto& targets : target_sets) {
+    std::map<std::string, AgentClient*> by_role;
+    for (const auto& [role, target] : targets) {
+      absl::StatusOr<std::unique_ptr<AgentClient>> c =
+          AgentClient::Connect(target, ReadToken(), absl::Seconds(10));
+      if (!c.ok()) {
+        std::cerr << "closeprobe: " << role << ": " << c.status().message()
+                  << (topology ? topology->AgentLogs() : "") << "\n";
+        return kExitInfra;
+      }
+      by_role[role] = c->get();
+      clients.push_back(std::move(*c));
     }
-    clients[role] = std::move(*c);
+    PlatformAgents column;
+    column.subject = by_role.count("subject") ? by_role["subject"] : by_role.begin()->second;
+    column.peer = by_role.count("peer") ? by_role["peer"] : column.subject;
+    column.name = column.subject->info().platform();
+    for (auto& [role, client] : by_role) {
+      if (role != "subject" && role != "peer") column.by_role[role] = client;
+    }
+    columns.push_back(column);
   }
-  PlatformAgents column;
-  AgentClient* subject = clients.count("subject") ? clients["subject"].get()
-                                                  : clients.begin()->second.get();
-  column.subject = subject;
-  column.peer = clients.count("peer") ? clients["peer"].get() : subject;
-  column.name = subject->info().platform();
-  for (auto& [role, client] : clients) {
-    if (role != "subject" && role != "peer") column.by_role[role] = client.get();
-  }
+  const PlatformAgents& column = columns.front();
   v1::PlatformColumn* p = report.add_platforms();
   p->set_name(column.name);
   p->mutable_subject()->set_target(column.subject->target());
@@ -204,6 +221,13 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   options.lease = absl::Milliseconds(absl::GetFlag(FLAGS_lease_ms));
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(2);
+  for (size_t i = 0; i < settings_cases.size() && i + 1 < columns.size(); ++i) {
+    options.dedicated[settings_cases[i]] = columns[i + 1];
+  }
+  const std::string out_dir = absl::GetFlag(FLAGS_out);
+  std::error_code ec;
+  std::filesystem::create_directories(out_dir + "/pcap", ec);
+  if (!ec) options.pcap_dir = out_dir + "/pcap";
   absl::StatusOr<std::vector<v1::CaseResult>> results = RunAll(cases, {column}, options);
   if (!results.ok()) {
     std::cerr << "closeprobe: " << results.status().message() << "\n";

@@ -103,8 +103,11 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
       const std::string label = absl::StrFormat(
           "%s/%s", cases[job.case_index].spec.name(), columns[job.column].name);
       progress.Started(label);
-      CaseRunOptions run_options{options.lease, job.first_port};
-      v1::CaseResult r = RunCase(cases[job.case_index], columns[job.column], run_options);
+      CaseRunOptions run_options{options.lease, job.first_port, options.pcap_dir};
+      auto own = options.dedicated.find(job.case_index);
+      const PlatformAgents& agents =
+          own != options.dedicated.end() ? own->second : columns[job.column];
+      v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
       progress.Finished(label, r);
       results[job.case_index * columns.size() + job.column] = std::move(r);
     }

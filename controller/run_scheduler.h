@@ -9,7 +9,9 @@
 #define CLOSEPROBE_CONTROLLER_RUN_SCHEDULER_H_
 
 #include <cstdint>
+#include <map>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,6 +28,10 @@ struct ScheduleOptions {
   absl::Duration lease = absl::Seconds(10);
   std::ostream* progress = nullptr;  // null: no progress output
   bool progress_is_tty = false;
+  std::string pcap_dir;              // where captures are saved ("" = not saved)
+  // Cases that change stack settings run on hosts of their own: case index
+  // -> its agents (in place of the column's). Not owned.
+  std::map<int, PlatformAgents> dedicated;
 };
 
 // Results in case order, then column order. OutOfRange if the port blocks

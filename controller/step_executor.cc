@@ -402,6 +402,38 @@ absl::Status ExecuteWaitState(StepEnv& env) {
   return absl::OkStatus();
 }
 
+absl::Status ExecuteDrop(StepEnv& env) {
+  const v1::DropStep& s = env.step.drop();
+  const char* way = s.way() == v1::OUTGOING ? "->" : s.way() == v1::INCOMING ? "<-" : "<->";
+  env.record->set_call(absl::StrCat("drop(", env.step.role(), " ", way, " ", s.peer(),
+                                    s.exact_flags().empty() ? "" : ", flags == " + s.exact_flags(),
+                                    ") as ", env.step.as()));
+  v1::AddFaultRequest req;
+  req.set_peer_address(env.ctx.roles.at(s.peer()).address);
+  req.set_first_port(env.ctx.first_port);
+  req.set_last_port(env.ctx.last_port);
+  req.set_direction(s.way() == v1::OUTGOING   ? v1::FAULT_DIRECTION_OUTGOING
+                    : s.way() == v1::INCOMING ? v1::FAULT_DIRECTION_INCOMING
+                                              : v1::FAULT_DIRECTION_BOTH);
+  req.set_exact_flags(s.exact_flags());
+  auto r = env.session().Call(&Stub::AddFault, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  env.record->set_fault(r->fault());
+  env.Bind(r->fault(), 0);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteLift(StepEnv& env) {
+  const v1::LiftStep& s = env.step.lift();
+  env.record->set_call(absl::StrCat("lift(", s.fault(), ")"));
+  const HandleBinding* h = env.Use(s.fault());
+  if (h == nullptr) return absl::OkStatus();
+  v1::RemoveFaultRequest req;
+  req.set_fault(h->agent_handle);
+  auto r = env.session().Call(&Stub::RemoveFault, req, RpcTimeout(0));
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
 absl::Status ExecuteSleep(StepEnv& env) {
   env.record->set_call(absl::StrCat("sleep(", env.step.sleep().ms(), " ms)"));
   absl::SleepFor(absl::Milliseconds(env.step.sleep().ms()));
@@ -432,6 +464,8 @@ absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord*
     case v1::Step::kState: return ExecuteState(env);
     case v1::Step::kWaitState: return ExecuteWaitState(env);
     case v1::Step::kSleep: return ExecuteSleep(env);
+    case v1::Step::kDrop: return ExecuteDrop(env);
+    case v1::Step::kLift: return ExecuteLift(env);
     case v1::Step::ACTION_NOT_SET: break;
   }
   return absl::InvalidArgumentError("step without an action");  // rejected by validation

@@ -4,8 +4,9 @@
 // system_call_table pattern).
 //
 // Errors: a socket call that fails is recorded, not returned. The returned
-// absl::Status is an infrastructure failure only (agent unreachable, the
-// agent rejected the request), which ends the case as ERROR.
+// absl::Status is an infrastructure failure (agent unreachable, the agent
+// rejected the request), which ends the case as ERROR, or Unimplemented
+// when the agent lacks a feature the step needs (NOT_SUPPORTED).
 //
 // Thread safety: a CaseContext belongs to one running case.
 #ifndef CLOSEPROBE_CONTROLLER_STEP_EXECUTOR_H_
@@ -36,8 +37,10 @@ struct HandleBinding {
 
 struct CaseContext {
   std::map<std::string, RoleContext> roles;
-  std::map<std::string, HandleBinding> handles;  // by the case's handle names
+  std::map<std::string, HandleBinding> handles;  // sockets and faults, by the case's names
   std::map<std::string, uint32_t> ports;          // symbolic port -> real port
+  uint32_t first_port = 0;                        // the case's port block
+  uint32_t last_port = 0;
 };
 
 absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord* record);

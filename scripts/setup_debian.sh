@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libpcap-dev libnftables-dev nftables tcpdump
   iproute2 util-linux
 )
 

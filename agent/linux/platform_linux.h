@@ -4,11 +4,17 @@
 
 #include <memory>
 
+#include "agent/fault_injector.h"
 #include "agent/platform_info.h"
+#include "agent/stack_settings.h"
+#include "agent/wire_capture.h"
 
 namespace closeprobe::agent {
 
 std::unique_ptr<PlatformInfo> NewLinuxPlatformInfo();
+std::unique_ptr<WireCapture> NewPcapWireCapture();
+std::unique_ptr<FaultInjector> NewNftablesFaultInjector();
+std::unique_ptr<StackSettings> NewLinuxStackSettings();
 
 }  // namespace closeprobe::agent
 

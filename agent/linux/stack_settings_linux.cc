@@ -1,0 +1,62 @@
+// Stack settings on Linux: the sysctls under /proc/sys/net of the agent's
+// network namespace (per namespace for the TCP settings that matter here).
+#include <fstream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "agent/linux/platform_linux.h"
+
+namespace closeprobe::agent {
+namespace {
+
+bool IsNetSetting(const std::string& name) {
+  if (!absl::StartsWith(name, "net.ipv4.") && !absl::StartsWith(name, "net.ipv6.") &&
+      !absl::StartsWith(name, "net.core.")) {
+    return false;
+  }
+  for (char c : name) {
+    if (!(absl::ascii_isalnum(c) || c == '.' || c == '_')) return false;
+  }
+  return name.find("..") == std::string::npos;
+}
+
+class LinuxStackSettings final : public StackSettings {
+ public:
+  absl::StatusOr<std::string> Set(const std::string& name, const std::string& value) override {
+    if (!IsNetSetting(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", name, "' is not a net.ipv4/net.ipv6/net.core setting"));
+    }
+    for (char c : value) {
+      if (!(absl::ascii_isalnum(c) || c == ' ' || c == '\t' || c == '-')) {
+        return absl::InvalidArgumentError(absl::StrCat("bad value '", value, "' for ", name));
+      }
+    }
+    const std::string path =
+        absl::StrCat("/proc/sys/", absl::StrReplaceAll(name, {{".", "/"}}));
+    std::ifstream in(path);
+    std::string previous;
+    if (!std::getline(in, previous)) {
+      return absl::InvalidArgumentError(absl::StrCat("no such setting: ", name));
+    }
+    std::ofstream out(path);
+    out << value << "\n";
+    out.flush();
+    if (!out) {
+      return absl::PermissionDeniedError(absl::StrCat("cannot write ", name, " (root needed)"));
+    }
+    return std::string(absl::StripAsciiWhitespace(previous));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<StackSettings> NewLinuxStackSettings() {
+  return std::make_unique<LinuxStackSettings>();
+}
+
+}  // namespace closeprobe::agent

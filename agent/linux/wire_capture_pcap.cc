@@ -1,0 +1,233 @@
+// Wire capture with libpcap: one pcap handle and reader thread per capture,
+// on the interface that holds the agent's test address, filtered by BPF to
+// the case's port range. Packets are kept as a pcap file (in memory) and
+// decoded into segments.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <pcap/pcap.h>
+#include <poll.h>
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "agent/linux/platform_linux.h"
+
+namespace closeprobe::agent {
+namespace {
+
+constexpr int kSnapLen = 256;  // headers and the start of the payload
+
+uint16_t Get16(const u_char* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
+uint32_t Get32(const u_char* p) {
+  return static_cast<uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
+}
+
+// The interface whose address is `address`; "any" when none has it.
+std::string InterfaceFor(const std::string& address) {
+  if (address.rfind("127.", 0) == 0 || address == "::1") return "lo";
+  ifaddrs* list = nullptr;
+  std::string found = "any";
+  if (getifaddrs(&list) != 0) return found;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    if (i->ifa_addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, text,
+                sizeof(text));
+    } else if (i->ifa_addr->sa_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, text,
+                sizeof(text));
+    }
+    if (address == text) {
+      found = i->ifa_name;
+      break;
+    }
+  }
+  freeifaddrs(list);
+  return found;
+}
+
+// Decodes one link-layer frame into a TCP segment; false if it is not one.
+bool Decode(int linktype, const pcap_pkthdr& h, const u_char* p, CapturedSegment* out) {
+  size_t off = 0;
+  uint16_t proto = 0;
+  switch (linktype) {
+    case DLT_EN10MB: off = 14; proto = h.caplen >= 14 ? Get16(p + 12) : 0; break;
+    case DLT_LINUX_SLL: off = 16; proto = h.caplen >= 16 ? Get16(p + 14) : 0; break;
+    case DLT_LINUX_SLL2: off = 20; proto = h.caplen >= 20 ? Get16(p) : 0; break;
+    default: return false;
+  }
+  const u_char* ip = p + off;
+  const size_t left = h.caplen > off ? h.caplen - off : 0;
+  size_t ip_header = 0;
+  size_t ip_payload = 0;
+  char src[INET6_ADDRSTRLEN] = {};
+  char dst[INET6_ADDRSTRLEN] = {};
+  if (proto == 0x0800 && left >= 20 && ip[9] == IPPROTO_TCP) {
+    ip_header = (ip[0] & 0x0f) * 4u;
+    ip_payload = Get16(ip + 2) - ip_header;
+    inet_ntop(AF_INET, ip + 12, src, sizeof(src));
+    inet_ntop(AF_INET, ip + 16, dst, sizeof(dst));
+  } else if (proto == 0x86DD && left >= 40 && ip[6] == IPPROTO_TCP) {
+    ip_header = 40;
+    ip_payload = Get16(ip + 4);
+    inet_ntop(AF_INET6, ip + 8, src, sizeof(src));
+    inet_ntop(AF_INET6, ip + 24, dst, sizeof(dst));
+  } else {
+    return false;
+  }
+  if (left < ip_header + 20) return false;
+  const u_char* tcp = ip + ip_header;
+  const size_t tcp_header = (tcp[12] >> 4) * 4u;
+  const uint8_t f = tcp[13];
+  out->unix_ns = static_cast<int64_t>(h.ts.tv_sec) * 1'000'000'000 + h.ts.tv_usec * 1000LL;
+  out->src = Endpoint{src, Get16(tcp)};
+  out->dst = Endpoint{dst, Get16(tcp + 2)};
+  out->seq = Get32(tcp + 4);
+  out->ack = Get32(tcp + 8);
+  out->window = Get16(tcp + 14);
+  out->length = ip_payload > tcp_header ? static_cast<uint32_t>(ip_payload - tcp_header) : 0;
+  out->flags.clear();
+  const std::pair<uint8_t, char> letters[] = {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'},
+                                              {0x08, 'P'}, {0x10, 'A'}, {0x20, 'U'}};
+  for (const auto& [bit, letter] : letters) {
+    if (f & bit) out->flags += letter;
+  }
+  return true;
+}
+
+// One running capture: its pcap handle, reader thread and what it has seen.
+class Capture {
+ public:
+  static absl::StatusOr<std::unique_ptr<Capture>> Open(const std::string& iface,
+                                                       uint16_t first, uint16_t last) {
+    char err[PCAP_ERRBUF_SIZE] = {};
+    pcap_t* p = pcap_create(iface.c_str(), err);
+    if (p == nullptr) return absl::UnavailableError(absl::StrCat("pcap_create: ", err));
+    std::unique_ptr<Capture> c(new Capture(p));
+    pcap_set_snaplen(p, kSnapLen);
+    pcap_set_immediate_mode(p, 1);
+    pcap_set_buffer_size(p, 4 << 20);
+    if (pcap_activate(p) < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot capture on ", iface, ": ", pcap_geterr(p)));
+    }
+    bpf_program program;
+    const std::string filter = absl::StrCat("tcp portrange ", first, "-", last);
+    if (pcap_compile(p, &program, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0 ||
+        pcap_setfilter(p, &program) != 0) {
+      return absl::InternalError(absl::StrCat("pcap filter '", filter, "': ", pcap_geterr(p)));
+    }
+    pcap_freecode(&program);
+    pcap_setnonblock(p, 1, err);
+    c->file_ = open_memstream(&c->buffer_, &c->buffer_size_);
+    c->dumper_ = pcap_dump_fopen(p, c->file_);
+    if (c->dumper_ == nullptr) return absl::InternalError("pcap_dump_fopen failed");
+    c->linktype_ = pcap_datalink(p);
+    c->reader_ = std::thread([raw = c.get()] { raw->Read(); });
+    return c;
+  }
+
+  ~Capture() {
+    Finish();
+    if (dumper_ != nullptr) pcap_dump_close(dumper_);  // closes the memstream
+    free(buffer_);
+    pcap_close(pcap_);
+  }
+
+  CaptureResult Finish() {
+    if (reader_.joinable()) {
+      // Let segments already on their way (a final ACK) be read first.
+      std::this_thread::sleep_for(std::chrono::milliseconds(30));
+      stop_ = true;
+      reader_.join();
+    }
+    CaptureResult r;
+    pcap_stat stats{};
+    if (pcap_stats(pcap_, &stats) == 0) r.dropped = stats.ps_drop;
+    pcap_dump_flush(dumper_);
+    r.pcap.assign(buffer_, buffer_size_);
+    r.segments = segments_;
+    return r;
+  }
+
+ private:
+  explicit Capture(pcap_t* p) : pcap_(p) {}
+
+  void Read() {
+    pollfd fd{pcap_get_selectable_fd(pcap_), POLLIN, 0};
+    while (!stop_) {
+      poll(&fd, 1, 10);
+      pcap_dispatch(pcap_, -1, &Capture::OnPacket, reinterpret_cast<u_char*>(this));
+    }
+    pcap_dispatch(pcap_, -1, &Capture::OnPacket, reinterpret_cast<u_char*>(this));
+  }
+
+  static void OnPacket(u_char* self, const pcap_pkthdr* h, const u_char* bytes) {
+    auto* c = reinterpret_cast<Capture*>(self);
+    pcap_dump(reinterpret_cast<u_char*>(c->dumper_), h, bytes);
+    CapturedSegment s;
+    if (Decode(c->linktype_, *h, bytes, &s)) c->segments_.push_back(std::move(s));
+  }
+
+  pcap_t* const pcap_;
+  int linktype_ = 0;
+  FILE* file_ = nullptr;
+  char* buffer_ = nullptr;
+  size_t buffer_size_ = 0;
+  pcap_dumper_t* dumper_ = nullptr;
+  std::atomic<bool> stop_{false};
+  std::vector<CapturedSegment> segments_;  // written by the reader thread only
+  std::thread reader_;
+};
+
+class PcapWireCapture final : public WireCapture {
+ public:
+  absl::StatusOr<int> Start(const std::string& local_address, uint16_t first_port,
+                            uint16_t last_port, std::string* interface) override {
+    if (first_port == 0 || last_port < first_port) {
+      return absl::InvalidArgumentError("capture needs 0 < first_port <= last_port");
+    }
+    *interface = InterfaceFor(local_address);
+    absl::StatusOr<std::unique_ptr<Capture>> c = Capture::Open(*interface, first_port, last_port);
+    if (!c.ok()) return c.status();
+    absl::MutexLock lock(&mu_);
+    const int id = next_id_++;
+    captures_[id] = std::move(*c);
+    return id;
+  }
+
+  absl::StatusOr<CaptureResult> Stop(int id) override {
+    std::unique_ptr<Capture> c;
+    {
+      absl::MutexLock lock(&mu_);
+      auto it = captures_.find(id);
+      if (it == captures_.end()) {
+        return absl::NotFoundError(absl::StrCat("capture ", id, " is not running"));
+      }
+      c = std::move(it->second);
+      captures_.erase(it);
+    }
+    return c->Finish();
+  }
+
+ private:
+  absl::Mutex mu_;
+  int next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<int, std::unique_ptr<Capture>> captures_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::unique_ptr<WireCapture> NewPcapWireCapture() { return std::make_unique<PcapWireCapture>(); }
+
+}  // namespace closeprobe::agent

@@ -1,0 +1,147 @@
+#include "controller/wire_segments.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+
+namespace closeprobe::controller {
+namespace {
+
+std::string RoleOf(const v1::Endpoint& e, const WireRoles& roles) {
+  auto it = roles.by_endpoint.find({e.address(), e.port()});
+  if (it != roles.by_endpoint.end()) return it->second;
+  auto a = roles.by_address.find(e.address());
+  return a != roles.by_address.end() ? a->second : "";
+}
+
+std::string Direction(const v1::Endpoint& from, const v1::Endpoint& to) {
+  return absl::StrCat(from.address(), ":", from.port(), ">", to.address(), ":", to.port());
+}
+
+bool HasAll(const std::string& flags, const std::string& wanted) {
+  return std::all_of(wanted.begin(), wanted.end(),
+                     [&](char c) { return flags.find(c) != std::string::npos; });
+}
+bool HasNone(const std::string& flags, const std::string& unwanted) {
+  return std::none_of(unwanted.begin(), unwanted.end(),
+                      [&](char c) { return flags.find(c) != std::string::npos; });
+}
+
+std::vector<const v1::WireSegment*> Matching(
+    const v1::WireCheck& check, const google::protobuf::RepeatedPtrField<v1::WireSegment>& all) {
+  std::vector<const v1::WireSegment*> out;
+  for (const auto& s : all) {
+    if (s.from_role() == check.from() && HasAll(s.flags(), check.flags()) &&
+        HasNone(s.flags(), check.not_flags())) {
+      out.push_back(&s);
+    }
+  }
+  return out;
+}
+
+std::string Brief(const v1::WireSegment& s) {
+  return absl::StrFormat("%s seq=%u ack=%u len=%u @%.1fms", s.flags(), s.rel_seq(), s.rel_ack(),
+                         s.length(), s.t_ms());
+}
+
+// The FIN the other side sent on the same connection before `s`, if any.
+const v1::WireSegment* PeerFinBefore(
+    const v1::WireSegment& s, const google::protobuf::RepeatedPtrField<v1::WireSegment>& all) {
+  const v1::WireSegment* fin = nullptr;
+  for (const auto& o : all) {
+    if (&o == &s) break;
+    if (o.raw().src().port() == s.raw().dst().port() &&
+        o.raw().dst().port() == s.raw().src().port() &&
+        o.raw().src().address() == s.raw().dst().address() &&
+        o.flags().find('F') != std::string::npos) {
+      fin = &o;
+    }
+  }
+  return fin;
+}
+
+}  // namespace
+
+void AttributeSegments(const std::vector<v1::Segment>& captured, const WireRoles& roles,
+                       google::protobuf::RepeatedPtrField<v1::WireSegment>* out) {
+  std::map<std::string, uint32_t> base;  // direction -> its first sequence number
+  for (const v1::Segment& s : captured) {
+    const std::string dir = Direction(s.src(), s.dst());
+    if (s.flags().find('S') != std::string::npos || base.count(dir) == 0) base[dir] = s.seq();
+  }
+  const int64_t t0 = captured.empty() ? 0 : captured.front().unix_ns();
+  for (const v1::Segment& s : captured) {
+    v1::WireSegment* w = out->Add();
+    w->set_t_ms((s.unix_ns() - t0) / 1e6);
+    w->set_from_role(RoleOf(s.src(), roles));
+    w->set_to_role(RoleOf(s.dst(), roles));
+    w->set_flags(s.flags());
+    w->set_rel_seq(s.seq() - base[Direction(s.src(), s.dst())]);
+    auto reverse = base.find(Direction(s.dst(), s.src()));
+    const bool acks = s.flags().find('A') != std::string::npos;
+    w->set_rel_ack(acks && reverse != base.end() ? s.ack() - reverse->second : 0);
+    w->set_length(s.length());
+    w->set_window(s.window());
+    *w->mutable_raw() = s;
+  }
+}
+
+int CountSent(const v1::WireCheck& check,
+              const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments) {
+  return static_cast<int>(Matching(check, segments).size());
+}
+
+std::string DescribeWireCheck(const v1::WireCheck& c) {
+  std::string text = absl::StrCat(c.from(), " sends ", c.flags().empty() ? "any" : c.flags());
+  if (!c.not_flags().empty()) absl::StrAppend(&text, " without ", c.not_flags());
+  if (c.has_count()) absl::StrAppend(&text, " x", c.count());
+  if (c.has_min_count()) absl::StrAppend(&text, " x>=", c.min_count());
+  if (c.has_max_count()) absl::StrAppend(&text, " x<=", c.max_count());
+  if (!c.has_count() && !c.has_min_count() && !c.has_max_count()) absl::StrAppend(&text, " x>=1");
+  if (c.acks_peer_fin()) absl::StrAppend(&text, " acking the peer's FIN+1");
+  if (c.has_after()) absl::StrAppend(&text, " after (", DescribeWireCheck(c.after()), ")");
+  return text;
+}
+
+bool WireHolds(const v1::WireCheck& check,
+               const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments,
+               std::string* observed) {
+  const std::vector<const v1::WireSegment*> found = Matching(check, segments);
+  std::vector<std::string> shown;
+  for (size_t i = 0; i < found.size() && i < 4; ++i) shown.push_back(Brief(*found[i]));
+  *observed = absl::StrCat(check.from(), " sent ", found.size(), " such segment(s)",
+                           shown.empty() ? "" : ": ", absl::StrJoin(shown, "; "),
+                           found.size() > 4 ? "; ..." : "", " (", segments.size(),
+                           " captured)");
+  const int n = static_cast<int>(found.size());
+  if (check.has_count() && n != check.count()) return false;
+  if (check.has_min_count() && n < check.min_count()) return false;
+  if (check.has_max_count() && n > check.max_count()) return false;
+  const bool counted = check.has_count() || check.has_min_count() || check.has_max_count();
+  if (!counted && n == 0) return false;
+  if (check.acks_peer_fin()) {
+    if (found.empty()) return false;
+    const v1::WireSegment* fin = PeerFinBefore(*found.front(), segments);
+    if (fin == nullptr) {
+      absl::StrAppend(observed, "; no FIN from the peer before it");
+      return false;
+    }
+    const uint32_t want = fin->raw().seq() + fin->length() + 1;
+    absl::StrAppend(observed, absl::StrFormat("; peer FIN seq=%u len=%u, ack=%u (FIN+1 = %u)",
+                                              fin->rel_seq(), fin->length(),
+                                              found.front()->rel_ack(), fin->rel_seq() + fin->length() + 1));
+    if (found.front()->raw().ack() != want) return false;
+  }
+  if (check.has_after()) {
+    const std::vector<const v1::WireSegment*> before = Matching(check.after(), segments);
+    if (before.empty() || found.empty() || found.front()->t_ms() < before.front()->t_ms()) {
+      absl::StrAppend(observed, "; not after ", DescribeWireCheck(check.after()));
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace closeprobe::controller
