@@ -327,16 +327,18 @@ class Validator {
             absl::StrCat("unknown error name '", e.error(), "'"));
     }
     v1::TcpState st;
-    if (!e.state().empty() && !ParseStateText(e.state(), &st)) {
-      Error(where_.At("expect", i, {"state"}),
-            absl::StrCat("unknown TCP state '", e.state(), "'"));
+    for (const std::string* state : {&e.state(), &e.seen()}) {
+      if (!state->empty() && !ParseStateText(*state, &st)) {
+        Error(where_.At("expect", i, {state == &e.state() ? "state" : "seen"}),
+              absl::StrCat("unknown TCP state '", *state, "'"));
+      }
     }
     const auto& d = e.duration_ms();
     if (d.has_min() && d.has_max() && d.min() > d.max()) {
       Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
     }
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
-        !d.has_min() && !d.has_max()) {
+        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
     }
   }

@@ -46,6 +46,8 @@ std::string Expected(const v1::Expectation& e) {
   if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
   if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
   if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
+  if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
+  if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
   if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
   const auto& d = e.duration_ms();
   if (d.has_min() || d.has_max()) {
@@ -70,6 +72,14 @@ bool Holds(const v1::Expectation& e, const v1::StepRecord& s) {
     if (!ParseStateText(e.state(), &want) || ObservedState(s) != want) return false;
   }
   if (e.has_reached() && (!s.has_wait() || s.wait().reached() != e.reached())) return false;
+  if (!e.seen().empty()) {
+    v1::TcpState want;
+    if (!ParseStateText(e.seen(), &want) || !s.has_wait()) return false;
+    bool seen = false;
+    for (const auto& t : s.wait().transitions()) seen = seen || t.state() == want;
+    if (!seen) return false;
+  }
+  if (e.has_value() && (!s.has_option() || s.option().value() != e.value())) return false;
   const auto& d = e.duration_ms();
   if (d.has_min() && DurationMs(s) < d.min()) return false;
   if (d.has_max() && DurationMs(s) > d.max()) return false;
@@ -90,6 +100,7 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   } else if (s.has_state()) {
     parts.push_back(absl::StrCat("state=", StateText(s.state().state())));
   }
+  if (s.has_option()) parts.push_back(absl::StrCat("value=", s.option().value()));
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));

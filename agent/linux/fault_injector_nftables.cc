@@ -119,6 +119,12 @@ class NftablesFaultInjector final : public FaultInjector {
         cmd << "delete chain inet " << table_ << " " << chain << "\n";
       }
     }
+    // The last fault gone, the table goes too: nothing of the agent stays.
+    if (faults_.empty()) {
+      cmd.str("");
+      cmd << "delete table inet " << table_ << "\n";
+      created_ = false;
+    }
     return cmd.str().empty() ? absl::OkStatus() : Run(cmd.str());
   }
 

@@ -1,0 +1,166 @@
+// Wire observations and fault injection, end to end between two network
+// namespaces (root only): what the capture shows for FIN vs RST closes, and
+// that no nftables rule of an agent outlives its session, even when the
+// controller is killed.
+#include <signal.h>
+#include <unistd.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <thread>
+
+#include "controller/matrix_report.h"
+#include "tests/testutil/subprocess.h"
+
+namespace closeprobe::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+// Segments a role sent with all of `flags`.
+int Sent(const v1::CaseResult& r, const std::string& role, const std::string& flags) {
+  int n = 0;
+  for (const auto& s : r.segments()) {
+    bool all = s.from_role() == role;
+    for (char f : flags) all = all && s.flags().find(f) != std::string::npos;
+    n += all ? 1 : 0;
+  }
+  return n;
+}
+
+class WireE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (geteuid() != 0) return;
+    dir_ = new std::string(MakeTempDir());
+    ProcessResult r = RunProcess(
+        {BinDir() + "/closeprobe", "run", "--topology=netns", "--out", *dir_,
+         "cases/normal_close.textproto", "cases/rst_on_close_with_unread_data.textproto",
+         "cases/linger_zero_reset.textproto", "cases/fin_retransmitted_into_time_wait.textproto"},
+        120);
+    log_ = new std::string(r.err);
+    report_ = new v1::Report();
+    controller::ReadJsonReport(*dir_ + "/report.json", report_).IgnoreError();
+  }
+  static void TearDownTestSuite() {
+    if (dir_ != nullptr) RemoveTree(*dir_);
+  }
+  void SetUp() override {
+    if (geteuid() != 0) GTEST_SKIP() << "capture and namespaces need root (CI runs as root)";
+    ASSERT_EQ(report_->results_size(), 4) << *log_;
+  }
+  const v1::CaseResult& Case(const std::string& name) {
+    for (const auto& r : report_->results()) {
+      if (r.case_name() == name) return r;
+    }
+    ADD_FAILURE() << "no result for " << name;
+    return report_->results(0);
+  }
+  static std::string* dir_;
+  static std::string* log_;
+  static v1::Report* report_;
+};
+std::string* WireE2e::dir_ = nullptr;
+std::string* WireE2e::log_ = nullptr;
+v1::Report* WireE2e::report_ = nullptr;
+
+TEST_F(WireE2e, NormalCloseIsTwoFinsAndNoReset) {
+  const v1::CaseResult& r = Case("normal_close");
+  ASSERT_TRUE(r.captured());
+  EXPECT_EQ(Sent(r, "client", "S"), 1);
+  EXPECT_EQ(Sent(r, "client", "F"), 1);
+  EXPECT_EQ(Sent(r, "server", "F"), 1);
+  EXPECT_EQ(Sent(r, "client", "R") + Sent(r, "server", "R"), 0);
+}
+
+TEST_F(WireE2e, CloseWithUnreadDataSendsResetInsteadOfFin) {
+  const v1::CaseResult& r = Case("rst_on_close_with_unread_data");
+  EXPECT_EQ(Sent(r, "server", "R"), 1);
+  EXPECT_EQ(Sent(r, "server", "F"), 0);
+}
+
+TEST_F(WireE2e, LingerZeroSendsResetFromTheCloser) {
+  const v1::CaseResult& r = Case("linger_zero_reset");
+  EXPECT_EQ(Sent(r, "client", "R"), 1);
+  EXPECT_EQ(Sent(r, "client", "F"), 0);
+}
+
+TEST_F(WireE2e, LostFinalAckMakesTheFinComeAgain) {
+  const v1::CaseResult& r = Case("fin_retransmitted_into_time_wait");
+  EXPECT_GE(Sent(r, "server", "F"), 2);
+  // Every retransmission carries the same sequence number.
+  std::map<uint32_t, int> fin_seqs;
+  for (const auto& s : r.segments()) {
+    if (s.from_role() == "server" && s.flags().find('F') != std::string::npos) {
+      ++fin_seqs[s.rel_seq()];
+    }
+  }
+  EXPECT_EQ(fin_seqs.size(), 1u);
+}
+
+TEST_F(WireE2e, PcapFilesOpenWithTcpdump) {
+  for (const auto& r : report_->results()) {
+    SCOPED_TRACE(r.case_name());
+    ASSERT_FALSE(r.pcap_file().empty());
+    ProcessResult dump = RunProcess({"/usr/bin/tcpdump", "-nr", *dir_ + "/" + r.pcap_file()}, 30);
+    EXPECT_EQ(dump.exit_code, 0) << dump.err;
+    EXPECT_THAT(dump.out, HasSubstr("Flags [S]"));
+  }
+}
+
+bool AgentTableExists(pid_t agent) {
+  ProcessResult r = RunProcess({"/usr/sbin/nft", "list", "tables"}, 30);
+  return r.out.find("closeprobe_" + std::to_string(agent)) != std::string::npos;
+}
+
+TEST(FaultCleanup, NoRuleOutlivesTheSessionOfAKilledController) {
+  if (geteuid() != 0) GTEST_SKIP() << "nftables needs root (CI runs as root)";
+  const std::string dir = MakeTempDir();
+  const pid_t agent = StartProcess({BinDir() + "/closeprobe-agent", "--listen=127.0.0.1:0",
+                                    "--port_file=" + dir + "/port", "--allow_faults"},
+                                   dir + "/agent.log");
+  int port = 0;
+  for (int i = 0; i < 500 && port == 0; ++i) {
+    std::ifstream in(dir + "/port");
+    if (!(in >> port)) port = 0;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_GT(port, 0);
+  const std::string target = "127.0.0.1:" + std::to_string(port);
+
+  // A run that ends normally removes its rules.
+  ProcessResult done = RunProcess({BinDir() + "/closeprobe", "run", "--agent", "subject=" + target,
+                                   "--port_base=28000", "--out", dir + "/r1",
+                                   "cases/linger_timeout.textproto"},
+                                  60);
+  EXPECT_NE(done.exit_code, 3) << done.err;
+  EXPECT_FALSE(AgentTableExists(agent));
+
+  // A killed controller's rule goes when its lease runs out.
+  const pid_t controller = StartProcess(
+      {BinDir() + "/closeprobe", "run", "--agent", "subject=" + target, "--lease_ms=1000",
+       "--port_base=28100", "--out", dir + "/r2", "tests/testdata/hold_fault.textproto"},
+      dir + "/controller.log");
+  bool installed = false;
+  for (int i = 0; i < 100 && !installed; ++i) {
+    installed = AgentTableExists(agent);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(installed) << "the case never installed its fault";
+  StopProcess(controller, SIGKILL);
+  bool removed = false;
+  for (int i = 0; i < 60 && !removed; ++i) {
+    removed = !AgentTableExists(agent);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(removed) << "the agent's nftables table outlived the session by 6 s";
+  StopProcess(agent, SIGTERM);
+  RemoveTree(dir);
+}
+
+}  // namespace
+}  // namespace closeprobe::testing
