@@ -4,8 +4,11 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include <fstream>
 
@@ -18,6 +21,39 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
+
+// Steps running alongside the foreground ones, each on a thread of its own.
+class BackgroundSteps {
+ public:
+  ~BackgroundSteps() { JoinAll().IgnoreError(); }
+
+  void Start(const v1::Step& step, CaseContext& ctx, v1::StepRecord* record) {
+    threads_.emplace_back([this, &step, &ctx, record] {
+      absl::Status s = ExecuteStep(step, ctx, record);
+      if (s.ok()) return;
+      absl::MutexLock lock(&mu_);
+      if (first_error_.ok()) {
+        first_error_ = absl::Status(s.code(), absl::StrCat("step ", record->index(), " (",
+                                                           record->call(), "): ", s.message()));
+      }
+    });
+  }
+
+  // Waits for every step started so far; the first failure, if any.
+  absl::Status JoinAll() {
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    absl::MutexLock lock(&mu_);
+    absl::Status s = first_error_;
+    first_error_ = absl::OkStatus();
+    return s;
+  }
+
+ private:
+  std::vector<std::thread> threads_;
+  absl::Mutex mu_;
+  absl::Status first_error_ ABSL_GUARDED_BY(mu_);
+};
 
 // An agent fault ends the case as ERROR; a missing feature as NOT_SUPPORTED.
 void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
@@ -53,7 +89,7 @@ WireRoles WireRolesOf(const CaseContext& ctx) {
   for (const auto& [role, r] : ctx.roles) {
     if (holders[r.address] == 1) w.by_address[r.address] = role;
   }
-  for (const auto& [name, h] : ctx.handles) {
+  for (const auto& [name, h] : ctx.Handles()) {
     if (h.port != 0) w.by_endpoint[{ctx.roles.at(h.role).address, h.port}] = h.role;
   }
   return w;
@@ -72,7 +108,9 @@ void FinishCapture(AgentSession& session, const std::string& capture, const Case
   AttributeSegments({r->segments().begin(), r->segments().end()}, WireRolesOf(ctx),
                     result->mutable_segments());
   if (options.pcap_dir.empty()) return;
-  const std::string name = absl::StrCat(result->case_name(), ".", result->platform(), ".pcap");
+  const std::string run = options.iteration > 0 ? absl::StrCat(".", options.iteration + 1) : "";
+  const std::string name =
+      absl::StrCat(result->case_name(), ".", result->platform(), run, ".pcap");
   std::ofstream out(absl::StrCat(options.pcap_dir, "/", name), std::ios::binary);
   out << r->pcap();
   if (out) result->set_pcap_file(absl::StrCat("pcap/", name));
@@ -134,6 +172,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
 
   const absl::Duration timeout =
       spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
+  BackgroundSteps background;
   for (int i = 0; i < spec.step_size() && !Stopped(result); ++i) {
     if (absl::Now() - start > timeout) {
       Fail(&result, absl::DeadlineExceededError(absl::StrCat(
@@ -141,11 +180,21 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
                         absl::FormatDuration(timeout), " (at step ", i, ")")));
       break;
     }
+    // Records are allocated here, in step order; a background step fills its
+    // own record from its thread (RepeatedPtrField keeps elements in place).
     v1::StepRecord* record = result.add_steps();
     record->set_index(i);
-    absl::Status s = ExecuteStep(spec.step(i), ctx, record);
+    const v1::Step& step = spec.step(i);
+    if (step.background()) {
+      background.Start(step, ctx, record);
+      continue;
+    }
+    absl::Status s = ExecuteStep(step, ctx, record);
+    if (s.ok() && step.action_case() == v1::Step::kJoin) s = background.JoinAll();
     if (!s.ok()) Fail(&result, s, absl::StrCat("step ", i, " (", record->call(), "): "));
   }
+  absl::Status pending = background.JoinAll();
+  if (!pending.ok() && !Stopped(result)) Fail(&result, pending, "background step: ");
   if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
   MatchExpectations(spec, agents.name, &result);

@@ -22,6 +22,7 @@ struct CaseRunOptions {
   absl::Duration lease = absl::Seconds(10);  // session lease on the agents
   uint32_t first_port = 0;                   // the case's port block
   std::string pcap_dir;                      // where to save the capture ("" = nowhere)
+  int iteration = 0;                         // which run of a repeated case
 };
 
 // Never fails: problems become an ERROR verdict with the reason.

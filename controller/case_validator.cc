@@ -143,7 +143,8 @@ class Validator {
       return;
     }
     const std::string kind = StepKind(step);
-    const bool is_sleep = step.action_case() == v1::Step::kSleep;
+    const bool is_sleep = step.action_case() == v1::Step::kSleep ||
+                          step.action_case() == v1::Step::kJoin;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
             absl::StrCat("unknown role '", step.role(), "'"));
@@ -153,6 +154,11 @@ class Validator {
     }
     CheckGenericFields(i, kind);
     CheckKindRules(i, kind);
+    if (step.background() && (CreatesHandle(step) || is_sleep)) {
+      Error(where_.At("step", i, {"background"}),
+            absl::StrCat("a ", kind, " step cannot run in the background (it creates a handle "
+                         "or only waits)"));
+    }
     if (!step.as().empty()) {
       if (!CreatesHandle(step)) {
         Error(where_.At("step", i, {"as"}),

@@ -246,6 +246,22 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   return ExitStatusFor(report);
 }
 
+int Findings(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "closeprobe: findings takes one REPORT.json\n";
+    return kExitUsage;
+  }
+  v1::Report report;
+  absl::Status s = ReadJsonReport(args[0], &report);
+  if (!s.ok()) {
+    std::cerr << "closeprobe: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  Summarize(&report);  // verdicts as this version of closeprobe derives them
+  PrintFindings(report, std::cout);
+  return 0;
+}
+
 // --agent ROLE=TARGET may repeat; absl flags keep only the last, so the
 // occurrences are taken out of argv first.
 bool TakeAgentFlags(std::vector<char*>* argv, std::map<std::string, std::string>* bound) {
@@ -283,7 +299,8 @@ int main(int argc, char** argv) {
       "conformance matrix.\n\n"
       "  closeprobe run [CASES...]       run case files or folders (default: --cases_dir)\n"
       "  closeprobe validate [CASES...]  check case files; nothing runs\n"
-      "  closeprobe list [CASES...]      list the cases\n\n"
+      "  closeprobe list [CASES...]      list the cases\n"
+      "  closeprobe findings REPORT.json refuted and qualified claims, as Markdown\n\n"
       "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
       "                                  a case role); repeatable. Without it, closeprobe\n"
       "                                  starts its own agents (see --topology).\n\n"
@@ -308,6 +325,8 @@ int main(int argc, char** argv) {
   if (command == "run") return Run(rest, bound);
   if (command == "validate") return Validate(rest);
   if (command == "list") return List(rest);
-  std::cerr << "closeprobe: unknown command '" << command << "' (run, validate, list)\n";
+  if (command == "findings") return Findings(rest);
+  std::cerr << "closeprobe: unknown command '" << command
+            << "' (run, validate, list, findings)\n";
   return 2;
 }

@@ -6,13 +6,31 @@
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "closeprobe/v1/report.pb.h"
 
 namespace closeprobe::controller {
 
-// Fills report->claims and report->summary from report->results.
+// One row of the matrix: a case on a platform, with all of its runs.
+struct MatrixRow {
+  std::string case_name;
+  std::string claim;
+  std::string platform;
+  std::vector<const v1::CaseResult*> runs;  // into the report
+  const v1::RepeatSummary* repeat = nullptr;  // when run more than once
+  v1::Verdict verdict = v1::VERDICT_UNSPECIFIED;
+  v1::ClaimStatus claim_status = v1::CLAIM_STATUS_UNSPECIFIED;
+  std::string key_observation;
+  std::string evidence;  // why the claim was refuted, if it was
+};
+
+// The rows of a summarized report, in the order of its results.
+std::vector<MatrixRow> MatrixRows(const v1::Report& report);
+
+// Fills report->repeats, report->claims and report->summary from
+// report->results.
 void Summarize(v1::Report* report);
 
 // The process exit status a report calls for: 3 if any case is ERROR,
@@ -25,6 +43,10 @@ absl::Status ReadJsonReport(const std::string& path, v1::Report* report);
 
 // report_terminal.cc: the matrix as a table, then refuted claims and totals.
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color);
+
+// report_findings.cc: refuted and qualified claims with their evidence, as
+// a Markdown table (the README's findings are made with it).
+void PrintFindings(const v1::Report& report, std::ostream& out);
 
 }  // namespace closeprobe::controller
 

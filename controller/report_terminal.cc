@@ -1,6 +1,7 @@
 // The matrix on a terminal: one row per case, one column per platform; each
 // cell says whether the platform matched its expectation, whether the claim
-// held there, and the key observation.
+// held there, and the key observation (for repeated cases, how often each
+// outcome happened).
 #include <algorithm>
 #include <map>
 
@@ -18,8 +19,8 @@ struct Style {
   }
 };
 
-std::string VerdictMark(const v1::CaseResult& r, const Style& style) {
-  switch (r.verdict()) {
+std::string VerdictMark(const MatrixRow& r, const Style& style) {
+  switch (r.verdict) {
     case v1::MATCHED: return style.Paint("ok ", "32");
     case v1::DEVIATED: return style.Paint("DEV", "31");
     case v1::ERROR: return style.Paint("ERR", "35");
@@ -28,8 +29,8 @@ std::string VerdictMark(const v1::CaseResult& r, const Style& style) {
   }
 }
 
-std::string ClaimMark(const v1::CaseResult& r, const Style& style) {
-  switch (r.claim_status()) {
+std::string ClaimMark(const MatrixRow& r, const Style& style) {
+  switch (r.claim_status) {
     case v1::HELD: return "held   ";
     case v1::REFUTED: return style.Paint("REFUTED", "33");
     default: return "n/a    ";
@@ -40,25 +41,57 @@ std::string Clip(const std::string& s, size_t width) {
   return s.size() <= width ? s : s.substr(0, width - 3) + "...";
 }
 
+void PrintDeviations(const std::vector<MatrixRow>& rows, std::ostream& out) {
+  bool header = false;
+  for (const MatrixRow& row : rows) {
+    if (row.verdict != v1::DEVIATED && row.verdict != v1::ERROR &&
+        !(row.repeat != nullptr && row.repeat->flaky())) {
+      continue;
+    }
+    if (!header) out << "\nDeviations, errors and flaky cases:\n";
+    header = true;
+    const std::string where = absl::StrCat(row.case_name, " (", row.platform, ")");
+    if (row.repeat != nullptr && row.repeat->flaky()) {
+      out << "  " << where << ": FLAKY, runs differ: " << row.key_observation << "\n";
+    }
+    for (const v1::CaseResult* r : row.runs) {
+      const std::string run = row.runs.size() > 1 ? absl::StrCat(" run ", r->iteration() + 1) : "";
+      if (r->verdict() == v1::ERROR) {
+        out << "  " << where << run << ": ERROR " << r->error() << "\n";
+        break;
+      }
+      if (r->verdict() != v1::DEVIATED || row.verdict != v1::DEVIATED) continue;
+      for (const auto& e : r->expectations()) {
+        if (!e.applies() || e.met()) continue;
+        out << "  " << where << run << ": "
+            << (e.expectation().has_wire() ? "wire" : "step " + e.expectation().step())
+            << " expected " << e.expected() << ", observed " << e.observed() << "\n";
+      }
+      break;
+    }
+  }
+}
+
 }  // namespace
 
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
   const Style style{color};
+  const std::vector<MatrixRow> rows = MatrixRows(report);
   std::vector<std::string> platforms;
   for (const auto& p : report.platforms()) platforms.push_back(p.name());
   std::vector<std::string> cases;
-  std::map<std::pair<std::string, std::string>, const v1::CaseResult*> cell;
+  std::map<std::pair<std::string, std::string>, const MatrixRow*> cell;
   size_t name_width = 4;
-  for (const auto& r : report.results()) {
-    if (std::find(cases.begin(), cases.end(), r.case_name()) == cases.end()) {
-      cases.push_back(r.case_name());
-      name_width = std::max(name_width, r.case_name().size());
+  for (const MatrixRow& r : rows) {
+    if (std::find(cases.begin(), cases.end(), r.case_name) == cases.end()) {
+      cases.push_back(r.case_name);
+      name_width = std::max(name_width, r.case_name.size());
     }
-    cell[{r.case_name(), r.platform()}] = &r;
+    cell[{r.case_name, r.platform}] = &r;
   }
   const size_t obs_width = platforms.size() > 1 ? 40 : 80;
   out << absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
-  for (const auto& p : platforms) out << absl::StrFormat("  %-*s", obs_width + 12, p);
+  for (const auto& p : platforms) out << "  " << p;
   out << "\n";
   for (const auto& name : cases) {
     std::string claim;
@@ -69,16 +102,17 @@ void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
         row += absl::StrFormat("  %-*s", obs_width + 12, "-");
         continue;
       }
-      const v1::CaseResult& r = *it->second;
-      claim = r.claim();
-      const std::string obs = r.verdict() == v1::ERROR ? r.error() : r.key_observation();
+      const MatrixRow& r = *it->second;
+      claim = r.claim;
       row += absl::StrCat("  ", VerdictMark(r, style), " ", ClaimMark(r, style), " ",
-                          absl::StrFormat("%-*s", obs_width, Clip(obs, obs_width)));
+                          absl::StrFormat("%-*s", obs_width, Clip(r.key_observation, obs_width)));
     }
+    // No trailing padding on the last column.
+    row.erase(row.find_last_not_of(' ') + 1);
     out << absl::StrFormat("%-*s  %-5s", name_width, name, claim) << row << "\n";
   }
   out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
-         "held/REFUTED = what the claim says)\n";
+         "held/REFUTED = what the claim says;\n N/M = outcome of N of M runs of a repeated case)\n";
 
   bool header = false;
   for (const auto& c : report.claims()) {
@@ -87,29 +121,13 @@ void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
     header = true;
     out << "  " << c.claim() << " on " << c.platform() << ": " << c.evidence() << "\n";
   }
-  header = false;
-  for (const auto& r : report.results()) {
-    if (r.verdict() != v1::DEVIATED && r.verdict() != v1::ERROR) continue;
-    if (!header) out << "\nDeviations and errors:\n";
-    header = true;
-    if (r.verdict() == v1::ERROR) {
-      out << "  " << r.case_name() << " (" << r.platform() << "): ERROR " << r.error() << "\n";
-      continue;
-    }
-    for (const auto& e : r.expectations()) {
-      if (e.applies() && !e.met()) {
-        out << "  " << r.case_name() << " (" << r.platform() << "): step "
-            << e.expectation().step() << " expected " << e.expected() << ", observed "
-            << e.observed() << "\n";
-      }
-    }
-  }
+  PrintDeviations(rows, out);
   for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
   const v1::RunSummary& s = report.summary();
   out << absl::StrFormat(
-      "\n%d case runs: %d matched, %d deviated, %d errors, %d not supported. "
+      "\n%d cases (%d runs): %d matched, %d deviated, %d errors, %d not supported, %d flaky. "
       "Wall time %.1f s; longest case %.1f s (%s); ratio %.2f.\n",
-      s.cases(), s.matched(), s.deviated(), s.errors(), s.not_supported(),
+      s.cases(), s.runs(), s.matched(), s.deviated(), s.errors(), s.not_supported(), s.flaky(),
       report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
       s.longest_case_seconds() > 0 ? report.wall_seconds() / s.longest_case_seconds() : 0.0);
 }

@@ -5,7 +5,9 @@
 #include <map>
 #include <string>
 #include <thread>
+#include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -15,10 +17,13 @@
 namespace closeprobe::controller {
 namespace {
 
+// One case on one column; a repeated case's runs go one after another (each
+// on a port block of its own), so they do not load the hosts for each other.
 struct Job {
   int case_index;
   int column;
-  uint32_t first_port;
+  std::vector<uint32_t> first_ports;  // one per run
+  size_t first_slot;                  // where its results go
 };
 
 // Prints "done / running / left" and the longest-running case.
@@ -82,34 +87,46 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
     const std::vector<LoadedCase>& cases, const std::vector<PlatformAgents>& columns,
     const ScheduleOptions& options) {
   std::vector<Job> jobs;
+  int blocks = 0;
+  size_t runs = 0;
   for (int c = 0; c < static_cast<int>(cases.size()); ++c) {
     for (int p = 0; p < static_cast<int>(columns.size()); ++p) {
-      absl::StatusOr<uint32_t> first =
-          PortBlock(options.port_base, static_cast<int>(jobs.size()));
-      if (!first.ok()) return first.status();
-      jobs.push_back(Job{c, p, *first});
+      Job job{c, p, {}, runs};
+      for (int i = 0; i < std::max(1, cases[c].spec.repeat()); ++i) {
+        absl::StatusOr<uint32_t> first = PortBlock(options.port_base, blocks++);
+        if (!first.ok()) return first.status();
+        job.first_ports.push_back(*first);
+      }
+      runs += job.first_ports.size();
+      jobs.push_back(std::move(job));
     }
   }
   // Slow cases first; otherwise the files' order.
   std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
     return cases[a.case_index].spec.slow() > cases[b.case_index].spec.slow();
   });
-  std::vector<v1::CaseResult> results(jobs.size());
+  std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
-  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(jobs.size()));
+  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(runs));
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
-      const std::string label = absl::StrFormat(
-          "%s/%s", cases[job.case_index].spec.name(), columns[job.column].name);
-      progress.Started(label);
-      CaseRunOptions run_options{options.lease, job.first_port, options.pcap_dir};
       auto own = options.dedicated.find(job.case_index);
       const PlatformAgents& agents =
           own != options.dedicated.end() ? own->second : columns[job.column];
-      v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
-      progress.Finished(label, r);
-      results[job.case_index * columns.size() + job.column] = std::move(r);
+      for (size_t run = 0; run < job.first_ports.size(); ++run) {
+        const std::string label = absl::StrFormat(
+            "%s/%s%s", cases[job.case_index].spec.name(), columns[job.column].name,
+            job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
+        progress.Started(label);
+        CaseRunOptions run_options{options.lease, job.first_ports[run], options.pcap_dir,
+                                   static_cast<int>(run)};
+        v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
+        r.set_iteration(static_cast<int>(run));
+        r.set_race(cases[job.case_index].spec.race());
+        progress.Finished(label, r);
+        results[job.first_slot + run] = std::move(r);
+      }
     }
   };
   std::vector<std::thread> threads;

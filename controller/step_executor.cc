@@ -31,16 +31,17 @@ struct StepEnv {
   // The agent handle behind a case handle; nullptr (and the step marked
   // skipped) when the step that should have created it failed.
   const HandleBinding* Use(const std::string& name) {
-    auto it = ctx.handles.find(name);
-    if (it != ctx.handles.end()) return &it->second;
+    if (ctx.FindHandle(name, &used)) return &used;
     record->set_skipped(true);
     record->set_skip_reason(absl::StrCat("handle '", name, "' was not created"));
     return nullptr;
   }
 
   void Bind(const std::string& agent_handle, uint32_t port) {
-    ctx.handles[step.as()] = HandleBinding{step.role(), agent_handle, port};
+    ctx.SetHandle(step.as(), HandleBinding{step.role(), agent_handle, port});
   }
+
+  HandleBinding used;  // the last handle Use() found
 };
 
 template <typename Req>
@@ -130,7 +131,7 @@ absl::Status ExecuteBind(StepEnv& env) {
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
-  env.ctx.handles[s.on()].port = r->local().port();
+  env.ctx.SetHandlePort(s.on(), r->local().port());
   return absl::OkStatus();
 }
 
@@ -173,7 +174,7 @@ absl::Status ExecuteConnect(StepEnv& env) {
   *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
   *env.record->mutable_peer() = remote;
-  env.ctx.handles[self].port = r->local().port();
+  env.ctx.SetHandlePort(self, r->local().port());
   env.record->set_handle(handle);
   return absl::OkStatus();
 }
@@ -442,6 +443,30 @@ absl::Status ExecuteSleep(StepEnv& env) {
 
 }  // namespace
 
+bool CaseContext::FindHandle(const std::string& name, HandleBinding* out) const {
+  absl::MutexLock lock(&mu_);
+  auto it = handles_.find(name);
+  if (it == handles_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+void CaseContext::SetHandle(const std::string& name, const HandleBinding& h) {
+  absl::MutexLock lock(&mu_);
+  handles_[name] = h;
+}
+
+void CaseContext::SetHandlePort(const std::string& name, uint32_t port) {
+  absl::MutexLock lock(&mu_);
+  auto it = handles_.find(name);
+  if (it != handles_.end()) it->second.port = port;
+}
+
+std::map<std::string, HandleBinding> CaseContext::Handles() const {
+  absl::MutexLock lock(&mu_);
+  return handles_;
+}
+
 absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord* record) {
   StepEnv env{step, ctx, record};
   record->set_id(step.id());
@@ -466,6 +491,9 @@ absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord*
     case v1::Step::kSleep: return ExecuteSleep(env);
     case v1::Step::kDrop: return ExecuteDrop(env);
     case v1::Step::kLift: return ExecuteLift(env);
+    case v1::Step::kJoin:
+      record->set_call("join()");
+      return absl::OkStatus();  // the runner waits for background steps
     case v1::Step::ACTION_NOT_SET: break;
   }
   return absl::InvalidArgumentError("step without an action");  // rejected by validation

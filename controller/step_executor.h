@@ -17,7 +17,9 @@
 #include <memory>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "controller/agent_client.h"
 #include "closeprobe/v1/case.pb.h"
 #include "closeprobe/v1/report.pb.h"
@@ -35,12 +37,24 @@ struct HandleBinding {
   uint32_t port = 0;         // its local port once bound
 };
 
+// What a running case knows. Background steps run concurrently with the
+// foreground ones, so the handle map is guarded; everything else is fixed
+// before the first step.
 struct CaseContext {
   std::map<std::string, RoleContext> roles;
-  std::map<std::string, HandleBinding> handles;  // sockets and faults, by the case's names
   std::map<std::string, uint32_t> ports;          // symbolic port -> real port
   uint32_t first_port = 0;                        // the case's port block
   uint32_t last_port = 0;
+
+  // Copies, so a caller never holds a pointer into the map.
+  bool FindHandle(const std::string& name, HandleBinding* out) const;
+  void SetHandle(const std::string& name, const HandleBinding& h);
+  void SetHandlePort(const std::string& name, uint32_t port);
+  std::map<std::string, HandleBinding> Handles() const;
+
+ private:
+  mutable absl::Mutex mu_;
+  std::map<std::string, HandleBinding> handles_ ABSL_GUARDED_BY(mu_);  // sockets and faults
 };
 
 absl::Status ExecuteStep(const v1::Step& step, CaseContext& ctx, v1::StepRecord* record);

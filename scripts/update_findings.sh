@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Regenerates the README's "Findings" section from a real report:
+#   scripts/update_findings.sh [REPORT.json]
+# Without a report it runs the matrix first (as root: netns topology).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="${BUILD_DIR:-build}/bin"
+report="${1:-}"
+if [ -z "$report" ]; then
+  scripts/setup_debian.sh
+  scripts/build.sh >/dev/null
+  out=$(mktemp -d)
+  trap 'rm -rf "$out"' EXIT
+  "$bin/closeprobe" run --out "$out" --color=never >/dev/null 2>&1 || true
+  report="$out/report.json"
+fi
+findings=$(mktemp)
+"$bin/closeprobe" findings "$report" > "$findings"
+python3 - "$findings" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+readme = open("README.md").read()
+begin, end = "<!-- findings:begin -->", "<!-- findings:end -->"
+if begin not in readme:
+    sys.exit("README.md has no findings markers")
+head, rest = readme.split(begin, 1)
+_, tail = rest.split(end, 1)
+open("README.md", "w").write(head + begin + "\n" + text + end + tail)
+PY
+rm -f "$findings"
+echo "README.md findings updated from $report"
