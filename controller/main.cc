@@ -25,6 +25,7 @@
 #include "controller/agent_client.h"
 #include "controller/case_loader.h"
 #include "controller/case_validator.h"
+#include "controller/ladder.h"
 #include "controller/local_topology.h"
 #include "controller/matrix_report.h"
 #include "controller/run_scheduler.h"
@@ -43,6 +44,9 @@ ABSL_FLAG(int, lease_ms, 10000,
 ABSL_FLAG(int, port_base, 20000, "First port of the per-case port blocks.");
 ABSL_FLAG(std::string, cases_dir, "cases", "Where the case files are when none are named.");
 ABSL_FLAG(std::string, color, "auto", "Colour the matrix: auto, always, never.");
+ABSL_FLAG(std::string, platform, "", "show: the platform column (default: the first).");
+ABSL_FLAG(std::string, report, "",
+          "show: the report folder or report.json to read (default: --out).");
 
 namespace closeprobe::controller {
 namespace {
@@ -221,6 +225,16 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   options.lease = absl::Milliseconds(absl::GetFlag(FLAGS_lease_ms));
   options.progress = &std::cerr;
   options.progress_is_tty = isatty(2);
+  {
+    // The last run's durations, if --out holds one, tell how long cases take.
+    v1::Report previous;
+    if (ReadJsonReport(absl::GetFlag(FLAGS_out) + "/report.json", &previous).ok()) {
+      for (const auto& r : previous.results()) {
+        double& s = options.expected_seconds[r.case_name()];
+        s = std::max(s, r.seconds());
+      }
+    }
+  }
   for (size_t i = 0; i < settings_cases.size() && i + 1 < columns.size(); ++i) {
     options.dedicated[settings_cases[i]] = columns[i + 1];
   }
@@ -236,14 +250,77 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   for (auto& r : *results) *report.add_results() = std::move(r);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   Summarize(&report);
-  absl::Status written = WriteJsonReport(report, absl::GetFlag(FLAGS_out));
+  absl::Status written = WriteAllReports(report, absl::GetFlag(FLAGS_out));
   PrintMatrix(report, std::cout, UseColor());
   if (!written.ok()) {
     std::cerr << "closeprobe: " << written.message() << "\n";
     return kExitInfra;
   }
-  std::cout << "Report: " << absl::GetFlag(FLAGS_out) << "/report.json\n";
+  std::cout << "Report: " << absl::GetFlag(FLAGS_out)
+            << "/{report.json,report.html,matrix.md,junit.xml}\n";
   return ExitStatusFor(report);
+}
+
+// Reads a report given as a folder or a report.json path.
+absl::Status LoadReport(std::string path, v1::Report* report) {
+  if (std::filesystem::is_directory(path)) path += "/report.json";
+  absl::Status s = ReadJsonReport(path, report);
+  if (s.ok()) Summarize(report);  // verdicts as this version of closeprobe derives them
+  return s;
+}
+
+int Report(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "closeprobe: report takes one REPORT.json (and --out DIR)\n";
+    return kExitUsage;
+  }
+  v1::Report report;
+  absl::Status s = LoadReport(args[0], &report);
+  if (s.ok()) s = WriteAllReports(report, absl::GetFlag(FLAGS_out));
+  if (!s.ok()) {
+    std::cerr << "closeprobe: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  std::cout << "Report: " << absl::GetFlag(FLAGS_out)
+            << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  return 0;
+}
+
+int Show(const std::vector<std::string>& args) {
+  if (args.size() != 1) {
+    std::cerr << "closeprobe: show takes one CASE name\n";
+    return kExitUsage;
+  }
+  std::string source = absl::GetFlag(FLAGS_report);
+  if (source.empty()) source = absl::GetFlag(FLAGS_out);
+  v1::Report report;
+  absl::Status s = LoadReport(source, &report);
+  if (!s.ok()) {
+    std::cerr << "closeprobe: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  for (const MatrixRow& row : MatrixRows(report)) {
+    if (row.case_name != args[0]) continue;
+    if (!absl::GetFlag(FLAGS_platform).empty() && row.platform != absl::GetFlag(FLAGS_platform)) {
+      continue;
+    }
+    const v1::CaseResult& r = *row.runs.front();
+    std::cout << r.case_name() << " (" << r.claim() << ") on " << r.platform() << ": "
+              << r.summary() << "\n" << MarkdownCell(row) << "\n";
+    if (!r.error().empty()) std::cout << r.error() << "\n";
+    std::cout << "\n";
+    PrintLadder(BuildLadder(r), std::cout);
+    std::cout << "\n";
+    for (const auto& e : r.expectations()) {
+      std::cout << (e.met() ? "  met     " : e.applies() ? "  NOT MET " : "  (claim) ")
+                << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
+                << e.expected() << "  observed " << e.observed() << "\n";
+    }
+    if (row.runs.size() > 1) std::cout << "\n" << row.runs.size() << " runs: " << row.key_observation << "\n";
+    return 0;
+  }
+  std::cerr << "closeprobe: no case '" << args[0] << "' in " << source << "\n";
+  return kExitUsage;
 }
 
 int Findings(const std::vector<std::string>& args) {
@@ -252,12 +329,11 @@ int Findings(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   v1::Report report;
-  absl::Status s = ReadJsonReport(args[0], &report);
+  absl::Status s = LoadReport(args[0], &report);
   if (!s.ok()) {
     std::cerr << "closeprobe: " << s.message() << "\n";
     return kExitUsage;
   }
-  Summarize(&report);  // verdicts as this version of closeprobe derives them
   PrintFindings(report, std::cout);
   return 0;
 }
@@ -300,7 +376,13 @@ int main(int argc, char** argv) {
       "  closeprobe run [CASES...]       run case files or folders (default: --cases_dir)\n"
       "  closeprobe validate [CASES...]  check case files; nothing runs\n"
       "  closeprobe list [CASES...]      list the cases\n"
+      "  closeprobe show CASE [--platform P] [--report DIR]\n"
+      "                                  a case's ladder diagram and results, as text\n"
+      "  closeprobe report REPORT.json --out DIR\n"
+      "                                  write every format again from a saved record\n"
       "  closeprobe findings REPORT.json refuted and qualified claims, as Markdown\n\n"
+      "A run writes DIR/report.json (the record), report.html (matrix and ladder\n"
+      "diagrams), matrix.md, junit.xml and pcap/ (--out DIR).\n\n"
       "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
       "                                  a case role); repeatable. Without it, closeprobe\n"
       "                                  starts its own agents (see --topology).\n\n"
@@ -326,7 +408,9 @@ int main(int argc, char** argv) {
   if (command == "validate") return Validate(rest);
   if (command == "list") return List(rest);
   if (command == "findings") return Findings(rest);
+  if (command == "report") return Report(rest);
+  if (command == "show") return Show(rest);
   std::cerr << "closeprobe: unknown command '" << command
-            << "' (run, validate, list, findings)\n";
+            << "' (run, validate, list, show, report, findings)\n";
   return 2;
 }

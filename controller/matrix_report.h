@@ -44,6 +44,16 @@ absl::Status ReadJsonReport(const std::string& path, v1::Report* report);
 // report_terminal.cc: the matrix as a table, then refuted claims and totals.
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color);
 
+// report_html.cc: DIR/report.html, self-contained, with ladder diagrams.
+absl::Status WriteHtmlReport(const v1::Report& report, const std::string& dir);
+// report_markdown.cc: DIR/matrix.md (and the cell text it uses).
+absl::Status WriteMarkdownReport(const v1::Report& report, const std::string& dir);
+std::string MarkdownCell(const MatrixRow& row);
+// report_junit.cc: DIR/junit.xml, one testcase per case and platform.
+absl::Status WriteJunitReport(const v1::Report& report, const std::string& dir);
+// Every format above, and report.json.
+absl::Status WriteAllReports(const v1::Report& report, const std::string& dir);
+
 // report_findings.cc: refuted and qualified claims with their evidence, as
 // a Markdown table (the README's findings are made with it).
 void PrintFindings(const v1::Report& report, std::ostream& out);

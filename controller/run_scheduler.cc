@@ -29,11 +29,14 @@ struct Job {
 // Prints "done / running / left" and the longest-running case.
 class Progress {
  public:
-  Progress(std::ostream* out, bool tty, int total) : out_(out), tty_(tty), total_(total) {}
+  Progress(std::ostream* out, bool tty, int total, std::map<std::string, double> expected)
+      : out_(out), tty_(tty), total_(total), expected_(std::move(expected)) {}
 
-  void Started(const std::string& name) {
+  // `name` is "case/platform[#run]"; `case_name` keys the expected durations.
+  void Started(const std::string& name, const std::string& case_name) {
     absl::MutexLock lock(&mu_);
     running_[name] = absl::Now();
+    case_of_[name] = case_name;
     Print(nullptr);
   }
   void Finished(const std::string& name, const v1::CaseResult& r) {
@@ -58,12 +61,19 @@ class Progress {
         longest = name;
       }
     }
+    std::string remaining;
+    auto expected = longest.empty() ? expected_.end() : expected_.find(case_of_[longest]);
+    if (expected != expected_.end()) {
+      remaining = absl::StrFormat(", ~%.0f s left (took %.1f s last time)",
+                                  std::max(0.0, expected->second - absl::ToDoubleSeconds(longest_for)),
+                                  expected->second);
+    }
     const std::string line = absl::StrFormat(
         "[%d/%d done, %d running, %d left]%s", done_, total_, running_.size(),
         total_ - done_ - static_cast<int>(running_.size()),
         longest.empty() ? ""
-                        : absl::StrFormat(" longest: %s %.1fs", longest,
-                                          absl::ToDoubleSeconds(longest_for)));
+                        : absl::StrFormat(" longest: %s %.1fs%s", longest,
+                                          absl::ToDoubleSeconds(longest_for), remaining));
     if (tty_) {
       *out_ << "\r\033[K" << line << std::flush;
     } else if (finished != nullptr) {
@@ -79,6 +89,8 @@ class Progress {
   absl::Mutex mu_;
   int done_ ABSL_GUARDED_BY(mu_) = 0;
   std::map<std::string, absl::Time> running_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> case_of_ ABSL_GUARDED_BY(mu_);
+  const std::map<std::string, double> expected_;
 };
 
 }  // namespace
@@ -107,7 +119,8 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   });
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
-  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(runs));
+  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(runs),
+                    options.expected_seconds);
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
@@ -118,7 +131,7 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
         const std::string label = absl::StrFormat(
             "%s/%s%s", cases[job.case_index].spec.name(), columns[job.column].name,
             job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
-        progress.Started(label);
+        progress.Started(label, cases[job.case_index].spec.name());
         CaseRunOptions run_options{options.lease, job.first_ports[run], options.pcap_dir,
                                    static_cast<int>(run)};
         v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);

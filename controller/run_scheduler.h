@@ -29,6 +29,8 @@ struct ScheduleOptions {
   std::ostream* progress = nullptr;  // null: no progress output
   bool progress_is_tty = false;
   std::string pcap_dir;              // where captures are saved ("" = not saved)
+  // How long each case took last time (by name), for the progress estimate.
+  std::map<std::string, double> expected_seconds;
   // Cases that change stack settings run on hosts of their own: case index
   // -> its agents (in place of the column's). Not owned.
   std::map<int, PlatformAgents> dedicated;
