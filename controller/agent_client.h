@@ -50,8 +50,13 @@ class AgentClient {
     Reply reply;
     grpc::Status s = (stub_.get()->*method)(&ctx, req, &reply);
     if (!s.ok()) {
+      // Say which agent when it could not be reached; the agent's own
+      // answers (bad request, missing feature) speak for themselves.
+      const bool unreachable = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                               s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
       return absl::Status(FromGrpcStatus(s).code(),
-                          absl::StrCat("agent ", target_, ": ", s.error_message()));
+                          unreachable ? absl::StrCat("agent ", target_, ": ", s.error_message())
+                                      : s.error_message());
     }
     return reply;
   }

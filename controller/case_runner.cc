@@ -195,6 +195,15 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   }
   absl::Status pending = background.JoinAll();
   if (!pending.ok() && !Stopped(result)) Fail(&result, pending, "background step: ");
+  // A call the stack does not have makes the case not supported there.
+  for (const v1::StepRecord& step : result.steps()) {
+    if (!Stopped(result) && step.result().unsupported()) {
+      Fail(&result,
+           absl::UnimplementedError(absl::StrCat(
+               step.role(), ": ", step.call(), " is not supported by this stack (",
+               step.result().native_name(), ")")));
+    }
+  }
   if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
   MatchExpectations(spec, agents.name, &result);

@@ -76,7 +76,8 @@ bool Alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
-    const std::string& agent_binary, TopologyKind kind, int pairs) {
+    const std::string& agent_binary, TopologyKind kind, int pairs,
+    const std::string& lwip_binary) {
   if (access(agent_binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat("agent binary ", agent_binary,
                                             " not found (set --agent-binary)"));
@@ -95,6 +96,7 @@ absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
   } else {
     t->kind_ = "netns";
     for (int i = 0; i < pairs && s.ok(); ++i) s = t->StartNetnsPair(agent_binary, i);
+    if (s.ok() && !lwip_binary.empty()) s = t->StartLwipPair(lwip_binary, agent_binary);
   }
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat(s.message(), " (agent logs in ", t->dir_, ")"));
@@ -212,6 +214,58 @@ void LocalTopology::Abandon() const {
   for (pid_t pid : pids_) kill(pid, SIGKILL);
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
+}
+
+absl::Status LocalTopology::AwaitSocket(const std::string& path, pid_t pid,
+                                        const std::string& name) {
+  const absl::Time deadline = absl::Now() + kStartWait;
+  while (access(path.c_str(), F_OK) != 0) {
+    if (absl::Now() > deadline || !Alive(pid)) {
+      return absl::UnavailableError(absl::StrCat("the ", name, " agent did not start"));
+    }
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
+                                          const std::string& agent_binary) {
+  if (access(lwip_binary.c_str(), X_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat("lwIP agent ", lwip_binary, " not found"));
+  }
+  const int net = static_cast<int>((getpid() + 125) % 250) + 1;
+  const std::string tap = absl::StrCat("cpt", getpid() % 100000);
+  const std::string lwip_address = absl::StrCat("198.18.", net, ".1");
+  const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
+  const std::string lwip_socket = absl::StrCat(dir_, "/lwip.sock");
+  const std::string peer_socket = absl::StrCat(dir_, "/lwip-peer.sock");
+  // The namespace's shell makes the TAP device, then becomes the lwIP agent.
+  const std::string script = absl::StrCat(
+      "ip link set lo up && ip tuntap add dev ", tap, " mode tap && ip addr add ",
+      kernel_address, "/24 dev ", tap, " && ip link set ", tap,
+      " up || exit 1; exec \"$0\" \"$@\"");
+  int log = open((dir_ + "/lwip.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const pid_t lwip = Spawn({"unshare", "--net", "sh", "-c", script, lwip_binary, "--listen",
+                            "unix:" + lwip_socket, "--test_address", lwip_address, "--lwip_tap",
+                            tap, "--lwip_address", lwip_address, "--lwip_gateway",
+                            kernel_address, "--allow_faults"},
+                           -1, log);
+  close(log);
+  pids_.push_back(lwip);
+  absl::Status s = AwaitSocket(lwip_socket, lwip, "lwip");
+  if (!s.ok()) return s;
+  // The Linux peer joins the same namespace, on the kernel side of the TAP.
+  log = open((dir_ + "/lwip-peer.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const pid_t peer = Spawn({"nsenter", absl::StrCat("--net=/proc/", lwip, "/ns/net"),
+                            agent_binary, "--listen", "unix:" + peer_socket, "--test_address",
+                            kernel_address, "--allow_faults"},
+                           -1, log);
+  close(log);
+  pids_.push_back(peer);
+  s = AwaitSocket(peer_socket, peer, "lwip-peer");
+  if (!s.ok()) return s;
+  lwip_pair_ = HostPair{"unix:" + lwip_socket, "unix:" + peer_socket};
+  return absl::OkStatus();
 }
 
 std::string LocalTopology::AgentLogs() const {

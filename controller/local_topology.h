@@ -37,13 +37,19 @@ struct HostPair {
 class LocalTopology {
  public:
   // Starts `pairs` host pairs (netns), or one pair (loopback: one stack
-  // cannot be split). Agents may inject faults and change settings.
+  // cannot be split). Agents may inject faults and change settings. With a
+  // non-empty `lwip_binary` (netns only) it also starts an lwIP host: a
+  // namespace with a TAP device, lwIP on one side of it, a Linux peer agent
+  // on the kernel side.
   static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(
-      const std::string& agent_binary, TopologyKind kind, int pairs = 1);
+      const std::string& agent_binary, TopologyKind kind, int pairs = 1,
+      const std::string& lwip_binary = "");
   ~LocalTopology();
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
   const std::vector<HostPair>& pairs() const { return pairs_; }
+  // The lwIP subject and its Linux peer; empty targets when not started.
+  const HostPair& lwip_pair() const { return lwip_pair_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<pid_t>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
@@ -56,10 +62,14 @@ class LocalTopology {
   LocalTopology() = default;
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
+  absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary);
+  // Waits until a unix socket exists (the agent serves) or the agent died.
+  absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name);
 
   std::string kind_;
   std::string dir_;
   std::vector<HostPair> pairs_;
+  HostPair lwip_pair_;
   std::vector<std::string> warnings_;
   std::vector<pid_t> pids_;
 };

@@ -18,6 +18,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
@@ -37,6 +38,11 @@ ABSL_FLAG(std::string, topology, "auto",
           "per host, joined by veth, 198.18.0.0/15), loopback, or auto (netns when root).");
 ABSL_FLAG(std::string, agent_binary, "",
           "closeprobe-agent to start for the local topology (default: beside this program).");
+ABSL_FLAG(std::string, agent_lwip_binary, "",
+          "closeprobe-agent-lwip for the local lwIP host (default: beside this program).");
+ABSL_FLAG(std::string, platforms, "linux,lwip",
+          "Local platforms to run (matrix columns), as far as this machine has them: linux, "
+          "lwip (needs root and closeprobe-agent-lwip).");
 ABSL_FLAG(std::string, token_file, "", "Token for agents started with --token-file.");
 ABSL_FLAG(int, lease_ms, 10000,
           "Session lease on the agents: if this controller dies, its sockets are closed "
@@ -147,8 +153,18 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
                                           : TopologyKind::kAuto;
     std::string binary = absl::GetFlag(FLAGS_agent_binary);
     if (binary.empty()) binary = ProgramDir() + "/closeprobe-agent";
+    std::string lwip = absl::GetFlag(FLAGS_agent_lwip_binary);
+    if (lwip.empty()) lwip = ProgramDir() + "/closeprobe-agent-lwip";
+    const std::string platforms = absl::GetFlag(FLAGS_platforms);
+    const bool want_lwip = absl::StrContains(platforms, "lwip");
+    const bool can_lwip = want_lwip && geteuid() == 0 && k != TopologyKind::kLoopback &&
+                          access(lwip.c_str(), X_OK) == 0;
+    if (want_lwip && !can_lwip) {
+      report.add_warnings(absl::StrCat(
+          "no lwip column: it needs root, the netns topology and ", lwip));
+    }
     absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(
-        binary, k, 1 + static_cast<int>(settings_cases.size()));
+        binary, k, 1 + static_cast<int>(settings_cases.size()), can_lwip ? lwip : "");
     if (!t.ok()) {
       std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
       return kExitInfra;
@@ -156,6 +172,10 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
     topology = std::move(*t);
     for (const HostPair& pair : topology->pairs()) {
       target_sets.push_back({{"subject", pair.subject_target}, {"peer", pair.peer_target}});
+    }
+    if (!topology->lwip_pair().subject_target.empty()) {
+      target_sets.push_back({{"subject", topology->lwip_pair().subject_target},
+                             {"peer", topology->lwip_pair().peer_target}});
     }
     report.set_topology(topology->kind());
     for (const auto& w : topology->warnings()) {
@@ -209,15 +229,24 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
     }
     columns.push_back(column);
   }
-  const PlatformAgents& column = columns.front();
-  v1::PlatformColumn* p = report.add_platforms();
-  p->set_name(column.name);
-  p->mutable_subject()->set_target(column.subject->target());
-  *p->mutable_subject()->mutable_info() = column.subject->info();
-  p->mutable_peer()->set_target(column.peer->target());
-  *p->mutable_peer()->mutable_info() = column.peer->info();
-  std::cerr << "closeprobe: " << cases.size() << " cases on " << column.name << " ("
-            << column.subject->info().os() << "), topology " << report.topology() << "\n";
+  // The matrix columns: the shared linux hosts (and the lwIP host, if any);
+  // the other pairs are the settings cases' own hosts.
+  const bool has_lwip = topology != nullptr && !topology->lwip_pair().subject_target.empty();
+  std::vector<PlatformAgents> visible = {columns.front()};
+  if (has_lwip) visible.push_back(columns.back());
+  if (!absl::StrContains(absl::GetFlag(FLAGS_platforms), "linux") && visible.size() > 1) {
+    visible.erase(visible.begin());
+  }
+  for (const PlatformAgents& column : visible) {
+    v1::PlatformColumn* p = report.add_platforms();
+    p->set_name(column.name);
+    p->mutable_subject()->set_target(column.subject->target());
+    *p->mutable_subject()->mutable_info() = column.subject->info();
+    p->mutable_peer()->set_target(column.peer->target());
+    *p->mutable_peer()->mutable_info() = column.peer->info();
+    std::cerr << "closeprobe: " << cases.size() << " cases on " << column.name << " ("
+              << column.subject->info().os() << "), topology " << report.topology() << "\n";
+  }
 
   ScheduleOptions options;
   options.jobs = absl::GetFlag(FLAGS_jobs);
@@ -236,13 +265,15 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
     }
   }
   for (size_t i = 0; i < settings_cases.size() && i + 1 < columns.size(); ++i) {
-    options.dedicated[settings_cases[i]] = columns[i + 1];
+    if (visible.front().subject == columns.front().subject) {
+      options.dedicated[{settings_cases[i], 0}] = columns[i + 1];
+    }
   }
   const std::string out_dir = absl::GetFlag(FLAGS_out);
   std::error_code ec;
   std::filesystem::create_directories(out_dir + "/pcap", ec);
   if (!ec) options.pcap_dir = out_dir + "/pcap";
-  absl::StatusOr<std::vector<v1::CaseResult>> results = RunAll(cases, {column}, options);
+  absl::StatusOr<std::vector<v1::CaseResult>> results = RunAll(cases, visible, options);
   if (!results.ok()) {
     std::cerr << "closeprobe: " << results.status().message() << "\n";
     return kExitUsage;

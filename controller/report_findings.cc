@@ -48,6 +48,33 @@ void PrintFindings(const v1::Report& report, std::ostream& out) {
         << (row.repeat->race() ? "race" : "flaky") << " | " << row.case_name << " | "
         << Cell(row.key_observation) << " |\n";
   }
+  // Where the platforms differ: the same case, different observations.
+  std::vector<std::string> platforms;
+  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  if (platforms.size() > 1) {
+    std::map<std::string, std::map<std::string, const MatrixRow*>> by_case;
+    std::vector<std::string> order;
+    for (const MatrixRow& row : rows) {
+      if (by_case[row.case_name].empty()) order.push_back(row.case_name);
+      by_case[row.case_name][row.platform] = &row;
+    }
+    out << "\nDifferences between platforms (cases whose key observations differ):\n\n| case | claim |";
+    for (const auto& p : platforms) out << " " << p << " |";
+    out << "\n|---|---|";
+    for (size_t i = 0; i < platforms.size(); ++i) out << "---|";
+    out << "\n";
+    for (const std::string& name : order) {
+      std::set<std::string> seen;
+      for (const auto& [platform, row] : by_case[name]) seen.insert(row->key_observation);
+      if (seen.size() < 2) continue;
+      out << "| " << name << " | " << by_case[name].begin()->second->claim << " |";
+      for (const auto& p : platforms) {
+        auto it = by_case[name].find(p);
+        out << " " << (it == by_case[name].end() ? "-" : Cell(it->second->key_observation)) << " |";
+      }
+      out << "\n";
+    }
+  }
   std::vector<std::string> held;
   for (const auto& c : report.claims()) {
     if (c.status() == v1::HELD) held.push_back(absl::StrCat(c.claim(), " (", c.platform(), ")"));

@@ -198,9 +198,8 @@ absl::Status WriteHtmlReport(const v1::Report& report, const std::string& dir) {
       Esc(report.started_at()), Esc(report.topology()), report.summary().cases(),
       report.summary().runs(), report.wall_seconds());
   for (const auto& p : report.platforms()) {
-    out << absl::StrFormat("<p class=\"meta\">%s: %s (agent %s, peer %s)</p>\n", Esc(p.name()),
-                           Esc(p.subject().info().os()), Esc(p.subject().target()),
-                           Esc(p.peer().info().os()));
+    out << absl::StrFormat("<p class=\"meta\">%s: %s (peer: %s)</p>\n", Esc(p.name()),
+                           Esc(p.subject().info().os()), Esc(p.peer().info().os()));
   }
   out << "<p><label><input type=\"checkbox\" id=\"only-diff\"> only differences between "
          "platforms</label> <label><input type=\"checkbox\" id=\"only-dev\"> only "

@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
-      auto own = options.dedicated.find(job.case_index);
+      auto own = options.dedicated.find({job.case_index, job.column});
       const PlatformAgents& agents =
           own != options.dedicated.end() ? own->second : columns[job.column];
       for (size_t run = 0; run < job.first_ports.size(); ++run) {

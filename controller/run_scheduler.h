@@ -31,9 +31,9 @@ struct ScheduleOptions {
   std::string pcap_dir;              // where captures are saved ("" = not saved)
   // How long each case took last time (by name), for the progress estimate.
   std::map<std::string, double> expected_seconds;
-  // Cases that change stack settings run on hosts of their own: case index
-  // -> its agents (in place of the column's). Not owned.
-  std::map<int, PlatformAgents> dedicated;
+  // Cases that change stack settings run on hosts of their own:
+  // (case index, column index) -> its agents, in place of the column's.
+  std::map<std::pair<int, int>, PlatformAgents> dedicated;
 };
 
 // Results in case order, then column order. OutOfRange if the port blocks

@@ -42,7 +42,7 @@ class ReportFormats : public ::testing::Test {
     // As root the run is between namespaces and captures the wire; otherwise
     // on loopback (no capture: the ladders then have no arrows, still checked).
     ProcessResult r = RunProcess(
-        {BinDir() + "/closeprobe", "run", "--out", *dir_, "--port_base=29000",
+        {BinDir() + "/closeprobe", "run", "--platforms=linux", "--out", *dir_, "--port_base=29000",
          "cases/normal_close.textproto", "cases/send_after_rst.textproto",
          "cases/shutdown_write.textproto", "cases/error_then_linger_zero.textproto",
          "tests/testdata/deviates_on_purpose.textproto"},

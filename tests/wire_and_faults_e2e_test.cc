@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "controller/matrix_report.h"
+#include "tests/testutil/report_helpers.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -21,15 +22,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// Segments a role sent with all of `flags`.
 int Sent(const v1::CaseResult& r, const std::string& role, const std::string& flags) {
-  int n = 0;
-  for (const auto& s : r.segments()) {
-    bool all = s.from_role() == role;
-    for (char f : flags) all = all && s.flags().find(f) != std::string::npos;
-    n += all ? 1 : 0;
-  }
-  return n;
+  return SentSegments(r, role, flags);
 }
 
 class WireE2e : public ::testing::Test {
@@ -38,7 +32,7 @@ class WireE2e : public ::testing::Test {
     if (geteuid() != 0) return;
     dir_ = new std::string(MakeTempDir());
     ProcessResult r = RunProcess(
-        {BinDir() + "/closeprobe", "run", "--topology=netns", "--out", *dir_,
+        {BinDir() + "/closeprobe", "run", "--topology=netns", "--platforms=linux", "--out", *dir_,
          "cases/normal_close.textproto", "cases/rst_on_close_with_unread_data.textproto",
          "cases/linger_zero_reset.textproto", "cases/fin_retransmitted_into_time_wait.textproto"},
         120);
@@ -54,11 +48,9 @@ class WireE2e : public ::testing::Test {
     ASSERT_EQ(report_->results_size(), 4) << *log_;
   }
   const v1::CaseResult& Case(const std::string& name) {
-    for (const auto& r : report_->results()) {
-      if (r.case_name() == name) return r;
-    }
-    ADD_FAILURE() << "no result for " << name;
-    return report_->results(0);
+    const v1::CaseResult* r = FindCase(*report_, name);
+    if (r == nullptr) ADD_FAILURE() << "no result for " << name;
+    return r != nullptr ? *r : report_->results(0);
   }
   static std::string* dir_;
   static std::string* log_;

@@ -20,16 +20,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/linux/platform_linux.h"
+#include "agent/segment_decoder.h"
 
 namespace closeprobe::agent {
 namespace {
 
 constexpr int kSnapLen = 256;  // headers and the start of the payload
-
-uint16_t Get16(const u_char* p) { return static_cast<uint16_t>(p[0] << 8 | p[1]); }
-uint32_t Get32(const u_char* p) {
-  return static_cast<uint32_t>(p[0]) << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
 
 // The interface whose address is `address`; "any" when none has it.
 std::string InterfaceFor(const std::string& address) {
@@ -61,47 +57,13 @@ bool Decode(int linktype, const pcap_pkthdr& h, const u_char* p, CapturedSegment
   size_t off = 0;
   uint16_t proto = 0;
   switch (linktype) {
-    case DLT_EN10MB: off = 14; proto = h.caplen >= 14 ? Get16(p + 12) : 0; break;
-    case DLT_LINUX_SLL: off = 16; proto = h.caplen >= 16 ? Get16(p + 14) : 0; break;
-    case DLT_LINUX_SLL2: off = 20; proto = h.caplen >= 20 ? Get16(p) : 0; break;
+    case DLT_EN10MB: off = 14; proto = h.caplen >= 14 ? (p[12] << 8 | p[13]) : 0; break;
+    case DLT_LINUX_SLL: off = 16; proto = h.caplen >= 16 ? (p[14] << 8 | p[15]) : 0; break;
+    case DLT_LINUX_SLL2: off = 20; proto = h.caplen >= 20 ? (p[0] << 8 | p[1]) : 0; break;
     default: return false;
   }
-  const u_char* ip = p + off;
-  const size_t left = h.caplen > off ? h.caplen - off : 0;
-  size_t ip_header = 0;
-  size_t ip_payload = 0;
-  char src[INET6_ADDRSTRLEN] = {};
-  char dst[INET6_ADDRSTRLEN] = {};
-  if (proto == 0x0800 && left >= 20 && ip[9] == IPPROTO_TCP) {
-    ip_header = (ip[0] & 0x0f) * 4u;
-    ip_payload = Get16(ip + 2) - ip_header;
-    inet_ntop(AF_INET, ip + 12, src, sizeof(src));
-    inet_ntop(AF_INET, ip + 16, dst, sizeof(dst));
-  } else if (proto == 0x86DD && left >= 40 && ip[6] == IPPROTO_TCP) {
-    ip_header = 40;
-    ip_payload = Get16(ip + 4);
-    inet_ntop(AF_INET6, ip + 8, src, sizeof(src));
-    inet_ntop(AF_INET6, ip + 24, dst, sizeof(dst));
-  } else {
-    return false;
-  }
-  if (left < ip_header + 20) return false;
-  const u_char* tcp = ip + ip_header;
-  const size_t tcp_header = (tcp[12] >> 4) * 4u;
-  const uint8_t f = tcp[13];
+  if (h.caplen <= off || !DecodeIpTcp(p + off, h.caplen - off, proto, out)) return false;
   out->unix_ns = static_cast<int64_t>(h.ts.tv_sec) * 1'000'000'000 + h.ts.tv_usec * 1000LL;
-  out->src = Endpoint{src, Get16(tcp)};
-  out->dst = Endpoint{dst, Get16(tcp + 2)};
-  out->seq = Get32(tcp + 4);
-  out->ack = Get32(tcp + 8);
-  out->window = Get16(tcp + 14);
-  out->length = ip_payload > tcp_header ? static_cast<uint32_t>(ip_payload - tcp_header) : 0;
-  out->flags.clear();
-  const std::pair<uint8_t, char> letters[] = {{0x02, 'S'}, {0x01, 'F'}, {0x04, 'R'},
-                                              {0x08, 'P'}, {0x10, 'A'}, {0x20, 'U'}};
-  for (const auto& [bit, letter] : letters) {
-    if (f & bit) out->flags += letter;
-  }
   return true;
 }
 

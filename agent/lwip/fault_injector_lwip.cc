@@ -1,0 +1,76 @@
+// Fault injection for lwIP: drop rules applied to the frames of the netif's
+// input and output paths (the embedded equivalent of a pulled cable).
+#include <map>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "agent/lwip/lwip_stack.h"
+#include "agent/lwip/platform_lwip.h"
+#include "agent/segment_decoder.h"
+
+namespace closeprobe::agent {
+namespace {
+
+bool InRange(uint16_t port, const FaultRule& r) {
+  return port >= r.first_port && port <= r.last_port;
+}
+
+class LwipFaultInjector final : public FaultInjector, public FrameObserver {
+ public:
+  LwipFaultInjector() { SetFrameFilter(this); }
+  ~LwipFaultInjector() override { SetFrameFilter(nullptr); }
+
+  absl::StatusOr<int> Add(const FaultRule& rule) override {
+    if (rule.first_port == 0 || rule.last_port < rule.first_port) {
+      return absl::InvalidArgumentError("a fault needs 0 < first_port <= last_port");
+    }
+    for (char c : rule.exact_flags) {
+      if (std::string("SFRA").find(c) == std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("exact_flags: '", std::string(1, c), "' is not one of S F R A"));
+      }
+    }
+    absl::MutexLock lock(&mu_);
+    const int id = next_id_++;
+    rules_[id] = rule;
+    return id;
+  }
+
+  absl::Status Remove(int id) override {
+    absl::MutexLock lock(&mu_);
+    if (rules_.erase(id) == 0) return absl::NotFoundError(absl::StrCat("fault ", id, " is not installed"));
+    return absl::OkStatus();
+  }
+
+  bool OnFrame(const uint8_t* frame, size_t length, bool outgoing) override {
+    CapturedSegment s;
+    if (!DecodeEthernetTcp(frame, length, &s)) return true;
+    absl::MutexLock lock(&mu_);
+    for (const auto& [id, r] : rules_) {
+      if ((outgoing && r.direction == FaultDirection::kIncoming) ||
+          (!outgoing && r.direction == FaultDirection::kOutgoing)) {
+        continue;
+      }
+      const std::string& peer = outgoing ? s.dst.address : s.src.address;
+      if (peer == r.peer_address && (InRange(s.src.port, r) || InRange(s.dst.port, r)) &&
+          HasExactFlags(s, r.exact_flags)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int next_id_ ABSL_GUARDED_BY(mu_) = 1;
+  std::map<int, FaultRule> rules_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace
+
+std::unique_ptr<FaultInjector> NewLwipFaultInjector() {
+  return std::make_unique<LwipFaultInjector>();
+}
+
+}  // namespace closeprobe::agent

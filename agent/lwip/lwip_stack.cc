@@ -1,0 +1,97 @@
+#include "agent/lwip/lwip_stack.h"
+
+#include <cstdlib>
+#include <future>
+
+#include "absl/strings/str_cat.h"
+
+extern "C" {
+#include "lwip/init.h"
+#include "lwip/ip4_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "netif/tapif.h"
+}
+
+namespace closeprobe::agent {
+namespace {
+
+netif g_netif;
+LwipConfig g_config;
+bool g_started = false;
+std::atomic<FrameObserver*> g_tap{nullptr};
+std::atomic<FrameObserver*> g_filter{nullptr};
+netif_input_fn g_input = nullptr;
+netif_linkoutput_fn g_linkoutput = nullptr;
+
+// Shows a frame to the tap and the filter in a host's order; false: drop it.
+bool Observe(pbuf* p, bool outgoing) {
+  FrameObserver* tap = g_tap.load();
+  FrameObserver* filter = g_filter.load();
+  if (tap == nullptr && filter == nullptr) return true;
+  std::string copy(p->tot_len, '\0');
+  pbuf_copy_partial(p, copy.data(), p->tot_len, 0);
+  const auto* frame = reinterpret_cast<const uint8_t*>(copy.data());
+  if (!outgoing && tap != nullptr) tap->OnFrame(frame, copy.size(), false);
+  if (filter != nullptr && !filter->OnFrame(frame, copy.size(), outgoing)) return false;
+  if (outgoing && tap != nullptr) tap->OnFrame(frame, copy.size(), true);
+  return true;
+}
+
+err_t HookedInput(pbuf* p, netif* n) {
+  if (!Observe(p, /*outgoing=*/false)) {
+    pbuf_free(p);
+    return ERR_OK;  // dropped on the wire, as far as lwIP can tell
+  }
+  return g_input(p, n);
+}
+
+err_t HookedLinkOutput(netif* n, pbuf* p) {
+  if (!Observe(p, /*outgoing=*/true)) return ERR_OK;
+  return g_linkoutput(n, p);
+}
+
+}  // namespace
+
+absl::Status StartLwipStack(const LwipConfig& config) {
+  if (g_started) return absl::FailedPreconditionError("the lwIP stack is already running");
+  ip4_addr_t ip, mask, gw;
+  if (!ip4addr_aton(config.address.c_str(), &ip) || !ip4addr_aton(config.netmask.c_str(), &mask) ||
+      !ip4addr_aton(config.gateway.c_str(), &gw)) {
+    return absl::InvalidArgumentError(absl::StrCat("bad lwIP address/netmask/gateway: ",
+                                                   config.address, " ", config.netmask, " ",
+                                                   config.gateway));
+  }
+  // tapif opens this existing device instead of creating tap0 with ifconfig.
+  setenv("PRECONFIGURED_TAPIF", config.tap.c_str(), 1);
+  std::promise<void> ready;
+  tcpip_init([](void* arg) { static_cast<std::promise<void>*>(arg)->set_value(); }, &ready);
+  ready.get_future().wait();
+  LOCK_TCPIP_CORE();
+  netif* added = netif_add(&g_netif, &ip, &mask, &gw, nullptr, tapif_init, tcpip_input);
+  if (added != nullptr) {
+    g_input = g_netif.input;
+    g_linkoutput = g_netif.linkoutput;
+    g_netif.input = HookedInput;
+    g_netif.linkoutput = HookedLinkOutput;
+    netif_set_default(&g_netif);
+    netif_set_up(&g_netif);
+    netif_set_link_up(&g_netif);
+  }
+  UNLOCK_TCPIP_CORE();
+  if (added == nullptr) return absl::UnavailableError("netif_add on the TAP device failed");
+  g_config = config;
+  g_started = true;
+  return absl::OkStatus();
+}
+
+const LwipConfig& LwipStackConfig() { return g_config; }
+
+void SetFrameTap(FrameObserver* tap) { g_tap.store(tap); }
+void SetFrameFilter(FrameObserver* filter) { g_filter.store(filter); }
+
+CoreLock::CoreLock() { LOCK_TCPIP_CORE(); }
+CoreLock::~CoreLock() { UNLOCK_TCPIP_CORE(); }
+
+}  // namespace closeprobe::agent

@@ -1,0 +1,23 @@
+// Factories of the lwIP platform pieces, used by platform_lwip.cc.
+#ifndef CLOSEPROBE_AGENT_LWIP_PLATFORM_LWIP_H_
+#define CLOSEPROBE_AGENT_LWIP_PLATFORM_LWIP_H_
+
+#include <memory>
+
+#include "agent/fault_injector.h"
+#include "agent/platform_info.h"
+#include "agent/socket_api.h"
+#include "agent/state_observer.h"
+#include "agent/wire_capture.h"
+
+namespace closeprobe::agent {
+
+std::unique_ptr<SocketApi> NewLwipSocketApi();
+std::unique_ptr<StateObserver> NewLwipStateObserver();
+std::unique_ptr<PlatformInfo> NewLwipPlatformInfo();
+std::unique_ptr<WireCapture> NewLwipWireCapture();
+std::unique_ptr<FaultInjector> NewLwipFaultInjector();
+
+}  // namespace closeprobe::agent
+
+#endif  // CLOSEPROBE_AGENT_LWIP_PLATFORM_LWIP_H_

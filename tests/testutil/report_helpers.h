@@ -1,0 +1,33 @@
+// Reading a run's record in tests: find a case's result, count segments.
+#ifndef CLOSEPROBE_TESTS_TESTUTIL_REPORT_HELPERS_H_
+#define CLOSEPROBE_TESTS_TESTUTIL_REPORT_HELPERS_H_
+
+#include <string>
+
+#include "closeprobe/v1/report.pb.h"
+
+namespace closeprobe::testing {
+
+// The (first) result of a case; nullptr if the report has none.
+inline const v1::CaseResult* FindCase(const v1::Report& report, const std::string& name) {
+  for (const auto& r : report.results()) {
+    if (r.case_name() == name) return &r;
+  }
+  return nullptr;
+}
+
+// Segments `role` sent with every flag letter in `flags`.
+inline int SentSegments(const v1::CaseResult& r, const std::string& role,
+                        const std::string& flags) {
+  int n = 0;
+  for (const auto& s : r.segments()) {
+    bool all = s.from_role() == role;
+    for (char f : flags) all = all && s.flags().find(f) != std::string::npos;
+    n += all ? 1 : 0;
+  }
+  return n;
+}
+
+}  // namespace closeprobe::testing
+
+#endif  // CLOSEPROBE_TESTS_TESTUTIL_REPORT_HELPERS_H_
