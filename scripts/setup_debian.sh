@@ -8,7 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libnftables-dev nftables tcpdump
-  chromium libxml2-utils
+  chromium libxml2-utils liblwip-dev
   iproute2 util-linux
 )
 
