@@ -163,6 +163,13 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
                                               : "?"));
     }
   }
+  std::vector<std::string> outcome = key;
+  for (const auto& r : result->expectations()) {
+    if (!r.expectation().has_wire() || !r.applies()) continue;
+    outcome.push_back(absl::StrCat("[", DescribeWireCheck(r.expectation().wire()), ": ",
+                                   r.met() ? "yes" : "no", "]"));
+  }
+  result->set_outcome(absl::StrJoin(outcome, " "));
   for (const auto& e : spec.expect()) {
     if (!e.has_wire() || (!e.platform().empty() && e.platform() != platform)) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());

@@ -36,7 +36,9 @@ v1::RepeatSummary Fold(const std::vector<const v1::CaseResult*>& runs) {
   std::vector<std::pair<std::string, v1::OutcomeCount>> outcomes;
   bool any_error = false, any_deviated = false, any_held = false;
   for (const v1::CaseResult* r : runs) {
-    const std::string key = r->verdict() == v1::ERROR ? "ERROR " + r->error() : r->key_observation();
+    const std::string key = r->verdict() == v1::ERROR ? "ERROR " + r->error()
+                            : r->outcome().empty() ? r->key_observation()
+                                                   : r->outcome();
     auto it = std::find_if(outcomes.begin(), outcomes.end(),
                            [&](const auto& o) { return o.first == key; });
     if (it == outcomes.end()) {
