@@ -111,9 +111,9 @@ void Ladder(const v1::CaseResult& r, std::ostream& out) {
     const int y = top + row * static_cast<int>(i);
     if (e.kind == LadderEvent::kSegment) {
       const int x1 = x_of(e.lane), x2 = x_of(e.to_lane);
-      const char* cls = e.text.find('R') == 0 || e.flags.find('R') != std::string::npos
-                            ? "arrow rst"
-                            : e.flags.find('F') != std::string::npos ? "arrow fin" : "arrow";
+      const char* cls = e.flags.find('R') != std::string::npos   ? "arrow rst"
+                        : e.flags.find('F') != std::string::npos ? "arrow fin"
+                                                                 : "arrow";
       out << absl::StrFormat(
           "<line class=\"%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
           "<polygon class=\"head\" points=\"%d,%d %d,%d %d,%d\"/>"
@@ -138,7 +138,9 @@ void CaseSection(const MatrixRow& row, std::ostream& out) {
                          Esc(row.platform));
   out << absl::StrFormat("<h4>%s: <span class=\"%s\">%s</span>, <span class=\"%s\">%s</span>%s</h4>\n",
                          Esc(row.platform), CellClass(row), VerdictText(row.verdict),
-                         row.claim_status == v1::REFUTED ? "refuted" : "held",
+                         row.claim_status == v1::REFUTED ? "refuted"
+                         : row.claim_status == v1::HELD  ? "held"
+                                                         : "",
                          ClaimText(row.claim_status),
                          row.runs.size() > 1
                              ? absl::StrCat(" (", row.runs.size(), " runs; ladder of run 1)")
