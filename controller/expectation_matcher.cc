@@ -88,6 +88,12 @@ bool Holds(const v1::Expectation& e, const v1::StepRecord& s) {
 
 }  // namespace
 
+std::string DescribeMiss(const v1::ExpectationResult& e) {
+  const std::string subject =
+      e.expectation().has_wire() ? "" : absl::StrCat("step ", e.expectation().step(), " ");
+  return absl::StrCat(subject, "expected ", e.expected(), ", observed ", e.observed());
+}
+
 std::string DescribeObservation(const v1::StepRecord& s) {
   if (s.skipped()) return absl::StrCat("skipped: ", s.skip_reason());
   std::vector<std::string> parts;

@@ -21,6 +21,11 @@ namespace closeprobe::controller {
 void MatchExpectations(const v1::Case& spec, const std::string& platform,
                        v1::CaseResult* result);
 
+// An expectation that did not hold, as one line:
+// "step send2 expected error=EPIPE, observed error=ENOTCONN ..." (wire
+// checks say "expected wire: ..." without a step).
+std::string DescribeMiss(const v1::ExpectationResult& e);
+
 // What a step observed, in the form expectations are written in:
 // "error=EPIPE", "state=TIME_WAIT", "reached=true", "duration_ms=12.3".
 std::string DescribeObservation(const v1::StepRecord& step);

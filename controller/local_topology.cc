@@ -162,13 +162,8 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   if (!s.ok()) return s;
   // Connect only once the agents serve, so gRPC never starts in backoff.
   for (Host& h : hosts) {
-    const std::string socket = socket_of(h);
-    while (access(socket.c_str(), F_OK) != 0) {
-      if (absl::Now() > deadline || !Alive(h.pid)) {
-        return absl::UnavailableError(absl::StrCat("the ", h.name, " agent did not start"));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    absl::Status started = AwaitSocket(socket_of(h), h.pid, h.name, deadline);
+    if (!started.ok()) return started;
   }
   pairs_.push_back(HostPair{absl::StrCat("unix:", socket_of(hosts[0])),
                             absl::StrCat("unix:", socket_of(hosts[1]))});
@@ -217,8 +212,7 @@ void LocalTopology::Abandon() const {
 }
 
 absl::Status LocalTopology::AwaitSocket(const std::string& path, pid_t pid,
-                                        const std::string& name) {
-  const absl::Time deadline = absl::Now() + kStartWait;
+                                        const std::string& name, absl::Time deadline) {
   while (access(path.c_str(), F_OK) != 0) {
     if (absl::Now() > deadline || !Alive(pid)) {
       return absl::UnavailableError(absl::StrCat("the ", name, " agent did not start"));
@@ -252,7 +246,7 @@ absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
                            -1, log);
   close(log);
   pids_.push_back(lwip);
-  absl::Status s = AwaitSocket(lwip_socket, lwip, "lwip");
+  absl::Status s = AwaitSocket(lwip_socket, lwip, "lwip", absl::Now() + kStartWait);
   if (!s.ok()) return s;
   // The Linux peer joins the same namespace, on the kernel side of the TAP.
   log = open((dir_ + "/lwip-peer.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -262,7 +256,7 @@ absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
                            -1, log);
   close(log);
   pids_.push_back(peer);
-  s = AwaitSocket(peer_socket, peer, "lwip-peer");
+  s = AwaitSocket(peer_socket, peer, "lwip-peer", absl::Now() + kStartWait);
   if (!s.ok()) return s;
   lwip_pair_ = HostPair{"unix:" + lwip_socket, "unix:" + peer_socket};
   return absl::OkStatus();

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace closeprobe::controller {
 
@@ -63,8 +64,10 @@ class LocalTopology {
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
   absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary);
-  // Waits until a unix socket exists (the agent serves) or the agent died.
-  absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name);
+  // Waits until a unix socket exists (the agent serves), the agent died, or
+  // the deadline passed.
+  absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name,
+                           absl::Time deadline);
 
   std::string kind_;
   std::string dir_;

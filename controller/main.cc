@@ -300,14 +300,22 @@ absl::Status LoadReport(std::string path, v1::Report* report) {
   return s;
 }
 
+// A subcommand's one REPORT.json argument, loaded; false (with the reason
+// printed) for bad usage or an unreadable report.
+bool LoadReportArgument(const std::vector<std::string>& args, const char* command,
+                        v1::Report* report) {
+  absl::Status s = args.size() == 1
+                       ? LoadReport(args[0], report)
+                       : absl::InvalidArgumentError(
+                             absl::StrCat(command, " takes one REPORT.json"));
+  if (!s.ok()) std::cerr << "closeprobe: " << s.message() << "\n";
+  return s.ok();
+}
+
 int Report(const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    std::cerr << "closeprobe: report takes one REPORT.json (and --out DIR)\n";
-    return kExitUsage;
-  }
   v1::Report report;
-  absl::Status s = LoadReport(args[0], &report);
-  if (s.ok()) s = WriteAllReports(report, absl::GetFlag(FLAGS_out));
+  if (!LoadReportArgument(args, "report", &report)) return kExitUsage;
+  absl::Status s = WriteAllReports(report, absl::GetFlag(FLAGS_out));
   if (!s.ok()) {
     std::cerr << "closeprobe: " << s.message() << "\n";
     return kExitUsage;
@@ -355,16 +363,8 @@ int Show(const std::vector<std::string>& args) {
 }
 
 int Findings(const std::vector<std::string>& args) {
-  if (args.size() != 1) {
-    std::cerr << "closeprobe: findings takes one REPORT.json\n";
-    return kExitUsage;
-  }
   v1::Report report;
-  absl::Status s = LoadReport(args[0], &report);
-  if (!s.ok()) {
-    std::cerr << "closeprobe: " << s.message() << "\n";
-    return kExitUsage;
-  }
+  if (!LoadReportArgument(args, "findings", &report)) return kExitUsage;
   PrintFindings(report, std::cout);
   return 0;
 }

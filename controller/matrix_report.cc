@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "controller/expectation_matcher.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -16,12 +17,7 @@ namespace {
 // that did not hold.
 std::string Evidence(const v1::CaseResult& r) {
   for (const auto& e : r.expectations()) {
-    if (e.from_claim() && !e.met()) {
-      const std::string subject =
-          e.expectation().has_wire() ? "" : absl::StrCat("step ", e.expectation().step(), " ");
-      return absl::StrCat(r.case_name(), ": ", subject, "expected ", e.expected(),
-                          ", observed ", e.observed());
-    }
+    if (e.from_claim() && !e.met()) return absl::StrCat(r.case_name(), ": ", DescribeMiss(e));
   }
   return r.case_name();
 }

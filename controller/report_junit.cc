@@ -10,6 +10,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "controller/expectation_matcher.h"
 #include "controller/matrix_report.h"
 
 namespace closeprobe::controller {
@@ -26,9 +27,7 @@ std::string Deviations(const MatrixRow& row) {
   for (const v1::CaseResult* r : row.runs) {
     for (const auto& e : r->expectations()) {
       if (!e.applies() || e.met()) continue;
-      parts.push_back(absl::StrCat(
-          e.expectation().has_wire() ? "" : absl::StrCat("step ", e.expectation().step(), ": "),
-          "expected ", e.expected(), ", observed ", e.observed()));
+      parts.push_back(DescribeMiss(e));
     }
     if (!parts.empty()) break;
   }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "controller/expectation_matcher.h"
 #include "controller/matrix_report.h"
 
 namespace closeprobe::controller {
@@ -63,9 +64,7 @@ void PrintDeviations(const std::vector<MatrixRow>& rows, std::ostream& out) {
       if (r->verdict() != v1::DEVIATED || row.verdict != v1::DEVIATED) continue;
       for (const auto& e : r->expectations()) {
         if (!e.applies() || e.met()) continue;
-        out << "  " << where << run << ": "
-            << (e.expectation().has_wire() ? "wire" : "step " + e.expectation().step())
-            << " expected " << e.expected() << ", observed " << e.observed() << "\n";
+        out << "  " << where << run << ": " << DescribeMiss(e) << "\n";
       }
       break;
     }
