@@ -30,20 +30,28 @@ class Collector final : public google::protobuf::io::ErrorCollector {
 
 }  // namespace
 
-absl::StatusOr<LoadedCase> ParseCase(const std::string& file, const std::string& text) {
-  LoadedCase loaded;
-  loaded.file = file;
-  loaded.locations = std::make_unique<google::protobuf::TextFormat::ParseInfoTree>();
+absl::Status ParseTextProto(const std::string& file, const std::string& text,
+                            google::protobuf::Message* message,
+                            google::protobuf::TextFormat::ParseInfoTree* locations) {
   Collector collector(file);
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
-  parser.WriteLocationsTo(loaded.locations.get());
-  if (!parser.ParseFromString(text, &loaded.spec)) {
-    if (collector.errors().empty()) {
-      return absl::InvalidArgumentError(absl::StrCat(file, ":1:1: cannot parse"));
-    }
-    return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
+  if (locations != nullptr) parser.WriteLocationsTo(locations);
+  if (parser.ParseFromString(text, message)) return absl::OkStatus();
+  if (collector.errors().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(file, ":1:1: cannot parse"));
   }
+  return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
+}
+
+absl::StatusOr<LoadedCase> ParseCase(const std::string& file, const std::string& text) {
+  LoadedCase loaded;
+  loaded.file = file;
+  auto locations = std::make_shared<google::protobuf::TextFormat::ParseInfoTree>();
+  loaded.locations = locations;
+  absl::Status s = ParseTextProto(file, text, &loaded.spec, locations.get());
+  if (!s.ok()) return s;
+  loaded.base_name = loaded.spec.name();
   return loaded;
 }
 

@@ -20,11 +20,28 @@ namespace closeprobe::controller {
 struct LoadedCase {
   std::string file;
   v1::Case spec;
-  // Where each field was written; owned here so the validator can point at lines.
-  std::unique_ptr<google::protobuf::TextFormat::ParseInfoTree> locations;
+  // Where each field was written, so the validator can point at lines;
+  // shared by a grid's iterations.
+  std::shared_ptr<const google::protobuf::TextFormat::ParseInfoTree> locations;
+  // A grid iteration (case_grid.h) keeps what it came from: the file's case
+  // name, its parameter values in declaration order, and for each of its
+  // steps and expectations the index in the file (empty: the same index).
+  std::string base_name;
+  std::vector<std::pair<std::string, std::string>> parameters;
+  std::vector<int> step_origin;
+  std::vector<int> expect_origin;
+  // Pairings: the platform the roles other than the subject run on ("" =
+  // the column's reference peer).
+  std::string peer_platform;
 };
 
 absl::StatusOr<LoadedCase> LoadCaseFile(const std::string& path);
+
+// Text format into `message`, with errors as "FILE:LINE:COLUMN: what" (one
+// per line); also for other files of the project (baselines).
+absl::Status ParseTextProto(const std::string& file, const std::string& text,
+                            google::protobuf::Message* message,
+                            google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
 // Same, from text already in memory; `file` is used in messages.
 absl::StatusOr<LoadedCase> ParseCase(const std::string& file, const std::string& text);
 

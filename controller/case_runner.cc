@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include <fstream>
@@ -109,8 +110,10 @@ void FinishCapture(AgentSession& session, const std::string& capture, const Case
                     result->mutable_segments());
   if (options.pcap_dir.empty()) return;
   const std::string run = options.iteration > 0 ? absl::StrCat(".", options.iteration + 1) : "";
-  const std::string name =
-      absl::StrCat(result->case_name(), ".", result->platform(), run, ".pcap");
+  // "case[a=x,b=y]" -> "case.a-x.b-y": no brackets or commas in file names.
+  const std::string stem = absl::StrReplaceAll(
+      result->case_name(), {{"[", "."}, {"]", ""}, {",", "."}, {"=", "-"}});
+  const std::string name = absl::StrCat(stem, ".", result->platform(), run, ".pcap");
   std::ofstream out(absl::StrCat(options.pcap_dir, "/", name), std::ios::binary);
   out << r->pcap();
   if (out) result->set_pcap_file(absl::StrCat("pcap/", name));
@@ -128,6 +131,9 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   result.set_summary(spec.summary());
   result.set_platform(agents.name);
   result.set_file(c.file);
+  result.set_base_case(c.base_name.empty() ? spec.name() : c.base_name);
+  for (const auto& [param, value] : c.parameters) (*result.mutable_parameters())[param] = value;
+  result.set_platform_version(agents.subject->info().stack_version());
 
   CaseContext ctx;
   std::map<std::string, std::unique_ptr<AgentSession>> sessions;
@@ -206,7 +212,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   }
   if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
-  MatchExpectations(spec, agents.name, &result);
+  MatchExpectations(spec, agents.name, result.platform_version(), &result);
   result.set_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   return result;
 }

@@ -1,5 +1,6 @@
 #include "controller/case_validator.h"
 
+#include <cstring>
 #include <filesystem>
 #include <initializer_list>
 #include <map>
@@ -7,9 +8,14 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "controller/case_grid.h"
 #include "controller/names.h"
 
 namespace closeprobe::controller {
@@ -28,6 +34,12 @@ const std::set<std::string>& KnownPlatforms() {
   return *known;
 }
 
+bool IsClaim(const std::string& claim) {
+  int n = 0;
+  return claim.size() >= 2 && claim[0] == 'C' && absl::SimpleAtoi(claim.substr(1), &n) &&
+         n >= 1 && n <= 20;
+}
+
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
 // to the deepest part of the path that has a position.
 class Locator {
@@ -38,6 +50,7 @@ class Locator {
                  std::initializer_list<const char*> path = {}) const {
     const Descriptor* desc = v1::Case::descriptor();
     const FieldDescriptor* top = desc->FindFieldByName(repeated);
+    index = Origin(repeated, index);
     TextFormat::ParseLocation loc = c_.locations->GetLocation(top, index);
     const TextFormat::ParseInfoTree* tree = c_.locations->GetTreeForNested(top, index);
     desc = top->message_type();
@@ -52,6 +65,14 @@ class Locator {
       desc = f->message_type();
     }
     return Format(loc);
+  }
+
+  // A grid iteration's step/expectation index, as it is in the file.
+  int Origin(const std::string& repeated, int index) const {
+    const std::vector<int>& origin = repeated == "step"     ? c_.step_origin
+                                     : repeated == "expect" ? c_.expect_origin
+                                                            : std::vector<int>{};
+    return index < static_cast<int>(origin.size()) ? origin[index] : index;
   }
 
   std::string Field(const char* name) const {
@@ -92,15 +113,13 @@ class Validator {
 
   void CheckHeader() {
     const std::string stem = std::filesystem::path(c_.file).stem().string();
-    if (spec_.name().empty()) {
+    if (c_.base_name.empty()) {
       Error(where_.Field("name"), "the case has no name");
-    } else if (spec_.name() != stem) {
+    } else if (c_.base_name != stem) {
       Error(where_.Field("name"),
-            absl::StrCat("name '", spec_.name(), "' must equal the file's stem '", stem, "'"));
+            absl::StrCat("name '", c_.base_name, "' must equal the file's stem '", stem, "'"));
     }
-    int claim = 0;
-    if (spec_.claim().size() < 2 || spec_.claim()[0] != 'C' ||
-        !absl::SimpleAtoi(spec_.claim().substr(1), &claim) || claim < 1 || claim > 20) {
+    if (!IsClaim(spec_.claim())) {
       Error(where_.Field("claim"),
             absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
     }
@@ -327,6 +346,15 @@ class Validator {
       Error(where_.At("expect", i, {"platform"}),
             absl::StrCat("unknown platform '", e.platform(), "'"));
     }
+    if (!e.platform_version().empty()) {
+      if (e.platform().empty()) {
+        Error(where_.At("expect", i, {"platform_version"}),
+              "platform_version needs a platform");
+      } else if (!ParseVersionRequirement(e.platform_version()).ok()) {
+        Error(where_.At("expect", i, {"platform_version"}),
+              std::string(ParseVersionRequirement(e.platform_version()).status().message()));
+      }
+    }
     v1::ErrorName err;
     if (!e.error().empty() && !ParseErrorText(e.error(), &err)) {
       Error(where_.At("expect", i, {"error"}),
@@ -358,7 +386,148 @@ class Validator {
   std::vector<std::string> errors_;
 };
 
+// The grid declarations of a case file: parameters, and every condition
+// naming a declared parameter and one of its values.
+class GridValidator {
+ public:
+  explicit GridValidator(const LoadedCase& c) : spec_(c.spec), where_(c) {}
+
+  std::vector<std::string> Run() {
+    for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
+    for (int i = 0; i < spec_.step_size(); ++i) {
+      CheckConditions(where_.At("step", i, {"when"}), spec_.step(i).when());
+    }
+    for (int i = 0; i < spec_.expect_size(); ++i) {
+      CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+    }
+    for (int i = 0; i < spec_.exclude_size(); ++i) {
+      if (spec_.exclude(i).when().empty()) {
+        Error(where_.At("exclude", i), "an exclusion needs `when` conditions");
+      }
+      CheckConditions(where_.At("exclude", i, {"when"}), spec_.exclude(i).when());
+    }
+    for (int i = 0; i < spec_.claim_when_size(); ++i) {
+      const v1::ClaimChoice& c = spec_.claim_when(i);
+      if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
+      CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
+      if (!IsClaim(c.claim())) {
+        Error(where_.At("claim_when", i, {"claim"}),
+              absl::StrCat("claim '", c.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+      }
+    }
+    if (spec_.pairings() && !spec_.settings().empty()) {
+      Error(where_.Field("pairings"),
+            "a case with stack settings runs on hosts of its own and cannot use pairings");
+    }
+    LoadedCase grid;
+    grid.spec = spec_;
+    if (errors_.empty() && ExpandGrid(grid).empty()) {
+      Error(where_.Field("exclude"), "the exclusions leave no iteration of the grid");
+    }
+    return errors_;
+  }
+
+ private:
+  void Error(const std::string& where, const std::string& what) {
+    errors_.push_back(absl::StrCat(where, ": ", what));
+  }
+
+  void CheckParam(int i) {
+    const v1::Parameter& p = spec_.param(i);
+    const std::string where = where_.At("param", i);
+    bool name_ok = !p.name().empty() && absl::ascii_islower(p.name()[0]);
+    for (char ch : p.name()) {
+      name_ok = name_ok && (absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_');
+    }
+    if (!name_ok) Error(where, absl::StrCat("parameter name '", p.name(), "' is not [a-z][a-z0-9_]*"));
+    if (p.name() == "peer" && spec_.pairings()) {
+      Error(where, "'peer' names the pairing's peer platform; choose another parameter name");
+    }
+    if (!values_.emplace(p.name(), std::set<std::string>{}).second) {
+      Error(where, absl::StrCat("parameter '", p.name(), "' is declared twice"));
+    }
+    if (p.values().empty()) Error(where, absl::StrCat("parameter '", p.name(), "' has no values"));
+    for (const std::string& v : p.values()) {
+      if (v.empty() || v.find_first_of("=|,[] ") != std::string::npos ||
+          !values_[p.name()].insert(v).second) {
+        Error(where, absl::StrCat("value '", v, "' of '", p.name(),
+                                  "' is empty, repeated or has one of = | , [ ] or a space"));
+      }
+    }
+  }
+
+  void CheckConditions(const std::string& where,
+                       const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+    for (const std::string& text : conditions) {
+      absl::StatusOr<GridCondition> c = ParseGridCondition(text);
+      if (!c.ok()) {
+        Error(where, std::string(c.status().message()));
+        continue;
+      }
+      auto p = values_.find(c->param);
+      if (p == values_.end()) {
+        Error(where, absl::StrCat("condition '", text, "' names no declared parameter"));
+        continue;
+      }
+      for (const std::string& v : c->values) {
+        if (p->second.count(v) == 0) {
+          Error(where, absl::StrCat("condition '", text, "': '", v, "' is not a value of '",
+                                    c->param, "'"));
+        }
+      }
+    }
+  }
+
+  const v1::Case& spec_;
+  Locator where_;
+  std::map<std::string, std::set<std::string>> values_;
+  std::vector<std::string> errors_;
+};
+
 }  // namespace
+
+absl::StatusOr<VersionRequirement> ParseVersionRequirement(const std::string& text) {
+  VersionRequirement r;
+  std::string rest(absl::StripAsciiWhitespace(text));
+  for (const char* op : {">=", "<=", "==", "!=", ">", "<"}) {
+    if (absl::StartsWith(rest, op)) {
+      r.op = op;
+      rest = std::string(absl::StripAsciiWhitespace(rest.substr(strlen(op))));
+      break;
+    }
+  }
+  if (r.op.empty() || rest.empty() || !absl::ascii_isdigit(rest[0])) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "platform_version '", text, "' is not OP VERSION (OP: >= > <= < == !=), e.g. '>= 6.1'"));
+  }
+  r.version = rest;
+  return r;
+}
+
+bool VersionSatisfies(const std::string& version, const VersionRequirement& r) {
+  // Numbers part by part: "6.1.0-31-amd64" is 6, 1, 0, 31.
+  auto numbers = [](const std::string& v) {
+    std::vector<long> out;
+    for (absl::string_view part : absl::StrSplit(v, absl::ByAnyChar(".-+~_"))) {
+      long n = 0;
+      if (!absl::SimpleAtoi(part, &n)) break;
+      out.push_back(n);
+    }
+    return out;
+  };
+  std::vector<long> have = numbers(version);
+  std::vector<long> want = numbers(r.version);
+  if (have.empty()) return false;
+  have.resize(std::max(have.size(), want.size()));
+  want.resize(have.size());
+  const int cmp = have < want ? -1 : have > want ? 1 : 0;
+  if (r.op == ">=") return cmp >= 0;
+  if (r.op == ">") return cmp > 0;
+  if (r.op == "<=") return cmp <= 0;
+  if (r.op == "<") return cmp < 0;
+  if (r.op == "==") return cmp == 0;
+  return cmp != 0;
+}
 
 std::string StepKind(const v1::Step& step) {
   const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
@@ -381,6 +550,25 @@ bool CreatesHandle(const v1::Step& step) {
   }
 }
 
-absl::Status ValidateCase(const LoadedCase& c) { return Validator(c).Run(); }
+absl::Status ValidateCase(const LoadedCase& c) {
+  std::vector<std::string> errors = GridValidator(c).Run();
+  if (errors.empty()) {
+    // Each iteration is checked as the case it becomes; a problem common to
+    // several iterations is told once, naming the first.
+    std::set<std::string> told;
+    for (const LoadedCase& it : ExpandGrid(c)) {
+      absl::Status s = Validator(it).Run();
+      if (s.ok()) continue;
+      for (absl::string_view line : absl::StrSplit(s.message(), '\n')) {
+        if (!told.insert(std::string(line)).second) continue;
+        errors.push_back(it.parameters.empty()
+                             ? std::string(line)
+                             : absl::StrCat(line, " (in ", it.spec.name(), ")"));
+      }
+    }
+  }
+  if (errors.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+}
 
 }  // namespace closeprobe::controller

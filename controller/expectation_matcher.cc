@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "controller/case_validator.h"
 #include "controller/names.h"
 #include "controller/wire_segments.h"
 
@@ -117,15 +118,31 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   return absl::StrJoin(parts, " ");
 }
 
+namespace {
+
+// Whether an expectation is for this platform (and version).
+bool ForThisPlatform(const v1::Expectation& e, const std::string& platform,
+                     const std::string& version) {
+  if (e.platform().empty()) return true;
+  if (e.platform() != platform) return false;
+  if (e.platform_version().empty()) return true;
+  absl::StatusOr<VersionRequirement> r = ParseVersionRequirement(e.platform_version());
+  return r.ok() && VersionSatisfies(version, *r);
+}
+
+}  // namespace
+
 void MatchExpectations(const v1::Case& spec, const std::string& platform,
-                       v1::CaseResult* result) {
+                       const std::string& version, v1::CaseResult* result) {
   std::map<std::string, const v1::StepRecord*> by_id;
   for (const auto& s : result->steps()) {
     if (!s.id().empty()) by_id[s.id()] = &s;
   }
   std::set<std::string> overridden;  // subjects with an expectation of this platform's own
   for (const auto& e : spec.expect()) {
-    if (e.platform() == platform) overridden.insert(Subject(e));
+    if (!e.platform().empty() && ForThisPlatform(e, platform, version)) {
+      overridden.insert(Subject(e));
+    }
   }
   bool wire_unavailable = false;
   bool all_applicable_met = true;
@@ -135,7 +152,7 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
   std::set<std::string> described;
   for (const auto& e : spec.expect()) {
     const bool from_claim = e.platform().empty();
-    if (!from_claim && e.platform() != platform) continue;
+    if (!ForThisPlatform(e, platform, version)) continue;
     auto it = by_id.find(e.step());
     v1::ExpectationResult* r = result->add_expectations();
     *r->mutable_expectation() = e;
@@ -162,22 +179,28 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
     if (it != by_id.end() && described.insert(e.step()).second) {
       const v1::StepRecord& s = *it->second;
       const v1::TcpState st = ObservedState(s);
-      key.push_back(absl::StrCat(e.step(), "=",
-                                 s.skipped() ? "skipped"
-                                 : st != v1::TCP_STATE_UNSPECIFIED ? StateText(st)
-                                 : HasCall(s) ? ErrorText(s.result().error())
-                                              : "?"));
+      const std::string value = s.skipped()                       ? "skipped"
+                                : st != v1::TCP_STATE_UNSPECIFIED ? StateText(st)
+                                : HasCall(s) ? ErrorText(s.result().error())
+                                             : "?";
+      key.push_back(absl::StrCat(e.step(), "=", value));
+      v1::OutcomePart* part = result->add_outcome_parts();
+      part->set_what(e.step());
+      part->set_value(value);
     }
   }
   std::vector<std::string> outcome = key;
   for (const auto& r : result->expectations()) {
     if (!r.expectation().has_wire() || !r.applies()) continue;
-    outcome.push_back(absl::StrCat("[", DescribeWireCheck(r.expectation().wire()), ": ",
-                                   r.met() ? "yes" : "no", "]"));
+    const std::string check = DescribeWireCheck(r.expectation().wire());
+    outcome.push_back(absl::StrCat("[", check, ": ", r.met() ? "yes" : "no", "]"));
+    v1::OutcomePart* part = result->add_outcome_parts();
+    part->set_what(absl::StrCat("wire: ", check));
+    part->set_value(r.met() ? "yes" : "no");
   }
   result->set_outcome(absl::StrJoin(outcome, " "));
   for (const auto& e : spec.expect()) {
-    if (!e.has_wire() || (!e.platform().empty() && e.platform() != platform)) continue;
+    if (!e.has_wire() || !ForThisPlatform(e, platform, version)) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
     if (result->captured() && described.insert(k).second) {
       key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));

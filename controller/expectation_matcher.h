@@ -17,9 +17,10 @@ namespace closeprobe::controller {
 
 // Fills result->expectations, verdict (MATCHED/DEVIATED), claim_status and
 // key_observation from result->steps. Leaves ERROR/NOT_SUPPORTED verdicts as
-// they are (they are decided by the runner).
+// they are (they are decided by the runner). `version` is the platform's
+// stack version, for expectations scoped by platform_version.
 void MatchExpectations(const v1::Case& spec, const std::string& platform,
-                       v1::CaseResult* result);
+                       const std::string& version, v1::CaseResult* result);
 
 // An expectation that did not hold, as one line:
 // "step send2 expected error=EPIPE, observed error=ENOTCONN ..." (wire

@@ -33,7 +33,7 @@ TEST(ExpectationMatcher, MatchedWhenEveryObservationHolds) {
   v1::CaseResult r = StepsOf(R"(
     steps { id: "send1" result { error: ERROR_NAME_ECONNRESET return_value: -1 } }
     steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
-  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
   EXPECT_EQ(r.verdict(), v1::MATCHED);
   EXPECT_EQ(r.claim_status(), v1::HELD);
   EXPECT_EQ(r.key_observation(), "send1=ECONNRESET send2=EPIPE");
@@ -44,7 +44,7 @@ TEST(ExpectationMatcher, DeviatedWhenAnObservationDiffers) {
   v1::CaseResult r = StepsOf(R"(
     steps { id: "send1" result { error: ERROR_NAME_OK return_value: 64 } }
     steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
-  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
   EXPECT_EQ(r.verdict(), v1::DEVIATED);
   EXPECT_EQ(r.claim_status(), v1::REFUTED);
   EXPECT_FALSE(r.expectations(0).met());
@@ -56,7 +56,7 @@ TEST(ExpectationMatcher, PlatformExpectationDecidesVerdictClaimStillJudged) {
   v1::CaseResult r = StepsOf(R"(
     steps { id: "send1" result { error: ERROR_NAME_ECONNRESET } }
     steps { id: "send2" result { error: ERROR_NAME_ECONNRESET native_name: "WSAECONNRESET" native_code: 10054 } })");
-  MatchExpectations(CaseOf(kSendAfterRst), "windows", &r);
+  MatchExpectations(CaseOf(kSendAfterRst), "windows", "6.1.0-31-amd64", &r);
   EXPECT_EQ(r.verdict(), v1::MATCHED);        // as Windows documents
   EXPECT_EQ(r.claim_status(), v1::REFUTED);   // but not as the claim says
   int applying = 0;
@@ -74,13 +74,13 @@ TEST(ExpectationMatcher, StatesReachedAndDurations) {
     steps { id: "close" result { error: ERROR_NAME_OK duration_ns: 20000 } }
     steps { id: "wait" wait { reached: true state: TCP_STATE_TIME_WAIT waited_ns: 2000000 } }
     steps { id: "st" state { state: TCP_STATE_CLOSED } })");
-  MatchExpectations(c, "linux", &ok);
+  MatchExpectations(c, "linux", "6.1.0-31-amd64", &ok);
   EXPECT_EQ(ok.verdict(), v1::MATCHED);
 
   v1::CaseResult slow = ok;
   slow.clear_expectations();
   slow.mutable_steps(0)->mutable_result()->set_duration_ns(2'000'000'000);
-  MatchExpectations(c, "linux", &slow);
+  MatchExpectations(c, "linux", "6.1.0-31-amd64", &slow);
   EXPECT_EQ(slow.verdict(), v1::DEVIATED);
   EXPECT_THAT(slow.expectations(0).observed(), HasSubstr("duration_ms=2000.000"));
 }
@@ -88,16 +88,33 @@ TEST(ExpectationMatcher, StatesReachedAndDurations) {
 TEST(ExpectationMatcher, SkippedAndMissingStepsDoNotHold) {
   v1::CaseResult r = StepsOf(R"(
     steps { id: "send1" skipped: true skip_reason: "handle 's' was not created" })");
-  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
   EXPECT_EQ(r.verdict(), v1::DEVIATED);
   EXPECT_THAT(r.expectations(0).observed(), HasSubstr("skipped"));
   EXPECT_THAT(r.expectations(1).observed(), HasSubstr("not performed"));
 }
 
+TEST(ExpectationMatcher, PlatformVersionScopesAnExpectation) {
+  const v1::Case c = CaseOf(R"(
+    claim: "C12"
+    expect { step: "send1" error: "ECONNRESET" }
+    expect { step: "send1" platform: "linux" platform_version: ">= 6.1" error: "EPIPE" })");
+  v1::CaseResult newer = StepsOf(R"(steps { id: "send1" result { error: ERROR_NAME_EPIPE } })");
+  v1::CaseResult older = newer;
+  MatchExpectations(c, "linux", "6.1.0-31-amd64", &newer);
+  EXPECT_EQ(newer.verdict(), v1::MATCHED);  // the versioned expectation applies
+  MatchExpectations(c, "linux", "5.10.0-20-amd64", &older);
+  EXPECT_EQ(older.verdict(), v1::DEVIATED);  // only the claim's applies
+  EXPECT_EQ(older.expectations_size(), 1);
+  ASSERT_GE(newer.outcome_parts_size(), 1);
+  EXPECT_EQ(newer.outcome_parts(0).what(), "send1");
+  EXPECT_EQ(newer.outcome_parts(0).value(), "EPIPE");
+}
+
 TEST(ExpectationMatcher, ErrorVerdictIsKeptAndClaimNotApplicable) {
   v1::CaseResult r;
   r.set_verdict(v1::ERROR);
-  MatchExpectations(CaseOf(kSendAfterRst), "linux", &r);
+  MatchExpectations(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
   EXPECT_EQ(r.verdict(), v1::ERROR);
   EXPECT_EQ(r.claim_status(), v1::NOT_APPLICABLE);
 }

@@ -24,6 +24,8 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "controller/agent_client.h"
+#include "controller/baseline.h"
+#include "controller/case_grid.h"
 #include "controller/case_loader.h"
 #include "controller/case_validator.h"
 #include "controller/ladder.h"
@@ -50,7 +52,11 @@ ABSL_FLAG(int, lease_ms, 10000,
 ABSL_FLAG(int, port_base, 20000, "First port of the per-case port blocks.");
 ABSL_FLAG(std::string, cases_dir, "cases", "Where the case files are when none are named.");
 ABSL_FLAG(std::string, color, "auto", "Colour the matrix: auto, always, never.");
-ABSL_FLAG(std::string, platform, "", "show: the platform column (default: the first).");
+ABSL_FLAG(std::string, platform, "",
+          "show: the platform column (default: the first); accept: only this platform.");
+ABSL_FLAG(std::string, baselines, "baselines",
+          "run: compare each column with its baseline in this folder (if the folder "
+          "exists); accept: where to write baselines.");
 ABSL_FLAG(std::string, report, "",
           "show: the report folder or report.json to read (default: --out).");
 
@@ -66,8 +72,10 @@ std::string ProgramDir() {
   return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().string();
 }
 
-// Loads and validates every case; prints every problem. False if any.
-bool LoadAll(const std::vector<std::string>& args, std::vector<LoadedCase>* cases) {
+// Loads and validates every case file and expands its grid into iterations
+// (one for a case without parameters); prints every problem. False if any.
+bool LoadAll(const std::vector<std::string>& args, std::vector<LoadedCase>* cases,
+             int* file_count = nullptr) {
   std::vector<std::string> paths = args;
   if (paths.empty()) paths.push_back(absl::GetFlag(FLAGS_cases_dir));
   absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths(paths);
@@ -93,8 +101,9 @@ bool LoadAll(const std::vector<std::string>& args, std::vector<LoadedCase>* case
       ok = false;
       continue;
     }
-    cases->push_back(std::move(*c));
+    for (LoadedCase& iteration : ExpandGrid(*c)) cases->push_back(std::move(iteration));
   }
+  if (file_count != nullptr) *file_count = static_cast<int>(files->size());
   return ok;
 }
 
@@ -114,8 +123,10 @@ bool UseColor() {
 
 int Validate(const std::vector<std::string>& args) {
   std::vector<LoadedCase> cases;
-  if (!LoadAll(args, &cases)) return kExitUsage;
-  std::cout << "ok: " << cases.size() << " case files are valid\n";
+  int files = 0;
+  if (!LoadAll(args, &cases, &files)) return kExitUsage;
+  std::cout << "ok: " << files << " case files are valid (" << cases.size()
+            << " rows with their grids' iterations)\n";
   return 0;
 }
 
@@ -123,8 +134,9 @@ int List(const std::vector<std::string>& args) {
   std::vector<LoadedCase> cases;
   if (!LoadAll(args, &cases)) return kExitUsage;
   for (const LoadedCase& c : cases) {
-    std::cout << absl::StrFormat("%-28s %-4s %s%s\n", c.spec.name(), c.spec.claim(),
-                                 c.spec.summary(), c.spec.slow() ? " [slow]" : "");
+    std::cout << absl::StrFormat("%-28s %-4s %s%s%s\n", c.spec.name(), c.spec.claim(),
+                                 c.spec.summary(), c.spec.slow() ? " [slow]" : "",
+                                 c.spec.pairings() ? " [pairings]" : "");
   }
   return 0;
 }
@@ -248,6 +260,25 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
               << column.subject->info().os() << "), topology " << report.topology() << "\n";
   }
 
+  // Pairing cases run once for every platform that can play the peer's side.
+  {
+    std::vector<LoadedCase> paired;
+    for (LoadedCase& c : cases) {
+      if (!c.spec.pairings()) {
+        paired.push_back(std::move(c));
+        continue;
+      }
+      for (const std::string& peer : PeerPlatforms(visible)) {
+        paired.push_back(WithPeerPlatform(c, peer));
+      }
+    }
+    cases = std::move(paired);
+    settings_cases.clear();
+    for (int i = 0; i < static_cast<int>(cases.size()); ++i) {
+      if (cases[i].spec.settings_size() > 0) settings_cases.push_back(i);
+    }
+  }
+
   ScheduleOptions options;
   options.jobs = absl::GetFlag(FLAGS_jobs);
   options.port_base = static_cast<uint32_t>(absl::GetFlag(FLAGS_port_base));
@@ -281,6 +312,11 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   for (auto& r : *results) *report.add_results() = std::move(r);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   Summarize(&report);
+  if (absl::Status b = CompareWithBaselines(absl::GetFlag(FLAGS_baselines), &report); !b.ok()) {
+    std::cerr << "closeprobe: " << b.message() << "\n";
+    report.add_warnings(absl::StrCat("baselines not compared: ", b.message()));
+  }
+  Summarize(&report);  // counts the baseline differences
   absl::Status written = WriteAllReports(report, absl::GetFlag(FLAGS_out));
   PrintMatrix(report, std::cout, UseColor());
   if (!written.ok()) {
@@ -362,6 +398,37 @@ int Show(const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
+// Records a report's observations as the baselines of its platforms.
+int Accept(const std::vector<std::string>& args) {
+  v1::Report report;
+  if (!LoadReportArgument(args, "accept", &report)) return kExitUsage;
+  const std::string dir = absl::GetFlag(FLAGS_baselines);
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  int written = 0;
+  for (const v1::PlatformColumn& column : report.platforms()) {
+    const std::string& only = absl::GetFlag(FLAGS_platform);
+    if (!only.empty() && column.name() != only) continue;
+    absl::StatusOr<v1::Baseline> b = BaselineFrom(report, column.name());
+    const std::string path =
+        absl::StrCat(dir, "/", BaselineFileName(column.name(), b.ok() ? b->version() : ""));
+    absl::Status s = b.ok() ? WriteBaseline(*b, path) : b.status();
+    if (!s.ok()) {
+      std::cerr << "closeprobe: " << s.message() << "\n";
+      return kExitInfra;
+    }
+    std::cout << "baseline of " << column.name() << " " << b->version() << ": " << path << " ("
+              << b->row_size() << " rows)\n";
+    ++written;
+  }
+  if (written == 0) {
+    std::cerr << "closeprobe: the report has no column '" << absl::GetFlag(FLAGS_platform)
+              << "'\n";
+    return kExitUsage;
+  }
+  return 0;
+}
+
 int Findings(const std::vector<std::string>& args) {
   v1::Report report;
   if (!LoadReportArgument(args, "findings", &report)) return kExitUsage;
@@ -411,7 +478,11 @@ int main(int argc, char** argv) {
       "                                  a case's ladder diagram and results, as text\n"
       "  closeprobe report REPORT.json --out DIR\n"
       "                                  write every format again from a saved record\n"
-      "  closeprobe findings REPORT.json refuted and qualified claims, as Markdown\n\n"
+      "  closeprobe findings REPORT.json refuted and qualified claims, as Markdown\n"
+      "  closeprobe accept REPORT.json [--platform P] [--baselines DIR]\n"
+      "                                  record the observed outcomes as the baseline of\n"
+      "                                  each platform and version (DIR/P-VERSION.textproto);\n"
+      "                                  later runs report every difference from it\n\n"
       "A run writes DIR/report.json (the record), report.html (matrix and ladder\n"
       "diagrams), matrix.md, junit.xml and pcap/ (--out DIR).\n\n"
       "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
@@ -441,7 +512,8 @@ int main(int argc, char** argv) {
   if (command == "findings") return Findings(rest);
   if (command == "report") return Report(rest);
   if (command == "show") return Show(rest);
+  if (command == "accept") return Accept(rest);
   std::cerr << "closeprobe: unknown command '" << command
-            << "' (run, validate, list, show, report, findings)\n";
+            << "' (run, validate, list, show, report, findings, accept)\n";
   return 2;
 }

@@ -22,6 +22,32 @@ std::string Evidence(const v1::CaseResult& r) {
   return r.case_name();
 }
 
+// Each identified step's duration over the runs: median and spread.
+void AddTimings(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummary* row) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<double>> ms;
+  for (const v1::CaseResult* r : runs) {
+    for (const v1::StepRecord& s : r->steps()) {
+      if (s.id().empty() || s.skipped() || (!s.has_result() && !s.has_wait())) continue;
+      auto [it, fresh] = ms.try_emplace(s.id());
+      if (fresh) order.push_back(s.id());
+      it->second.push_back((s.has_wait() ? s.wait().waited_ns() : s.result().duration_ns()) / 1e6);
+    }
+  }
+  for (const std::string& id : order) {
+    std::vector<double>& v = ms[id];
+    std::sort(v.begin(), v.end());
+    v1::TimingFigure* t = row->add_timings();
+    t->set_step(id);
+    t->set_runs(static_cast<int>(v.size()));
+    t->set_median_ms(v.size() % 2 == 1 ? v[v.size() / 2]
+                                       : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+    t->set_min_ms(v.front());
+    t->set_max_ms(v.back());
+    t->set_spread_ms(v.back() - v.front());
+  }
+}
+
 // Folds the runs of a repeated case into one row.
 v1::RepeatSummary Fold(const std::vector<const v1::CaseResult*>& runs) {
   v1::RepeatSummary row;
@@ -58,6 +84,7 @@ v1::RepeatSummary Fold(const std::vector<const v1::CaseResult*>& runs) {
     *row.add_outcomes() = o;
   }
   row.set_key_observation(absl::StrJoin(keys, " | "));
+  AddTimings(runs, &row);
   row.set_flaky(!row.race() && outcomes.size() > 1);
   // In a race, an outcome other than the predicted one is data, not a deviation.
   row.set_verdict(any_error ? v1::ERROR
@@ -170,6 +197,13 @@ void Summarize(v1::Report* report) {
   }
   report->clear_claims();
   for (auto& [key, verdict] : claims) *report->add_claims() = std::move(verdict);
+  for (const auto& d : report->baseline_differences()) {
+    if (d.kind() == v1::BaselineDifference::REGRESSION) {
+      s->set_baseline_regressions(s->baseline_regressions() + 1);
+    } else {
+      s->set_baseline_changes(s->baseline_changes() + 1);
+    }
+  }
 }
 
 int ExitStatusFor(const v1::Report& report) {

@@ -44,6 +44,9 @@ absl::Status ReadJsonReport(const std::string& path, v1::Report* report);
 // report_terminal.cc: the matrix as a table, then refuted claims and totals.
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color);
 
+// report_terminal.cc: the differences from the baselines, if any were compared.
+void PrintBaselineDifferences(const v1::Report& report, std::ostream& out);
+
 // report_html.cc: DIR/report.html, self-contained, with ladder diagrams.
 absl::Status WriteHtmlReport(const v1::Report& report, const std::string& dir);
 // report_markdown.cc: DIR/matrix.md (and the cell text it uses).

@@ -145,13 +145,24 @@ void CaseSection(const MatrixRow& row, std::ostream& out) {
                          row.runs.size() > 1
                              ? absl::StrCat(" (", row.runs.size(), " runs; ladder of run 1)")
                              : "");
+  std::vector<std::string> sides;
+  for (const auto& [role, platform] : r.role_platforms()) {
+    sides.push_back(absl::StrCat(role, " on ", platform));
+  }
+  out << "<p class=\"sides\">Sides: " << Esc(absl::StrJoin(sides, ", ")) << "</p>\n";
   if (!r.error().empty()) out << "<p>" << Esc(r.error()) << "</p>\n";
   if (row.repeat != nullptr) {
     out << "<ul>";
     for (const auto& o : row.repeat->outcomes()) {
       out << "<li>" << o.count() << "/" << row.runs.size() << ": " << Esc(o.outcome()) << "</li>";
     }
-    out << "</ul>\n";
+    out << "</ul>\n<p class=\"timings\">Timings over the runs (median, min–max ms): ";
+    std::vector<std::string> figures;
+    for (const auto& t : row.repeat->timings()) {
+      figures.push_back(absl::StrFormat("%s %.2f (%.2f–%.2f)", t.step(), t.median_ms(),
+                                        t.min_ms(), t.max_ms()));
+    }
+    out << Esc(absl::StrJoin(figures, "; ")) << "</p>\n";
   }
   out << "<table class=\"expectations\"><tr><th>expectation</th><th>source</th><th>observed</th>"
          "<th>met</th></tr>\n";
@@ -261,7 +272,26 @@ absl::Status WriteHtmlReport(const v1::Report& report, const std::string& dir) {
     }
     out << "<td>" << Esc(evidence) << "</td></tr>\n";
   }
-  out << "</table>\n<h2>Cases</h2>\n";
+  out << "</table>\n";
+  if (!report.baselines().empty()) {
+    out << "<h2>Baseline</h2>\n<p>Compared with " << Esc(absl::StrJoin(report.baselines(), ", "))
+        << ": " << report.summary().baseline_regressions() << " regressions, "
+        << report.summary().baseline_changes() << " changes.</p>\n";
+    if (!report.baseline_differences().empty()) {
+      out << "<table id=\"baseline\"><tr><th>kind</th><th>case</th><th>platform</th>"
+             "<th>what</th><th>baseline</th><th>now</th></tr>\n";
+      for (const auto& d : report.baseline_differences()) {
+        out << absl::StrFormat(
+            "<tr class=\"%s\"><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>\n",
+            d.kind() == v1::BaselineDifference::REGRESSION ? "deviated" : "documented",
+            d.kind() == v1::BaselineDifference::REGRESSION ? "regression" : "change",
+            Esc(d.case_name()), Esc(d.platform()), Esc(d.what()), Esc(d.baseline()),
+            Esc(d.observed()));
+      }
+      out << "</table>\n";
+    }
+  }
+  out << "<h2>Cases</h2>\n";
   for (const std::string& name : names) {
     const MatrixRow& first = *by_case[name].begin()->second;
     out << absl::StrFormat("<section class=\"case\" id=\"case-%s\"><h3>%s (%s)</h3><p>%s</p>\n",

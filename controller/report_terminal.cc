@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "controller/expectation_matcher.h"
 #include "controller/matrix_report.h"
 
@@ -73,6 +74,22 @@ void PrintDeviations(const std::vector<MatrixRow>& rows, std::ostream& out) {
 
 }  // namespace
 
+void PrintBaselineDifferences(const v1::Report& report, std::ostream& out) {
+  if (report.baselines().empty()) return;
+  const v1::RunSummary& s = report.summary();
+  out << "\nBaseline (" << absl::StrJoin(report.baselines(), ", ") << "): ";
+  if (report.baseline_differences().empty()) {
+    out << "no differences\n";
+    return;
+  }
+  out << s.baseline_regressions() << " regressions, " << s.baseline_changes() << " changes\n";
+  for (const auto& d : report.baseline_differences()) {
+    out << "  " << (d.kind() == v1::BaselineDifference::REGRESSION ? "REGRESSION " : "change     ")
+        << d.case_name() << " (" << d.platform() << ") " << d.what() << ": baseline "
+        << d.baseline() << ", now " << d.observed() << "\n";
+  }
+}
+
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
   const Style style{color};
   const std::vector<MatrixRow> rows = MatrixRows(report);
@@ -121,6 +138,7 @@ void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
     out << "  " << c.claim() << " on " << c.platform() << ": " << c.evidence() << "\n";
   }
   PrintDeviations(rows, out);
+  PrintBaselineDifferences(report, out);
   for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
   const v1::RunSummary& s = report.summary();
   out << absl::StrFormat(

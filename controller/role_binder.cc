@@ -1,5 +1,7 @@
 #include "controller/role_binder.h"
 
+#include <algorithm>
+
 namespace closeprobe::controller {
 
 std::map<std::string, AgentClient*> BindRoles(const v1::Case& spec,
@@ -14,6 +16,36 @@ std::map<std::string, AgentClient*> BindRoles(const v1::Case& spec,
     }
   }
   return bound;
+}
+
+std::string PeerPlatform(const PlatformAgents& column) {
+  return column.peer == nullptr ? column.name : column.peer->info().platform();
+}
+
+std::vector<std::string> PeerPlatforms(const std::vector<PlatformAgents>& columns) {
+  std::vector<std::string> out;
+  auto add = [&out](const std::string& p) {
+    if (std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  };
+  for (const PlatformAgents& c : columns) add(PeerPlatform(c));
+  for (const PlatformAgents& c : columns) add(c.name);
+  return out;
+}
+
+std::optional<PlatformAgents> AgentsForPairing(const std::vector<PlatformAgents>& columns,
+                                               int column, const std::string& peer_platform) {
+  const PlatformAgents& own = columns[column];
+  if (PeerPlatform(own) == peer_platform) return own;
+  for (const PlatformAgents& other : columns) {
+    if (other.name == peer_platform && PeerPlatform(other) == own.name) {
+      PlatformAgents swapped;
+      swapped.name = own.name;
+      swapped.subject = other.peer;
+      swapped.peer = other.subject;
+      return swapped;
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace closeprobe::controller

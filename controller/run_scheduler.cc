@@ -22,6 +22,7 @@ namespace {
 struct Job {
   int case_index;
   int column;
+  PlatformAgents agents;
   std::vector<uint32_t> first_ports;  // one per run
   size_t first_slot;                  // where its results go
 };
@@ -103,7 +104,15 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   size_t runs = 0;
   for (int c = 0; c < static_cast<int>(cases.size()); ++c) {
     for (int p = 0; p < static_cast<int>(columns.size()); ++p) {
-      Job job{c, p, {}, runs};
+      // A pairing runs only where some agents make its pair.
+      std::optional<PlatformAgents> agents =
+          cases[c].peer_platform.empty()
+              ? std::optional<PlatformAgents>(columns[p])
+              : AgentsForPairing(columns, p, cases[c].peer_platform);
+      if (!agents.has_value()) continue;
+      auto own = options.dedicated.find({c, p});
+      if (own != options.dedicated.end()) agents = own->second;
+      Job job{c, p, *agents, {}, runs};
       for (int i = 0; i < std::max(1, cases[c].spec.repeat()); ++i) {
         absl::StatusOr<uint32_t> first = PortBlock(options.port_base, blocks++);
         if (!first.ok()) return first.status();
@@ -124,9 +133,7 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   auto worker = [&] {
     for (size_t i = next++; i < jobs.size(); i = next++) {
       const Job& job = jobs[i];
-      auto own = options.dedicated.find({job.case_index, job.column});
-      const PlatformAgents& agents =
-          own != options.dedicated.end() ? own->second : columns[job.column];
+      const PlatformAgents& agents = job.agents;
       for (size_t run = 0; run < job.first_ports.size(); ++run) {
         const std::string label = absl::StrFormat(
             "%s/%s%s", cases[job.case_index].spec.name(), columns[job.column].name,

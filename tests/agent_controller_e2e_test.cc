@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "controller/agent_client.h"
+#include "controller/baseline.h"
+#include "controller/case_grid.h"
 #include "controller/case_loader.h"
 #include "controller/matrix_report.h"
 #include "tests/testutil/subprocess.h"
@@ -28,16 +30,27 @@ using ::testing::HasSubstr;
 std::string Closeprobe() { return BinDir() + "/closeprobe"; }
 std::string AgentBinary() { return BinDir() + "/closeprobe-agent"; }
 
-size_t CaseFileCount() { return controller::ExpandCasePaths({"cases"})->size(); }
+// Matrix cells of a pairing iteration: with linux alone, linux against
+// linux; with linux and lwip, lwip against linux, linux against linux and
+// linux against lwip (no agents pair lwip with lwip).
+int PairingCells(int columns) { return columns == 1 ? 1 : 3; }
 
-// Runs of every case file, repeats included.
-int RunCount() {
+// Rows (case iterations x columns) and runs (repeats included) of every case file.
+struct Expected {
+  int rows = 0;
   int runs = 0;
+};
+Expected ExpectedFor(int columns) {
+  Expected e;
   const std::vector<std::string> files = *controller::ExpandCasePaths({"cases"});
   for (const std::string& file : files) {
-    runs += std::max(1, controller::LoadCaseFile(file)->spec.repeat());
+    for (const controller::LoadedCase& it : controller::ExpandGrid(*controller::LoadCaseFile(file))) {
+      const int cells = it.spec.pairings() ? PairingCells(columns) : columns;
+      e.rows += cells;
+      e.runs += cells * std::max(1, it.spec.repeat());
+    }
   }
-  return runs;
+  return e;
 }
 
 std::set<std::string> NetworkInterfaces() {
@@ -66,7 +79,8 @@ void ExpectCompleteReport(const std::string& dir, const std::string& topology) {
   EXPECT_EQ(report.topology(), topology);
   ASSERT_GE(report.platforms_size(), 1);
   EXPECT_EQ(report.platforms(0).name(), "linux");
-  EXPECT_EQ(report.results_size(), RunCount() * report.platforms_size());
+  const Expected expected = ExpectedFor(report.platforms_size());
+  EXPECT_EQ(report.results_size(), expected.runs);
   for (const auto& r : report.results()) {
     SCOPED_TRACE(r.case_name() + " on " + r.platform());
     EXPECT_THAT(r.platform(), AnyOf("linux", "lwip"));
@@ -79,8 +93,7 @@ void ExpectCompleteReport(const std::string& dir, const std::string& topology) {
       EXPECT_GT(r.steps_size(), 2);
     }
   }
-  EXPECT_EQ(static_cast<size_t>(report.summary().cases()),
-            CaseFileCount() * report.platforms_size());
+  EXPECT_EQ(report.summary().cases(), expected.rows);
   EXPECT_EQ(report.summary().runs(), report.results_size());
   EXPECT_GT(report.wall_seconds(), 0);
 }
@@ -120,6 +133,68 @@ TEST(ControllerCli, RunOnLoopbackRecordsEveryCase) {
   EXPECT_THAT(r.err, HasSubstr("loopback"));  // the warning
   ExpectCompleteReport(out, "loopback");
   RemoveTree(out);
+}
+
+// `closeprobe accept` records a run; the same cases again differ in nothing;
+// a baseline value edited by hand comes back as exactly one difference.
+TEST(Baselines, AcceptThenRunHasNoDifferenceAndAnEditedValueIsExactlyOne) {
+  const std::string dir = MakeTempDir();
+  const std::vector<std::string> cases = {"cases/send_after_rst.textproto",
+                                          "cases/normal_close.textproto",
+                                          "cases/shutdown_write.textproto"};
+  auto run = [&](const std::string& out) {
+    std::vector<std::string> argv = {Closeprobe(), "run", "--topology=loopback",
+                                     "--port_base=27000", "--baselines", dir + "/baselines",
+                                     "--out", out};
+    argv.insert(argv.end(), cases.begin(), cases.end());
+    ProcessResult r = RunProcess(argv, 120);
+    EXPECT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+    v1::Report report;
+    EXPECT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok());
+    return std::make_pair(report, r.out);
+  };
+  auto [first, first_out] = run(dir + "/r1");
+  ProcessResult accepted = RunProcess(
+      {Closeprobe(), "accept", dir + "/r1/report.json", "--baselines", dir + "/baselines"}, 30);
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  const std::string file =
+      dir + "/baselines/" +
+      controller::BaselineFileName("linux", first.platforms(0).subject().info().stack_version());
+  EXPECT_THAT(accepted.out, HasSubstr(file));
+
+  auto [second, second_out] = run(dir + "/r2");
+  EXPECT_EQ(second.baselines_size(), 1);
+  EXPECT_EQ(second.baseline_differences_size(), 0)
+      << second.baseline_differences(0).ShortDebugString();
+  EXPECT_THAT(second_out, HasSubstr("no differences"));
+
+  // Edit one recorded value: what send2 showed in one iteration.
+  absl::StatusOr<v1::Baseline> baseline = controller::ReadBaseline(file);
+  ASSERT_TRUE(baseline.ok()) << baseline.status();
+  const std::string row = "send_after_rst[reset_by=unread_data,sender=nonblocking,peer=linux]";
+  bool edited = false;
+  for (auto& r : *baseline->mutable_row()) {
+    if (r.case_name() != row) continue;
+    for (auto& o : *r.mutable_observation()) {
+      if (o.what() == "send2") {
+        ASSERT_EQ(o.value_size(), 1);
+        o.set_value(0, o.value(0) == "EPIPE" ? "ENOTCONN" : "EPIPE");
+        edited = true;
+      }
+    }
+  }
+  ASSERT_TRUE(edited) << "no row " << row << " in the baseline";
+  ASSERT_TRUE(controller::WriteBaseline(*baseline, file).ok());
+
+  auto [third, third_out] = run(dir + "/r3");
+  ASSERT_EQ(third.baseline_differences_size(), 1);
+  const v1::BaselineDifference& d = third.baseline_differences(0);
+  EXPECT_EQ(d.case_name(), row);
+  EXPECT_EQ(d.what(), "send2");
+  EXPECT_EQ(d.platform(), "linux");
+  EXPECT_EQ(third.summary().baseline_changes() + third.summary().baseline_regressions(), 1);
+  EXPECT_THAT(third_out, HasSubstr(row));
+  RemoveTree(dir);
 }
 
 TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {

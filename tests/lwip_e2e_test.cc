@@ -1,12 +1,15 @@
 // The lwIP agent against a Linux peer over the TAP link (root only): normal
 // close with states, linger {1,0} with and without pending data, bind during
-// TIME_WAIT, send after RST, all observed on lwIP's side.
+// TIME_WAIT, send after RST, observed on lwIP's side; and the pairings, with
+// lwIP on the peer's side against a Linux subject.
 #include <unistd.h>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <map>
+#include <string>
+#include <vector>
 
 #include "controller/matrix_report.h"
 #include "tests/testutil/report_helpers.h"
@@ -21,11 +24,10 @@ class LwipE2e : public ::testing::Test {
     if (geteuid() != 0 || access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) != 0) return;
     dir_ = new std::string(MakeTempDir());
     ProcessResult r = RunProcess(
-        {BinDir() + "/closeprobe", "run", "--platforms=lwip", "--port_base=30000", "--out", *dir_,
-         "cases/normal_close.textproto", "cases/linger_zero_reset.textproto",
-         "cases/linger_zero_pending_data.textproto", "cases/bind_in_2msl.textproto",
-         "cases/send_after_rst.textproto"},
-        120);
+        {BinDir() + "/closeprobe", "run", "--platforms=linux,lwip", "--port_base=30000", "--out",
+         *dir_, "cases/normal_close.textproto", "cases/close_with_pending_data.textproto",
+         "cases/bind_in_2msl.textproto", "cases/send_after_rst.textproto"},
+        180);
     log_ = new std::string(r.err);
     report_ = new v1::Report();
     controller::ReadJsonReport(*dir_ + "/report.json", report_).IgnoreError();
@@ -35,12 +37,15 @@ class LwipE2e : public ::testing::Test {
   }
   void SetUp() override {
     if (report_ == nullptr) GTEST_SKIP() << "needs root and closeprobe-agent-lwip (CI has both)";
-    ASSERT_EQ(report_->platforms_size(), 1) << *log_;
-    ASSERT_EQ(report_->platforms(0).name(), "lwip");
-    ASSERT_EQ(report_->results_size(), 5) << *log_;
+    ASSERT_EQ(report_->platforms_size(), 2) << *log_;
+    ASSERT_EQ(report_->platforms(1).name(), "lwip");
+    // Pairing cases: [peer=linux] in both columns, [peer=lwip] in linux's
+    // (normal_close, bind_in_2msl: 3 each; send_after_rst: 4 iterations x 3);
+    // the pending-data grid: 5 iterations x 2 columns.
+    ASSERT_EQ(report_->results_size(), 3 + 3 + 12 + 10) << *log_;
   }
-  const v1::CaseResult& Case(const std::string& name) {
-    const v1::CaseResult* r = FindCase(*report_, name);
+  const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
+    const v1::CaseResult* r = FindCase(*report_, name, platform);
     if (r == nullptr) ADD_FAILURE() << "no result for " << name;
     return r != nullptr ? *r : report_->results(0);
   }
@@ -66,7 +71,7 @@ std::string* LwipE2e::log_ = nullptr;
 v1::Report* LwipE2e::report_ = nullptr;
 
 TEST_F(LwipE2e, NormalCloseWalksTheStatesOnLwip) {
-  const v1::CaseResult& r = Case("normal_close");
+  const v1::CaseResult& r = Case("normal_close[peer=linux]");
   EXPECT_EQ(r.role_platforms().at("client"), "lwip");
   EXPECT_EQ(r.role_platforms().at("server"), "linux");
   EXPECT_EQ(Observed(r, "client_half_closed"), "TCP_STATE_FIN_WAIT_2");
@@ -78,30 +83,65 @@ TEST_F(LwipE2e, NormalCloseWalksTheStatesOnLwip) {
 }
 
 TEST_F(LwipE2e, LingerZeroResetsOnlyWithPendingData) {
-  const v1::CaseResult& idle = Case("linger_zero_reset");
-  EXPECT_EQ(Sent(idle, "client", 'R'), 0) << "lwIP closes with FIN when nothing is pending";
-  EXPECT_EQ(Sent(idle, "client", 'F'), 1);
-  const v1::CaseResult& pending = Case("linger_zero_pending_data");
-  EXPECT_GE(Sent(pending, "client", 'R'), 1) << "lwIP aborts with RST when data is unacknowledged";
-  EXPECT_EQ(Sent(pending, "client", 'F'), 0);
+  const v1::CaseResult& idle = Case("close_with_pending_data[linger=zero,pending=none]");
+  EXPECT_EQ(Sent(idle, "closer", 'R'), 0) << "lwIP closes with FIN when nothing is pending";
+  EXPECT_EQ(Sent(idle, "closer", 'F'), 1);
+  const v1::CaseResult& pending = Case("close_with_pending_data[linger=zero,pending=unacked]");
+  EXPECT_GE(Sent(pending, "closer", 'R'), 1) << "lwIP aborts with RST when data is unacknowledged";
+  EXPECT_EQ(Sent(pending, "closer", 'F'), 0);
   EXPECT_EQ(Observed(pending, "peer_reset"), "TCP_STATE_CLOSED");
 }
 
 TEST_F(LwipE2e, BindDuringTimeWaitFails) {
-  const v1::CaseResult& r = Case("bind_in_2msl");
+  const v1::CaseResult& r = Case("bind_in_2msl[peer=linux]");
   EXPECT_EQ(Observed(r, "old_connection"), "TCP_STATE_TIME_WAIT");
   EXPECT_EQ(Observed(r, "rebind"), "ERROR_NAME_EADDRINUSE");
 }
 
 TEST_F(LwipE2e, SendAfterResetIsEconnresetThenEnotconn) {
-  const v1::CaseResult& r = Case("send_after_rst");
-  EXPECT_EQ(Observed(r, "send1"), "ERROR_NAME_ECONNRESET");
-  EXPECT_EQ(Observed(r, "send2"), "ERROR_NAME_ENOTCONN");
-  EXPECT_EQ(r.verdict(), v1::MATCHED);  // lwIP's own expectation, cited in the case
+  for (const char* reset_by : {"linger_zero", "unread_data"}) {
+    for (const char* sender : {"blocking", "nonblocking"}) {
+      const std::string name = std::string("send_after_rst[reset_by=") + reset_by +
+                               ",sender=" + sender + ",peer=linux]";
+      const v1::CaseResult& r = Case(name);
+      EXPECT_EQ(Observed(r, "send1"), "ERROR_NAME_ECONNRESET") << name;
+      EXPECT_EQ(Observed(r, "send2"), "ERROR_NAME_ENOTCONN") << name;
+      EXPECT_EQ(r.verdict(), v1::MATCHED) << name;  // lwIP's own expectation, cited in the case
+    }
+  }
+}
+
+TEST_F(LwipE2e, PairingsPutLwipOnEitherSide) {
+  struct Pairing {
+    std::string row;  // the row name up to the peer parameter
+    std::string subject;
+    std::string other;
+  };
+  for (const Pairing& p : std::vector<Pairing>{
+           {"normal_close[", "client", "server"},
+           {"bind_in_2msl[", "server", "client"},
+           {"send_after_rst[reset_by=linger_zero,sender=blocking,", "server", "client"}}) {
+    const v1::CaseResult* lwip_linux = FindCase(*report_, p.row + "peer=linux]", "lwip");
+    const v1::CaseResult* linux_lwip = FindCase(*report_, p.row + "peer=lwip]", "linux");
+    ASSERT_NE(lwip_linux, nullptr) << p.row;
+    ASSERT_NE(linux_lwip, nullptr) << p.row;
+    EXPECT_EQ(lwip_linux->role_platforms().at(p.subject), "lwip") << p.row;
+    EXPECT_EQ(lwip_linux->role_platforms().at(p.other), "linux") << p.row;
+    EXPECT_EQ(linux_lwip->role_platforms().at(p.subject), "linux") << p.row;
+    EXPECT_EQ(linux_lwip->role_platforms().at(p.other), "lwip") << p.row;
+    EXPECT_NE(linux_lwip->verdict(), v1::ERROR) << p.row << ": " << linux_lwip->error();
+    // No agents pair lwIP with lwIP here: that cell stays empty.
+    EXPECT_EQ(FindCase(*report_, p.row + "peer=lwip]", "lwip"), nullptr) << p.row;
+  }
+  // A Linux server against an lwIP client still reads EPIPE on the second send.
+  const v1::CaseResult* r = FindCase(
+      *report_, "send_after_rst[reset_by=linger_zero,sender=blocking,peer=lwip]", "linux");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(Observed(*r, "send2"), "ERROR_NAME_EPIPE");
 }
 
 TEST_F(LwipE2e, InfoReportsLwipAndItsCloseSettings) {
-  const auto& info = report_->platforms(0).subject().info();
+  const auto& info = report_->platforms(1).subject().info();
   EXPECT_EQ(info.platform(), "lwip");
   EXPECT_EQ(info.stack_version(), "2.1.3");
   EXPECT_EQ(info.settings().at("TCP_MSL"), "60000");

@@ -33,8 +33,8 @@ class WireE2e : public ::testing::Test {
     dir_ = new std::string(MakeTempDir());
     ProcessResult r = RunProcess(
         {BinDir() + "/closeprobe", "run", "--topology=netns", "--platforms=linux", "--out", *dir_,
-         "cases/normal_close.textproto", "cases/rst_on_close_with_unread_data.textproto",
-         "cases/linger_zero_reset.textproto", "cases/fin_retransmitted_into_time_wait.textproto"},
+         "cases/normal_close.textproto", "cases/close_with_pending_data.textproto",
+         "cases/fin_retransmitted_into_time_wait.textproto"},
         120);
     log_ = new std::string(r.err);
     report_ = new v1::Report();
@@ -45,7 +45,8 @@ class WireE2e : public ::testing::Test {
   }
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "capture and namespaces need root (CI runs as root)";
-    ASSERT_EQ(report_->results_size(), 4) << *log_;
+    // normal_close (one pairing: linux only), 5 iterations of the grid, one more.
+    ASSERT_EQ(report_->results_size(), 7) << *log_;
   }
   const v1::CaseResult& Case(const std::string& name) {
     const v1::CaseResult* r = FindCase(*report_, name);
@@ -61,7 +62,7 @@ std::string* WireE2e::log_ = nullptr;
 v1::Report* WireE2e::report_ = nullptr;
 
 TEST_F(WireE2e, NormalCloseIsTwoFinsAndNoReset) {
-  const v1::CaseResult& r = Case("normal_close");
+  const v1::CaseResult& r = Case("normal_close[peer=linux]");
   ASSERT_TRUE(r.captured());
   EXPECT_EQ(Sent(r, "client", "S"), 1);
   EXPECT_EQ(Sent(r, "client", "F"), 1);
@@ -70,15 +71,24 @@ TEST_F(WireE2e, NormalCloseIsTwoFinsAndNoReset) {
 }
 
 TEST_F(WireE2e, CloseWithUnreadDataSendsResetInsteadOfFin) {
-  const v1::CaseResult& r = Case("rst_on_close_with_unread_data");
-  EXPECT_EQ(Sent(r, "server", "R"), 1);
-  EXPECT_EQ(Sent(r, "server", "F"), 0);
+  const v1::CaseResult& r = Case("close_with_pending_data[linger=off,pending=unread]");
+  EXPECT_EQ(Sent(r, "closer", "R"), 1);
+  EXPECT_EQ(Sent(r, "closer", "F"), 0);
 }
 
 TEST_F(WireE2e, LingerZeroSendsResetFromTheCloser) {
-  const v1::CaseResult& r = Case("linger_zero_reset");
-  EXPECT_EQ(Sent(r, "client", "R"), 1);
-  EXPECT_EQ(Sent(r, "client", "F"), 0);
+  for (const char* pending : {"none", "unread"}) {
+    const v1::CaseResult& r =
+        Case(std::string("close_with_pending_data[linger=zero,pending=") + pending + "]");
+    EXPECT_EQ(Sent(r, "closer", "R"), 1) << pending;
+    EXPECT_EQ(Sent(r, "closer", "F"), 0) << pending;
+  }
+}
+
+TEST_F(WireE2e, DefaultCloseStillDeliversUnacknowledgedData) {
+  const v1::CaseResult& r = Case("close_with_pending_data[linger=off,pending=unacked]");
+  EXPECT_EQ(Sent(r, "closer", "R"), 0);
+  EXPECT_GE(Sent(r, "closer", "P"), 2) << "the data is retransmitted until the ACKs get through";
 }
 
 TEST_F(WireE2e, LostFinalAckMakesTheFinComeAgain) {

@@ -8,10 +8,12 @@
 
 namespace closeprobe::testing {
 
-// The (first) result of a case; nullptr if the report has none.
-inline const v1::CaseResult* FindCase(const v1::Report& report, const std::string& name) {
+// The (first) result of a case (a row name, "case[param=value,...]"), on
+// `platform` if one is given; nullptr if the report has none.
+inline const v1::CaseResult* FindCase(const v1::Report& report, const std::string& name,
+                                      const std::string& platform = "") {
   for (const auto& r : report.results()) {
-    if (r.case_name() == name) return &r;
+    if (r.case_name() == name && (platform.empty() || r.platform() == platform)) return &r;
   }
   return nullptr;
 }
