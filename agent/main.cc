@@ -17,6 +17,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -143,10 +144,19 @@ int Run() {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "closeprobe-agent: performs real socket operations on this host's TCP "
-      "stack for the closeprobe controller, over gRPC (agent.proto).\n"
-      "  closeprobe-agent [--listen 127.0.0.1:7100] [--token-file FILE] "
-      "[--test-address ADDR]");
+      "performs real socket operations on this host's TCP stack for the closeprobe "
+      "controller, over gRPC (agent.proto).\n"
+      "  closeprobe-agent [--listen 127.0.0.1:7100] [--token_file FILE] "
+      "[--test_address ADDR]\n"
+      "Off loopback a token is required; --allow_faults and --allow_settings let\n"
+      "callers drop traffic and change this host's TCP settings.");
+  // --help lists this program's own flags (not abseil's).
+  absl::FlagsUsageConfig usage;
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "agent/");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   return closeprobe::agent::Run();
 }

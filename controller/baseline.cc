@@ -21,7 +21,8 @@ namespace {
 
 using Kind = v1::BaselineDifference::Kind;
 
-const v1::PlatformColumn* ColumnOf(const v1::Report& report, const std::string& platform) {
+const v1::PlatformColumn* ColumnOf(const v1::Report& report,
+                                   const std::string& platform) {
   for (const auto& p : report.platforms()) {
     if (p.name() == platform) return &p;
   }
@@ -43,7 +44,8 @@ v1::BaselineRow RowOf(const MatrixRow& row) {
         o = out.add_observation();
         o->set_what(part.what());
       }
-      if (std::find(o->value().begin(), o->value().end(), part.value()) == o->value().end()) {
+      if (std::find(o->value().begin(), o->value().end(), part.value()) ==
+          o->value().end()) {
         o->add_value(part.value());
       }
     }
@@ -61,7 +63,8 @@ std::string BaseOf(const std::string& row_name) {
 
 }  // namespace
 
-std::string BaselineFileName(const std::string& platform, const std::string& version) {
+std::string BaselineFileName(const std::string& platform,
+                             const std::string& version) {
   std::string v = version.empty() ? "unknown" : version;
   for (char& c : v) {
     if (!absl::ascii_isalnum(c) && c != '.' && c != '-' && c != '_') c = '_';
@@ -69,16 +72,19 @@ std::string BaselineFileName(const std::string& platform, const std::string& ver
   return absl::StrCat(platform, "-", v, ".textproto");
 }
 
-absl::StatusOr<v1::Baseline> BaselineFrom(const v1::Report& report, const std::string& platform) {
+absl::StatusOr<v1::Baseline> BaselineFrom(const v1::Report& report,
+                                          const std::string& platform) {
   const v1::PlatformColumn* column = ColumnOf(report, platform);
   if (column == nullptr) {
-    return absl::NotFoundError(absl::StrCat("the report has no '", platform, "' column"));
+    return absl::NotFoundError(
+        absl::StrCat("the report has no '", platform, "' column"));
   }
   v1::Baseline b;
   b.set_platform(platform);
   b.set_version(column->subject().info().stack_version());
   b.set_os(column->subject().info().os());
-  b.set_recorded_at(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
+  b.set_recorded_at(
+      absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
   b.set_tool_version(report.tool_version());
   for (const MatrixRow& row : MatrixRows(report)) {
     if (row.platform == platform) *b.add_row() = RowOf(row);
@@ -86,13 +92,15 @@ absl::StatusOr<v1::Baseline> BaselineFrom(const v1::Report& report, const std::s
   return b;
 }
 
-absl::Status WriteBaseline(const v1::Baseline& baseline, const std::string& path) {
+absl::Status WriteBaseline(const v1::Baseline& baseline,
+                           const std::string& path) {
   std::string text;
   google::protobuf::TextFormat::PrintToString(baseline, &text);
   std::ofstream out(path);
   out << "# proto-file: proto/closeprobe/v1/baseline.proto\n"
       << "# proto-message: closeprobe.v1.Baseline\n"
-      << "# Recorded by `closeprobe accept`; edit only to correct a recording.\n"
+      << "# Recorded by `closeprobe accept`; edit only to correct a "
+         "recording.\n"
       << text;
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path));
   return absl::OkStatus();
@@ -100,7 +108,9 @@ absl::Status WriteBaseline(const v1::Baseline& baseline, const std::string& path
 
 absl::StatusOr<v1::Baseline> ReadBaseline(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read the baseline"));
+  if (!in)
+    return absl::NotFoundError(
+        absl::StrCat(path, ": cannot read the baseline"));
   std::stringstream text;
   text << in.rdbuf();
   v1::Baseline b;
@@ -109,10 +119,14 @@ absl::StatusOr<v1::Baseline> ReadBaseline(const std::string& path) {
   return b;
 }
 
-std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& baseline,
-                                                        const v1::Report& report,
-                                                        const std::string& file) {
+std::vector<v1::BaselineDifference> CompareWithBaseline(
+    const v1::Baseline& baseline, const v1::Report& report,
+    const std::string& file) {
   std::vector<v1::BaselineDifference> out;
+  std::set<std::string> races;
+  for (const v1::BaselineRow& row : baseline.row()) {
+    if (row.race()) races.insert(row.case_name());
+  }
   auto add = [&](const std::string& row, Kind kind, const std::string& what,
                  const std::string& was, const std::string& now) {
     v1::BaselineDifference d;
@@ -123,6 +137,7 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& base
     d.set_baseline(was);
     d.set_observed(now);
     d.set_baseline_file(file);
+    d.set_race(races.count(row) > 0);
     out.push_back(std::move(d));
   };
   std::map<std::string, v1::BaselineRow> observed;
@@ -139,9 +154,11 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& base
     recorded.insert(was.case_name());
     auto it = observed.find(was.case_name());
     if (it == observed.end()) {
-      // Only rows of cases this run included: a run of a few files is no change.
+      // Only rows of cases this run included: a run of a few files is no
+      // change.
       if (bases_run.count(BaseOf(was.case_name())) > 0) {
-        add(was.case_name(), v1::BaselineDifference::CHANGE, "row", was.verdict(), "not run");
+        add(was.case_name(), v1::BaselineDifference::CHANGE, "row",
+            was.verdict(), "not run");
       }
       continue;
     }
@@ -149,8 +166,10 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& base
     const Kind kind = was.verdict() == "MATCHED" && now.verdict() != "MATCHED"
                           ? v1::BaselineDifference::REGRESSION
                           : v1::BaselineDifference::CHANGE;
-    if (was.verdict() != now.verdict()) add(now.case_name(), kind, "verdict", was.verdict(), now.verdict());
-    std::map<std::string, const v1::BaselineObservation*> then_by_what, now_by_what;
+    if (was.verdict() != now.verdict())
+      add(now.case_name(), kind, "verdict", was.verdict(), now.verdict());
+    std::map<std::string, const v1::BaselineObservation*> then_by_what,
+        now_by_what;
     for (const auto& o : was.observation()) then_by_what[o.what()] = &o;
     for (const auto& o : now.observation()) now_by_what[o.what()] = &o;
     std::vector<std::string> whats;
@@ -159,25 +178,32 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& base
       if (then_by_what.count(o.what()) == 0) whats.push_back(o.what());
     }
     for (const std::string& what : whats) {
-      const v1::BaselineObservation* a = then_by_what.count(what) ? then_by_what[what] : nullptr;
-      const v1::BaselineObservation* b = now_by_what.count(what) ? now_by_what[what] : nullptr;
-      const std::set<std::string> then = a ? std::set<std::string>(a->value().begin(), a->value().end())
-                                           : std::set<std::string>{};
-      const std::set<std::string> seen = b ? std::set<std::string>(b->value().begin(), b->value().end())
-                                           : std::set<std::string>{};
+      const v1::BaselineObservation* a =
+          then_by_what.count(what) ? then_by_what[what] : nullptr;
+      const v1::BaselineObservation* b =
+          now_by_what.count(what) ? now_by_what[what] : nullptr;
+      const std::set<std::string> then =
+          a ? std::set<std::string>(a->value().begin(), a->value().end())
+            : std::set<std::string>{};
+      const std::set<std::string> seen =
+          b ? std::set<std::string>(b->value().begin(), b->value().end())
+            : std::set<std::string>{};
       // A race may show any outcome it showed before, not necessarily all.
       bool differs = then != seen;
       if (was.race() && b != nullptr && a != nullptr) {
-        differs = !std::includes(then.begin(), then.end(), seen.begin(), seen.end());
+        differs =
+            !std::includes(then.begin(), then.end(), seen.begin(), seen.end());
       }
       if (!differs) continue;
-      add(now.case_name(), kind, what, a ? absl::StrJoin(then, " | ") : "not recorded",
+      add(now.case_name(), kind, what,
+          a ? absl::StrJoin(then, " | ") : "not recorded",
           b ? absl::StrJoin(seen, " | ") : "not observed");
     }
   }
   for (const std::string& name : order) {
     if (recorded.count(name) == 0) {
-      add(name, v1::BaselineDifference::CHANGE, "row", "not recorded", observed[name].verdict());
+      add(name, v1::BaselineDifference::CHANGE, "row", "not recorded",
+          observed[name].verdict());
     }
   }
   return out;
@@ -185,16 +211,18 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& base
 
 absl::Status CompareWithBaselines(const std::string& dir, v1::Report* report) {
   std::error_code ec;
-  if (dir.empty() || !std::filesystem::is_directory(dir, ec)) return absl::OkStatus();
+  if (dir.empty() || !std::filesystem::is_directory(dir, ec))
+    return absl::OkStatus();
   report->clear_baseline_differences();
   report->clear_baselines();
   for (const v1::PlatformColumn& column : report->platforms()) {
-    const std::string name =
-        BaselineFileName(column.name(), column.subject().info().stack_version());
+    const std::string name = BaselineFileName(
+        column.name(), column.subject().info().stack_version());
     const std::string path = absl::StrCat(dir, "/", name);
     if (!std::filesystem::exists(path, ec)) {
       report->add_warnings(absl::StrCat("no baseline for ", column.name(), " ",
-                                        column.subject().info().stack_version(), " (", path,
+                                        column.subject().info().stack_version(),
+                                        " (", path,
                                         "); `closeprobe accept` records one"));
       continue;
     }

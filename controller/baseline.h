@@ -17,22 +17,25 @@
 namespace closeprobe::controller {
 
 // "<platform>-<version>.textproto", the version reduced to [A-Za-z0-9._-].
-std::string BaselineFileName(const std::string& platform, const std::string& version);
+std::string BaselineFileName(const std::string& platform,
+                             const std::string& version);
 
 // The rows of `platform` in a summarized report, as a baseline. NotFound if
 // the report has no such column.
-absl::StatusOr<v1::Baseline> BaselineFrom(const v1::Report& report, const std::string& platform);
+absl::StatusOr<v1::Baseline> BaselineFrom(const v1::Report& report,
+                                          const std::string& platform);
 
-absl::Status WriteBaseline(const v1::Baseline& baseline, const std::string& path);
+absl::Status WriteBaseline(const v1::Baseline& baseline,
+                           const std::string& path);
 // InvalidArgument with "FILE:LINE:COLUMN: " for a malformed file.
 absl::StatusOr<v1::Baseline> ReadBaseline(const std::string& path);
 
 // Every difference of the report's rows on baseline.platform() from the
 // baseline: changed observations and verdicts, new rows, and rows of a case
 // the run included that no longer appear. `file` names the baseline in them.
-std::vector<v1::BaselineDifference> CompareWithBaseline(const v1::Baseline& baseline,
-                                                        const v1::Report& report,
-                                                        const std::string& file);
+std::vector<v1::BaselineDifference> CompareWithBaseline(
+    const v1::Baseline& baseline, const v1::Report& report,
+    const std::string& file);
 
 // For each column of the report, the baseline of its platform and version
 // in `dir`, if there is one: fills report->baseline_differences and

@@ -68,22 +68,25 @@ absl::StatusOr<GridCondition> ParseGridCondition(const std::string& text) {
     value_at = eq + 1;
   }
   if (eq == std::string::npos || eq == 0 || value_at >= text.size()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "condition '", text, "' is not param=value, param=v1|v2 or param!=value"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("condition '", text,
+                     "' is not param=value, param=v1|v2 or param!=value"));
   }
   c.param = std::string(absl::StripAsciiWhitespace(text.substr(0, eq)));
   for (absl::string_view v : absl::StrSplit(text.substr(value_at), '|')) {
     v = absl::StripAsciiWhitespace(v);
     if (v.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("condition '", text, "' has an empty value"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("condition '", text, "' has an empty value"));
     }
     c.values.insert(std::string(v));
   }
   return c;
 }
 
-bool ConditionsHold(const google::protobuf::RepeatedPtrField<std::string>& conditions,
-                    const Values& values) {
+bool ConditionsHold(
+    const google::protobuf::RepeatedPtrField<std::string>& conditions,
+    const Values& values) {
   for (const std::string& text : conditions) {
     absl::StatusOr<GridCondition> c = ParseGridCondition(text);
     if (!c.ok()) return false;
@@ -94,11 +97,12 @@ bool ConditionsHold(const google::protobuf::RepeatedPtrField<std::string>& condi
   return true;
 }
 
-std::string IterationName(const std::string& base,
-                          const std::vector<std::pair<std::string, std::string>>& parameters) {
+std::string IterationName(
+    const std::string& base,
+    const std::vector<std::pair<std::string, std::string>>& parameters) {
   if (parameters.empty()) return base;
-  return absl::StrCat(base, "[",
-                      absl::StrJoin(parameters, ",", absl::PairFormatter("=")), "]");
+  return absl::StrCat(
+      base, "[", absl::StrJoin(parameters, ",", absl::PairFormatter("=")), "]");
 }
 
 std::vector<LoadedCase> ExpandGrid(const LoadedCase& c) {
@@ -121,7 +125,8 @@ std::vector<LoadedCase> ExpandGrid(const LoadedCase& c) {
   return out;
 }
 
-LoadedCase WithPeerPlatform(const LoadedCase& c, const std::string& peer_platform) {
+LoadedCase WithPeerPlatform(const LoadedCase& c,
+                            const std::string& peer_platform) {
   LoadedCase p = c;
   p.peer_platform = peer_platform;
   p.parameters.emplace_back("peer", peer_platform);

@@ -29,12 +29,14 @@ absl::StatusOr<GridCondition> ParseGridCondition(const std::string& text);
 
 // True when every condition holds for `values` (param -> value). Conditions
 // must have parsed (the validator checks them first).
-bool ConditionsHold(const google::protobuf::RepeatedPtrField<std::string>& conditions,
-                    const std::map<std::string, std::string>& values);
+bool ConditionsHold(
+    const google::protobuf::RepeatedPtrField<std::string>& conditions,
+    const std::map<std::string, std::string>& values);
 
 // The row name of an iteration: "name" or "name[a=x,b=y]".
-std::string IterationName(const std::string& base,
-                          const std::vector<std::pair<std::string, std::string>>& parameters);
+std::string IterationName(
+    const std::string& base,
+    const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // Every combination of the parameters' values not excluded, in declaration
 // order (the last parameter varies fastest). Call after ValidateCase.
@@ -42,7 +44,8 @@ std::vector<LoadedCase> ExpandGrid(const LoadedCase& c);
 
 // The same iteration run with its other roles on `peer_platform`: the name
 // gains "peer=P" as a last parameter.
-LoadedCase WithPeerPlatform(const LoadedCase& c, const std::string& peer_platform);
+LoadedCase WithPeerPlatform(const LoadedCase& c,
+                            const std::string& peer_platform);
 
 }  // namespace closeprobe::controller
 

@@ -16,11 +16,13 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "controller/agent_client.h"
@@ -141,7 +143,31 @@ int List(const std::vector<std::string>& args) {
   return 0;
 }
 
-int Run(const std::vector<std::string>& args, const std::map<std::string, std::string>& bound) {
+// --agent bindings in the order given: (role, target).
+using Bindings = std::vector<std::pair<std::string, std::string>>;
+
+// The host sets of a run on given agents: one per `subject` (each a matrix
+// column), all sharing the other roles' agents (the reference peer...).
+std::vector<std::map<std::string, std::string>> TargetSets(const Bindings& bound) {
+  std::map<std::string, std::string> shared;
+  std::vector<std::string> subjects;
+  for (const auto& [role, target] : bound) {
+    if (role == "subject") {
+      subjects.push_back(target);
+    } else {
+      shared[role] = target;
+    }
+  }
+  if (subjects.empty()) return {shared};
+  std::vector<std::map<std::string, std::string>> sets;
+  for (const std::string& subject : subjects) {
+    sets.push_back(shared);
+    sets.back()["subject"] = subject;
+  }
+  return sets;
+}
+
+int Run(const std::vector<std::string>& args, const Bindings& bound) {
   std::vector<LoadedCase> cases;
   if (!LoadAll(args, &cases)) return kExitUsage;
 
@@ -195,12 +221,8 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
       std::cerr << "closeprobe: warning: " << w << "\n";
     }
   } else {
-    target_sets.push_back(bound);
+    target_sets = TargetSets(bound);
     report.set_topology("remote");
-    if (!settings_cases.empty()) {
-      report.add_warnings(
-          "cases with stack settings change the given agents' hosts while other cases run there");
-    }
   }
 
   // SIGINT/SIGTERM (blocked in main) end the run: local agents are stopped
@@ -236,6 +258,14 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
     column.subject = by_role.count("subject") ? by_role["subject"] : by_role.begin()->second;
     column.peer = by_role.count("peer") ? by_role["peer"] : column.subject;
     column.name = column.subject->info().platform();
+    if (topology == nullptr) {
+      // Two given subjects of one platform: the columns say which host.
+      for (const PlatformAgents& other : columns) {
+        if (other.name == column.name) {
+          column.name = absl::StrCat(column.name, "@", column.subject->info().hostname());
+        }
+      }
+    }
     for (auto& [role, client] : by_role) {
       if (role != "subject" && role != "peer") column.by_role[role] = client;
     }
@@ -243,9 +273,11 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   }
   // The matrix columns: the shared linux hosts (and the lwIP host, if any);
   // the other pairs are the settings cases' own hosts.
+  // Given agents: a column per subject.
   const bool has_lwip = topology != nullptr && !topology->lwip_pair().subject_target.empty();
   std::vector<PlatformAgents> visible = {columns.front()};
   if (has_lwip) visible.push_back(columns.back());
+  if (topology == nullptr) visible = columns;
   if (!absl::StrContains(absl::GetFlag(FLAGS_platforms), "linux") && visible.size() > 1) {
     visible.erase(visible.begin());
   }
@@ -280,6 +312,7 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
   }
 
   ScheduleOptions options;
+  options.settings_alone = topology == nullptr;
   options.jobs = absl::GetFlag(FLAGS_jobs);
   options.port_base = static_cast<uint32_t>(absl::GetFlag(FLAGS_port_base));
   options.lease = absl::Milliseconds(absl::GetFlag(FLAGS_lease_ms));
@@ -295,7 +328,8 @@ int Run(const std::vector<std::string>& args, const std::map<std::string, std::s
       }
     }
   }
-  for (size_t i = 0; i < settings_cases.size() && i + 1 < columns.size(); ++i) {
+  for (size_t i = 0; topology != nullptr && i < settings_cases.size() && i + 1 < columns.size();
+       ++i) {
     if (visible.front().subject == columns.front().subject) {
       options.dedicated[{settings_cases[i], 0}] = columns[i + 1];
     }
@@ -398,6 +432,31 @@ int Show(const std::vector<std::string>& args) {
   return kExitUsage;
 }
 
+// Connects to each agent and prints its Info: for health checks and for
+// checking a remote agent before a run.
+int Ping(const std::vector<std::string>& targets) {
+  if (targets.empty()) {
+    std::cerr << "closeprobe: ping takes one or more HOST:PORT (or unix:PATH)\n";
+    return kExitUsage;
+  }
+  int status = 0;
+  for (const std::string& target : targets) {
+    absl::StatusOr<std::unique_ptr<AgentClient>> c =
+        AgentClient::Connect(target, ReadToken(), absl::Seconds(5));
+    if (!c.ok()) {
+      std::cerr << "closeprobe: " << c.status().message() << "\n";
+      status = kExitInfra;
+      continue;
+    }
+    const v1::InfoReply& info = (*c)->info();
+    std::cout << target << ": " << info.platform() << " " << info.stack_version() << " on "
+              << info.hostname() << " (" << info.os() << "), test address "
+              << info.test_address() << ", features " << absl::StrJoin(info.features(), ",")
+              << "\n";
+  }
+  return status;
+}
+
 // Records a report's observations as the baselines of its platforms.
 int Accept(const std::vector<std::string>& args) {
   v1::Report report;
@@ -429,6 +488,43 @@ int Accept(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The differences of run B from run A, column by column (by platform name):
+// "does this host behave as that one?". Races' differences are shown but do
+// not count.
+int Diff(const std::vector<std::string>& args) {
+  v1::Report a, b;
+  absl::Status s = args.size() == 2
+                       ? LoadReport(args[0], &a)
+                       : absl::InvalidArgumentError("diff takes two REPORT.json");
+  if (s.ok()) s = LoadReport(args[1], &b);
+  if (!s.ok()) {
+    std::cerr << "closeprobe: " << s.message() << "\n";
+    return kExitUsage;
+  }
+  int counted = 0, compared = 0;
+  for (const v1::PlatformColumn& column : a.platforms()) {
+    const std::string& only = absl::GetFlag(FLAGS_platform);
+    if (!only.empty() && column.name() != only) continue;
+    absl::StatusOr<v1::Baseline> recorded = BaselineFrom(a, column.name());
+    if (!recorded.ok() || !BaselineFrom(b, column.name()).ok()) continue;
+    ++compared;
+    std::vector<v1::BaselineDifference> d = CompareWithBaseline(*recorded, b, args[0]);
+    std::cout << column.name() << ": " << recorded->row_size() << " rows compared, "
+              << d.size() << " differences\n";
+    for (const auto& x : d) {
+      std::cout << "  " << (x.race() ? "race   " : "DIFFERS") << " " << x.case_name() << " "
+                << x.what() << ": " << args[0] << " " << x.baseline() << ", " << args[1] << " "
+                << x.observed() << "\n";
+      counted += x.race() ? 0 : 1;
+    }
+  }
+  if (compared == 0) {
+    std::cerr << "closeprobe: the two reports have no column in common\n";
+    return kExitUsage;
+  }
+  return counted == 0 ? 0 : 1;
+}
+
 int Findings(const std::vector<std::string>& args) {
   v1::Report report;
   if (!LoadReportArgument(args, "findings", &report)) return kExitUsage;
@@ -438,7 +534,7 @@ int Findings(const std::vector<std::string>& args) {
 
 // --agent ROLE=TARGET may repeat; absl flags keep only the last, so the
 // occurrences are taken out of argv first.
-bool TakeAgentFlags(std::vector<char*>* argv, std::map<std::string, std::string>* bound) {
+bool TakeAgentFlags(std::vector<char*>* argv, Bindings* bound) {
   std::vector<char*> rest;
   for (size_t i = 0; i < argv->size(); ++i) {
     std::string a = (*argv)[i];
@@ -457,7 +553,7 @@ bool TakeAgentFlags(std::vector<char*>* argv, std::map<std::string, std::string>
                    "case role), got '" << value << "'\n";
       return false;
     }
-    (*bound)[value.substr(0, eq)] = value.substr(eq + 1);
+    bound->emplace_back(value.substr(0, eq), value.substr(eq + 1));
   }
   *argv = rest;
   return true;
@@ -468,8 +564,14 @@ bool TakeAgentFlags(std::vector<char*>* argv, std::map<std::string, std::string>
 
 int main(int argc, char** argv) {
   using namespace closeprobe::controller;
+  absl::FlagsUsageConfig usage;  // --help lists this program's own flags
+  usage.contains_help_flags = [](absl::string_view file) {
+    return absl::StrContains(file, "controller/");
+  };
+  usage.contains_helpshort_flags = usage.contains_help_flags;
+  absl::SetFlagsUsageConfig(usage);
   absl::SetProgramUsageMessage(
-      "closeprobe: runs TCP close-semantics case files on real stacks and prints the "
+      "runs TCP close-semantics case files on real stacks and prints the "
       "conformance matrix.\n\n"
       "  closeprobe run [CASES...]       run case files or folders (default: --cases_dir)\n"
       "  closeprobe validate [CASES...]  check case files; nothing runs\n"
@@ -482,12 +584,18 @@ int main(int argc, char** argv) {
       "  closeprobe accept REPORT.json [--platform P] [--baselines DIR]\n"
       "                                  record the observed outcomes as the baseline of\n"
       "                                  each platform and version (DIR/P-VERSION.textproto);\n"
-      "                                  later runs report every difference from it\n\n"
+      "                                  later runs report every difference from it\n"
+      "  closeprobe diff A.json B.json [--platform P]\n"
+      "                                  what run B observed differently from run A, per\n"
+      "                                  column (exit 1 if anything but a race differs)\n"
+      "  closeprobe ping TARGET...        is an agent there? prints what it says of itself\n\n"
       "A run writes DIR/report.json (the record), report.html (matrix and ladder\n"
       "diagrams), matrix.md, junit.xml and pcap/ (--out DIR).\n\n"
       "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
-      "                                  a case role); repeatable. Without it, closeprobe\n"
-      "                                  starts its own agents (see --topology).\n\n"
+      "                                  a case role); repeatable. Each `subject` is a matrix\n"
+      "                                  column, all played against the same `peer`.\n"
+      "                                  Without it, closeprobe starts its own agents (see\n"
+      "                                  --topology).\n\n"
       "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or\n"
       "invalid case files (nothing ran), 3 infrastructure failure (agent unreachable...).");
   sigset_t signals;  // taken by Run()'s signal thread; children unblock them
@@ -496,7 +604,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   std::vector<char*> args(argv, argv + argc);
-  std::map<std::string, std::string> bound;
+  Bindings bound;
   if (!TakeAgentFlags(&args, &bound)) return 2;
   int n = static_cast<int>(args.size());
   std::vector<char*> positional = absl::ParseCommandLine(n, args.data());
@@ -513,7 +621,9 @@ int main(int argc, char** argv) {
   if (command == "report") return Report(rest);
   if (command == "show") return Show(rest);
   if (command == "accept") return Accept(rest);
+  if (command == "diff") return Diff(rest);
+  if (command == "ping") return Ping(rest);
   std::cerr << "closeprobe: unknown command '" << command
-            << "' (run, validate, list, show, report, findings, accept)\n";
+            << "' (run, validate, list, show, report, findings, accept, diff, ping)\n";
   return 2;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <iterator>
 #include <map>
 #include <string>
 #include <thread>
@@ -30,7 +31,8 @@ struct Job {
 // Prints "done / running / left" and the longest-running case.
 class Progress {
  public:
-  Progress(std::ostream* out, bool tty, int total, std::map<std::string, double> expected)
+  Progress(std::ostream* out, bool tty, int total,
+           std::map<std::string, double> expected)
       : out_(out), tty_(tty), total_(total), expected_(std::move(expected)) {}
 
   // `name` is "case/platform[#run]"; `case_name` keys the expected durations.
@@ -52,7 +54,8 @@ class Progress {
   }
 
  private:
-  void Print(const v1::CaseResult* finished) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  void Print(const v1::CaseResult* finished)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (out_ == nullptr) return;
     std::string longest;
     absl::Duration longest_for;
@@ -63,23 +66,27 @@ class Progress {
       }
     }
     std::string remaining;
-    auto expected = longest.empty() ? expected_.end() : expected_.find(case_of_[longest]);
+    auto expected =
+        longest.empty() ? expected_.end() : expected_.find(case_of_[longest]);
     if (expected != expected_.end()) {
-      remaining = absl::StrFormat(", ~%.0f s left (took %.1f s last time)",
-                                  std::max(0.0, expected->second - absl::ToDoubleSeconds(longest_for)),
-                                  expected->second);
+      remaining = absl::StrFormat(
+          ", ~%.0f s left (took %.1f s last time)",
+          std::max(0.0, expected->second - absl::ToDoubleSeconds(longest_for)),
+          expected->second);
     }
     const std::string line = absl::StrFormat(
         "[%d/%d done, %d running, %d left]%s", done_, total_, running_.size(),
         total_ - done_ - static_cast<int>(running_.size()),
-        longest.empty() ? ""
-                        : absl::StrFormat(" longest: %s %.1fs%s", longest,
-                                          absl::ToDoubleSeconds(longest_for), remaining));
+        longest.empty()
+            ? ""
+            : absl::StrFormat(" longest: %s %.1fs%s", longest,
+                              absl::ToDoubleSeconds(longest_for), remaining));
     if (tty_) {
       *out_ << "\r\033[K" << line << std::flush;
     } else if (finished != nullptr) {
       *out_ << line << " finished " << finished->case_name() << " on "
-            << finished->platform() << ": " << v1::Verdict_Name(finished->verdict())
+            << finished->platform() << ": "
+            << v1::Verdict_Name(finished->verdict())
             << absl::StrFormat(" (%.1fs)", finished->seconds()) << "\n";
     }
   }
@@ -97,7 +104,8 @@ class Progress {
 }  // namespace
 
 absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
-    const std::vector<LoadedCase>& cases, const std::vector<PlatformAgents>& columns,
+    const std::vector<LoadedCase>& cases,
+    const std::vector<PlatformAgents>& columns,
     const ScheduleOptions& options) {
   std::vector<Job> jobs;
   int blocks = 0;
@@ -126,33 +134,47 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   std::stable_sort(jobs.begin(), jobs.end(), [&](const Job& a, const Job& b) {
     return cases[a.case_index].spec.slow() > cases[b.case_index].spec.slow();
   });
+  std::vector<Job> alone;
+  if (options.settings_alone) {
+    auto shared_settings = [&](const Job& j) {
+      return cases[j.case_index].spec.settings_size() > 0 &&
+             options.dedicated.count({j.case_index, j.column}) == 0;
+    };
+    std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone),
+                 shared_settings);
+    jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings),
+               jobs.end());
+  }
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
-  Progress progress(options.progress, options.progress_is_tty, static_cast<int>(runs),
-                    options.expected_seconds);
-  auto worker = [&] {
-    for (size_t i = next++; i < jobs.size(); i = next++) {
-      const Job& job = jobs[i];
-      const PlatformAgents& agents = job.agents;
-      for (size_t run = 0; run < job.first_ports.size(); ++run) {
-        const std::string label = absl::StrFormat(
-            "%s/%s%s", cases[job.case_index].spec.name(), columns[job.column].name,
-            job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
-        progress.Started(label, cases[job.case_index].spec.name());
-        CaseRunOptions run_options{options.lease, job.first_ports[run], options.pcap_dir,
-                                   static_cast<int>(run)};
-        v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
-        r.set_iteration(static_cast<int>(run));
-        r.set_race(cases[job.case_index].spec.race());
-        progress.Finished(label, r);
-        results[job.first_slot + run] = std::move(r);
-      }
+  Progress progress(options.progress, options.progress_is_tty,
+                    static_cast<int>(runs), options.expected_seconds);
+  auto run_job = [&](const Job& job) {
+    const PlatformAgents& agents = job.agents;
+    for (size_t run = 0; run < job.first_ports.size(); ++run) {
+      const std::string label = absl::StrFormat(
+          "%s/%s%s", cases[job.case_index].spec.name(),
+          columns[job.column].name,
+          job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
+      progress.Started(label, cases[job.case_index].spec.name());
+      CaseRunOptions run_options{options.lease, job.first_ports[run],
+                                 options.pcap_dir, static_cast<int>(run)};
+      v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
+      r.set_iteration(static_cast<int>(run));
+      r.set_race(cases[job.case_index].spec.race());
+      progress.Finished(label, r);
+      results[job.first_slot + run] = std::move(r);
     }
   };
+  auto worker = [&] {
+    for (size_t i = next++; i < jobs.size(); i = next++) run_job(jobs[i]);
+  };
   std::vector<std::thread> threads;
-  const int n = std::max(1, std::min<int>(options.jobs, static_cast<int>(jobs.size())));
+  const int n =
+      std::max(1, std::min<int>(options.jobs, static_cast<int>(jobs.size())));
   for (int i = 0; i < n; ++i) threads.emplace_back(worker);
   for (auto& t : threads) t.join();
+  for (const Job& job : alone) run_job(job);
   progress.End();
   return results;
 }

@@ -34,6 +34,9 @@ struct ScheduleOptions {
   // Cases that change stack settings run on hosts of their own:
   // (case index, column index) -> its agents, in place of the column's.
   std::map<std::pair<int, int>, PlatformAgents> dedicated;
+  // Cases that change stack settings and have no hosts of their own run one
+  // at a time after all the others, so their settings touch no other case.
+  bool settings_alone = false;
 };
 
 // Results in case order, then column order. OutOfRange if the port blocks

@@ -40,6 +40,8 @@ start_engine() {
     return 0
   fi
   log "starting dockerd"
+  # Remember whether the default bridge is ours to remove afterwards.
+  [ -e /sys/class/net/docker0 ] || touch "$state/made_docker0"
   dockerd --bip 198.19.255.1/24 --default-address-pool base=198.19.0.0/16,size=24 \
     >"$state/dockerd.log" 2>&1 &
   echo $! >"$state/dockerd.pid"
@@ -93,6 +95,10 @@ case "$cmd" in
         kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
       fi
       rm -f "$state/dockerd.pid"
+    fi
+    if [ -f "$state/made_docker0" ]; then
+      ip link del docker0 2>/dev/null || true
+      rm -f "$state/made_docker0"
     fi
     ;;
   *)

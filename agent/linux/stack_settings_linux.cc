@@ -1,5 +1,7 @@
 // Stack settings on Linux: the sysctls under /proc/sys/net of the agent's
 // network namespace (per namespace for the TCP settings that matter here).
+#include <sys/statvfs.h>
+
 #include <fstream>
 #include <string>
 
@@ -42,6 +44,13 @@ class LinuxStackSettings final : public StackSettings {
     std::string previous;
     if (!std::getline(in, previous)) {
       return absl::InvalidArgumentError(absl::StrCat("no such setting: ", name));
+    }
+    // A container without the right to change its network settings mounts
+    // /proc/sys read-only: the stack has settings, this host cannot change them.
+    struct statvfs fs;
+    if (statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0) {
+      return absl::UnimplementedError(absl::StrCat(
+          "cannot change ", name, ": /proc/sys is read-only on this host (a container)"));
     }
     std::ofstream out(path);
     out << value << "\n";

@@ -1,0 +1,128 @@
+// The matrix in Docker Compose, run for real (root only; scripts/
+// compose_matrix.sh brings up a Docker engine if none runs): every case has
+// its linux and lwip cells, the Linux column agrees with a local run between
+// network namespaces, and nothing is left behind.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "controller/baseline.h"
+#include "controller/case_loader.h"
+#include "controller/matrix_report.h"
+#include "tests/testutil/subprocess.h"
+
+namespace closeprobe::testing {
+namespace {
+
+using ::testing::AnyOf;
+
+std::set<std::string> NetworkInterfaces() {
+  std::set<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator("/sys/class/net")) {
+    names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+std::string Tail(const std::string& path, size_t bytes) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string s = text.str();
+  return s.size() <= bytes ? s : s.substr(s.size() - bytes);
+}
+
+TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
+  if (geteuid() != 0)
+    GTEST_SKIP() << "Docker and TAP devices need root (CI runs as root)";
+  const std::set<std::string> interfaces_before = NetworkInterfaces();
+  const std::string dir = MakeTempDir();
+  const auto start = std::chrono::steady_clock::now();
+  ProcessResult run =
+      RunProcess({"/bin/bash", "scripts/compose_matrix.sh", dir}, 1500);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  std::cout << "compose matrix, set-up and tear-down included: " << seconds
+            << " s\n";
+  ASSERT_THAT(run.exit_code, AnyOf(0, 1))
+      << run.err << Tail(dir + "/compose.log", 4000);
+
+  v1::Report compose;
+  ASSERT_TRUE(
+      controller::ReadJsonReport(dir + "/compose/report.json", &compose).ok());
+  EXPECT_EQ(compose.topology(), "remote");
+  ASSERT_EQ(compose.platforms_size(), 2);
+  EXPECT_EQ(compose.platforms(0).name(), "linux");
+  EXPECT_EQ(compose.platforms(1).name(), "lwip");
+  EXPECT_EQ(compose.platforms(1).subject().info().stack_version(), "2.1.3");
+  // Every case file has results in both columns, and no cell is an error.
+  std::set<std::pair<std::string, std::string>> cells;
+  for (const auto& r : compose.results()) {
+    cells.insert({r.base_case(), r.platform()});
+    EXPECT_NE(r.verdict(), v1::ERROR)
+        << r.case_name() << " on " << r.platform() << ": " << r.error();
+  }
+  const std::vector<std::string> files =
+      *controller::ExpandCasePaths({"cases"});
+  for (const std::string& file : files) {
+    const std::string name = std::filesystem::path(file).stem().string();
+    EXPECT_EQ(cells.count({name, "linux"}), 1u) << name;
+    EXPECT_EQ(cells.count({name, "lwip"}), 1u) << name;
+  }
+
+  // The same cases between two local namespaces: the Linux column must show
+  // the same outcomes (races aside, and rows only one run has).
+  ProcessResult local = RunProcess(
+      {BinDir() + "/closeprobe", "run", "--topology=netns", "--platforms=linux",
+       "--port_base=21000", "--out", dir + "/local"},
+      600);
+  ASSERT_THAT(local.exit_code, AnyOf(0, 1)) << local.err;
+  v1::Report reference;
+  ASSERT_TRUE(
+      controller::ReadJsonReport(dir + "/local/report.json", &reference).ok());
+  controller::Summarize(&reference);
+  controller::Summarize(&compose);
+  absl::StatusOr<v1::Baseline> baseline =
+      controller::BaselineFrom(reference, "linux");
+  ASSERT_TRUE(baseline.ok());
+  // Environment: a container's /proc/sys is read-only, so cases that change
+  // stack settings are not supported in compose (README: Docker Compose).
+  std::set<std::string> read_only_settings;
+  for (const auto& r : compose.results()) {
+    if (r.platform() == "linux" && r.verdict() == v1::NOT_SUPPORTED &&
+        r.error().find("/proc/sys is read-only") != std::string::npos) {
+      read_only_settings.insert(r.case_name());
+    }
+  }
+  EXPECT_EQ(
+      read_only_settings,
+      (std::set<std::string>{"fin_wait_2_timeout", "peer_crash_retransmit"}));
+  int compared = 0;
+  std::string differences;
+  for (const auto& d :
+       controller::CompareWithBaseline(*baseline, compose, "local run")) {
+    if (d.race() || d.what() == "row" ||
+        read_only_settings.count(d.case_name()) > 0)
+      continue;
+    differences += d.case_name() + " " + d.what() + ": local " + d.baseline() +
+                   ", compose " + d.observed() + "\n";
+  }
+  for (const auto& row : baseline->row()) compared += row.race() ? 0 : 1;
+  EXPECT_GE(compared, 30);
+  EXPECT_EQ(differences, "")
+      << "the Linux column differs between compose and the local run";
+
+  EXPECT_EQ(NetworkInterfaces(), interfaces_before)
+      << "compose left a network behind";
+  RemoveTree(dir);
+}
+
+}  // namespace
+}  // namespace closeprobe::testing
