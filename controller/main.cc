@@ -33,6 +33,7 @@
 #include "controller/ladder.h"
 #include "controller/local_topology.h"
 #include "controller/matrix_report.h"
+#include "controller/report_merge.h"
 #include "controller/run_scheduler.h"
 
 ABSL_FLAG(std::string, out, "closeprobe-report", "Folder for report.json.");
@@ -121,6 +122,20 @@ std::string ReadToken() {
 bool UseColor() {
   const std::string c = absl::GetFlag(FLAGS_color);
   return c == "always" || (c == "auto" && isatty(1));
+}
+
+// Writes every report format into --out and prints the matrix; false (with
+// the reason printed) if the files could not be written.
+bool WriteAndPrint(const v1::Report& report) {
+  absl::Status written = WriteAllReports(report, absl::GetFlag(FLAGS_out));
+  PrintMatrix(report, std::cout, UseColor());
+  if (!written.ok()) {
+    std::cerr << "closeprobe: " << written.message() << "\n";
+    return false;
+  }
+  std::cout << "Report: " << absl::GetFlag(FLAGS_out)
+            << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  return true;
 }
 
 int Validate(const std::vector<std::string>& args) {
@@ -351,14 +366,7 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
     report.add_warnings(absl::StrCat("baselines not compared: ", b.message()));
   }
   Summarize(&report);  // counts the baseline differences
-  absl::Status written = WriteAllReports(report, absl::GetFlag(FLAGS_out));
-  PrintMatrix(report, std::cout, UseColor());
-  if (!written.ok()) {
-    std::cerr << "closeprobe: " << written.message() << "\n";
-    return kExitInfra;
-  }
-  std::cout << "Report: " << absl::GetFlag(FLAGS_out)
-            << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  if (!WriteAndPrint(report)) return kExitInfra;
   return ExitStatusFor(report);
 }
 
@@ -430,6 +438,30 @@ int Show(const std::vector<std::string>& args) {
   }
   std::cerr << "closeprobe: no case '" << args[0] << "' in " << source << "\n";
   return kExitUsage;
+}
+
+// Several runs' reports as one matrix, plus documented columns for the
+// platforms no run observed.
+int Merge(const std::vector<std::string>& args) {
+  if (args.size() < 2) {
+    std::cerr << "closeprobe: merge takes two or more REPORT.json\n";
+    return kExitUsage;
+  }
+  std::vector<std::pair<std::string, v1::Report>> reports;
+  for (const std::string& path : args) {
+    reports.emplace_back(path, v1::Report());
+    absl::Status s = LoadReport(path, &reports.back().second);
+    if (!s.ok()) {
+      std::cerr << "closeprobe: " << s.message() << "\n";
+      return kExitUsage;
+    }
+  }
+  std::vector<LoadedCase> cases;
+  if (!LoadAll({}, &cases)) return kExitUsage;
+  v1::Report merged = MergeReports(reports);
+  AddDocumentedColumns(cases, &merged);
+  Summarize(&merged);
+  return WriteAndPrint(merged) ? 0 : kExitInfra;
 }
 
 // Connects to each agent and prints its Info: for health checks and for
@@ -588,7 +620,12 @@ int main(int argc, char** argv) {
       "  closeprobe diff A.json B.json [--platform P]\n"
       "                                  what run B observed differently from run A, per\n"
       "                                  column (exit 1 if anything but a race differs)\n"
-      "  closeprobe ping TARGET...        is an agent there? prints what it says of itself\n\n"
+      "  closeprobe merge A.json B.json... --out DIR\n"
+      "                                  one matrix from runs made on different hosts; each\n"
+      "                                  column keeps where and when it was observed, and a\n"
+      "                                  platform no run observed (windows) gets a column of\n"
+      "                                  the cases' documented expectations (--cases_dir)\n"
+      "  closeprobe ping TARGET...       is an agent there? prints what it says of itself\n\n"
       "A run writes DIR/report.json (the record), report.html (matrix and ladder\n"
       "diagrams), matrix.md, junit.xml and pcap/ (--out DIR).\n\n"
       "  --agent ROLE=HOST:PORT          use an agent you started (ROLE: subject, peer, or\n"
@@ -622,8 +659,9 @@ int main(int argc, char** argv) {
   if (command == "show") return Show(rest);
   if (command == "accept") return Accept(rest);
   if (command == "diff") return Diff(rest);
+  if (command == "merge") return Merge(rest);
   if (command == "ping") return Ping(rest);
   std::cerr << "closeprobe: unknown command '" << command
-            << "' (run, validate, list, show, report, findings, accept, diff, ping)\n";
+            << "' (run, validate, list, show, report, findings, accept, diff, merge, ping)\n";
   return 2;
 }

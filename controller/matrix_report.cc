@@ -177,6 +177,7 @@ void Summarize(v1::Report* report) {
       case v1::DEVIATED: s->set_deviated(s->deviated() + 1); break;
       case v1::ERROR: s->set_errors(s->errors() + 1); break;
       case v1::NOT_SUPPORTED: s->set_not_supported(s->not_supported() + 1); break;
+      case v1::DOCUMENTED: s->set_documented(s->documented() + 1); break;
       default: break;
     }
     if (row.repeat != nullptr && row.repeat->flaky()) s->set_flaky(s->flaky() + 1);

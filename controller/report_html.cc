@@ -47,6 +47,7 @@ const char* VerdictText(v1::Verdict v) {
     case v1::DEVIATED: return "DEVIATED";
     case v1::NOT_SUPPORTED: return "not supported";
     case v1::ERROR: return "ERROR";
+    case v1::DOCUMENTED: return "documented, not observed";
     default: return "?";
   }
 }
@@ -211,8 +212,20 @@ absl::Status WriteHtmlReport(const v1::Report& report, const std::string& dir) {
       Esc(report.started_at()), Esc(report.topology()), report.summary().cases(),
       report.summary().runs(), report.wall_seconds());
   for (const auto& p : report.platforms()) {
-    out << absl::StrFormat("<p class=\"meta\">%s: %s (peer: %s)</p>\n", Esc(p.name()),
-                           Esc(p.subject().info().os()), Esc(p.peer().info().os()));
+    if (p.documented()) {
+      out << absl::StrFormat(
+          "<p class=\"meta\">%s: not observed; its cells are the cases' documented "
+          "expectations, with their sources</p>\n",
+          Esc(p.name()));
+      continue;
+    }
+    out << absl::StrFormat("<p class=\"meta\">%s: %s on %s (peer: %s)%s</p>\n", Esc(p.name()),
+                           Esc(p.subject().info().os()), Esc(p.subject().info().hostname()),
+                           Esc(p.peer().info().os()),
+                           p.observed_at().empty()
+                               ? ""
+                               : Esc(absl::StrCat(", observed ", p.observed_at(), " (",
+                                                  p.topology(), ", ", p.from_report(), ")")));
   }
   out << "<p><label><input type=\"checkbox\" id=\"only-diff\"> only differences between "
          "platforms</label> <label><input type=\"checkbox\" id=\"only-dev\"> only "

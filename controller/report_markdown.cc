@@ -15,6 +15,7 @@ std::string MarkdownCell(const MatrixRow& r) {
                         : r.verdict == v1::DEVIATED   ? "DEVIATED"
                         : r.verdict == v1::ERROR      ? "ERROR"
                         : r.verdict == v1::NOT_SUPPORTED ? "not supported"
+                        : r.verdict == v1::DOCUMENTED    ? "documented, not observed"
                                                       : "?";
   const char* claim = r.claim_status == v1::HELD      ? "held"
                       : r.claim_status == v1::REFUTED ? "REFUTED"
@@ -35,8 +36,8 @@ absl::Status WriteMarkdownReport(const v1::Report& report, const std::string& di
   }
   std::string md = "| case | claim |";
   std::string rule = "|---|---|";
-  for (const auto& p : platforms) {
-    absl::StrAppend(&md, " ", p, " |");
+  for (const auto& p : report.platforms()) {
+    absl::StrAppend(&md, " ", p.name(), p.documented() ? " (documented)" : "", " |");
     absl::StrAppend(&rule, "---|");
   }
   absl::StrAppend(&md, "\n", rule, "\n");

@@ -27,6 +27,7 @@ std::string VerdictMark(const MatrixRow& r, const Style& style) {
     case v1::DEVIATED: return style.Paint("DEV", "31");
     case v1::ERROR: return style.Paint("ERR", "35");
     case v1::NOT_SUPPORTED: return style.Paint("n/s", "33");
+    case v1::DOCUMENTED: return style.Paint("doc", "36");
     default: return "?  ";
   }
 }
@@ -128,7 +129,8 @@ void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
     out << absl::StrFormat("%-*s  %-5s", name_width, name, claim) << row << "\n";
   }
   out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
-         "held/REFUTED = what the claim says;\n N/M = outcome of N of M runs of a repeated case)\n";
+         "held/REFUTED = what the claim says;\n N/M = outcome of N of M runs of a repeated case; "
+         "doc = no observation, what the platform's documentation says)\n";
 
   bool header = false;
   for (const auto& c : report.claims()) {
@@ -137,14 +139,25 @@ void PrintMatrix(const v1::Report& report, std::ostream& out, bool color) {
     header = true;
     out << "  " << c.claim() << " on " << c.platform() << ": " << c.evidence() << "\n";
   }
+  for (const auto& p : report.platforms()) {
+    if (p.documented()) {
+      out << "\n" << p.name() << ": not observed; its cells are the cases' documented expectations";
+    } else if (!p.from_report().empty()) {
+      out << "\n" << p.name() << ": " << p.subject().info().os() << " on "
+          << p.subject().info().hostname() << ", observed " << p.observed_at() << " ("
+          << p.topology() << ", " << p.from_report() << ")";
+    }
+  }
+  out << "\n";
   PrintDeviations(rows, out);
   PrintBaselineDifferences(report, out);
   for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
   const v1::RunSummary& s = report.summary();
   out << absl::StrFormat(
-      "\n%d cases (%d runs): %d matched, %d deviated, %d errors, %d not supported, %d flaky. "
+      "\n%d cases (%d runs): %d matched, %d deviated, %d errors, %d not supported, %d flaky%s. "
       "Wall time %.1f s; longest case %.1f s (%s); ratio %.2f.\n",
       s.cases(), s.runs(), s.matched(), s.deviated(), s.errors(), s.not_supported(), s.flaky(),
+      s.documented() > 0 ? absl::StrCat(", ", s.documented(), " documented only") : "",
       report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
       s.longest_case_seconds() > 0 ? report.wall_seconds() / s.longest_case_seconds() : 0.0);
 }

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "controller/agent_client.h"
@@ -194,6 +196,80 @@ TEST(Baselines, AcceptThenRunHasNoDifferenceAndAnEditedValueIsExactlyOne) {
   EXPECT_EQ(d.platform(), "linux");
   EXPECT_EQ(third.summary().baseline_changes() + third.summary().baseline_regressions(), 1);
   EXPECT_THAT(third_out, HasSubstr(row));
+  RemoveTree(dir);
+}
+
+// closeprobe merge: a loopback run, a netns run and a (hand-made) Windows
+// report become one matrix; each column says where and when it was
+// observed; a platform no run observed shows documented cells only.
+TEST(Merge, RealRunsAndAWindowsReportInOneMatrixWithProvenance) {
+  if (geteuid() != 0) GTEST_SKIP() << "the netns run needs root (CI runs as root)";
+  const std::string dir = MakeTempDir();
+  const std::vector<std::string> cases = {"cases/client_reuseaddr_connect.textproto",
+                                          "cases/default_close_returns_at_once.textproto"};
+  for (const std::string topology : {"loopback", "netns"}) {
+    std::vector<std::string> argv = {Closeprobe(), "run", "--topology=" + topology,
+                                     "--platforms=linux", "--port_base=27500",
+                                     "--out", dir + "/" + topology};
+    argv.insert(argv.end(), cases.begin(), cases.end());
+    ProcessResult r = RunProcess(argv, 120);
+    ASSERT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+  }
+  ProcessResult merged = RunProcess(
+      {Closeprobe(), "merge", dir + "/loopback/report.json", dir + "/netns/report.json",
+       "tests/testdata/windows_report.json", "--out", dir + "/merged"},
+      60);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(dir + "/merged/report.json", &report).ok());
+  std::map<std::string, const v1::PlatformColumn*> columns;
+  for (const auto& c : report.platforms()) columns[c.name()] = &c;
+  // Two linux columns told apart by host, the Windows one, lwIP documented.
+  ASSERT_EQ(columns.count("linux"), 1u);
+  EXPECT_EQ(columns["linux"]->topology(), "loopback");
+  const v1::PlatformColumn* netns = nullptr;
+  for (const auto& [name, c] : columns) {
+    if (name != "linux" && c->subject().info().platform() == "linux") netns = c;
+  }
+  ASSERT_NE(netns, nullptr);
+  EXPECT_EQ(netns->topology(), "netns");
+  EXPECT_THAT(netns->from_report(), HasSubstr("netns/report.json"));
+  EXPECT_FALSE(netns->observed_at().empty());
+  ASSERT_EQ(columns.count("windows"), 1u);
+  EXPECT_FALSE(columns["windows"]->documented());
+  EXPECT_EQ(columns["windows"]->observed_at(), "2026-11-20T10:00:00Z");
+  EXPECT_EQ(columns["windows"]->subject().info().hostname(), "win-fixture");
+  // The fixture's cell is an observation; the other case's Windows cell is documented.
+  std::map<std::pair<std::string, std::string>, v1::Verdict> cell;
+  for (const auto& r : report.results()) cell[{r.case_name(), r.platform()}] = r.verdict();
+  EXPECT_EQ((cell[{"client_reuseaddr_connect", "windows"}]), v1::MATCHED);
+  EXPECT_EQ((cell[{"default_close_returns_at_once", "windows"}]), v1::DOCUMENTED);
+  EXPECT_EQ((cell[{"client_reuseaddr_connect", netns->name()}]), v1::MATCHED);
+  EXPECT_THAT(merged.out, HasSubstr("observed 2026-11-20T10:00:00Z"));
+
+  // Without the Windows report, Windows is a documented column, sources kept.
+  merged = RunProcess({Closeprobe(), "merge", dir + "/loopback/report.json",
+                       dir + "/netns/report.json", "--out", dir + "/documented"},
+                      60);
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  ASSERT_TRUE(controller::ReadJsonReport(dir + "/documented/report.json", &report).ok());
+  bool documented_column = false;
+  for (const auto& c : report.platforms()) documented_column |= c.name() == "windows" && c.documented();
+  EXPECT_TRUE(documented_column);
+  int windows_cells = 0;
+  for (const auto& r : report.results()) {
+    if (r.platform() != "windows") continue;
+    ++windows_cells;
+    EXPECT_EQ(r.verdict(), v1::DOCUMENTED) << r.case_name();
+    ASSERT_GT(r.expectations_size(), 0);
+    EXPECT_THAT(r.expectations(0).expectation().source(), HasSubstr("learn.microsoft.com"));
+  }
+  EXPECT_EQ(windows_cells, 2);
+  std::ifstream md(dir + "/documented/matrix.md");
+  std::stringstream text;
+  text << md.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("windows (documented)"));
+  EXPECT_THAT(text.str(), HasSubstr("documented, not observed"));
   RemoveTree(dir);
 }
 
