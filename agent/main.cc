@@ -4,7 +4,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
-#include <signal.h>
 
 #include <cstdio>
 #include <fstream>
@@ -22,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "agent/agent_service.h"
+#include "agent/stop_signal.h"
 #include "agent/platform.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7100",
@@ -97,13 +97,9 @@ int Run() {
   }
   const std::string name = platform->info->Describe().platform;
 
-  // SIGTERM/SIGINT end the server cleanly: every session's sockets are
-  // closed by the service's destructor. Blocked here so only sigwait sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // A stop request (SIGTERM, SIGINT, Ctrl-C) ends the server cleanly: every
+  // session's sockets are closed by the service's destructor.
+  InstallStopSignal();
 
   AgentService service(std::move(*platform), options);
   grpc::EnableDefaultHealthCheckService(true);
@@ -126,15 +122,14 @@ int Run() {
             << (options.token.empty() ? "" : ", token required") << "\n";
 
   std::thread stopper([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    std::cerr << "closeprobe-agent: signal " << sig << ", closing sessions\n";
+    const std::string why = WaitForStopSignal();
+    std::cerr << "closeprobe-agent: " << why << ", closing sessions\n";
     server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   });
   server->Wait();
   service.sessions().CloseAll();
   // Wake the stopper if the server ended another way.
-  kill(getpid(), SIGTERM);
+  WakeStopWaiter();
   stopper.join();
   return 0;
 }

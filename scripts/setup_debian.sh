@@ -9,6 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libnftables-dev nftables tcpdump
   chromium libxml2-utils liblwip-dev
+  g++-mingw-w64-x86-64-posix wine64
   iproute2 util-linux
 )
 

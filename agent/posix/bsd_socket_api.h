@@ -24,6 +24,7 @@
 #include <cstring>
 #include <string>
 
+#include "agent/sockaddr_endpoint.h"
 #include "agent/socket_api.h"
 
 namespace closeprobe::agent {
@@ -60,46 +61,6 @@ inline CallResult TimedOut() {
 }
 
 inline int Fd(NativeSocket s) { return static_cast<int>(s); }
-
-inline bool ToSockaddr(const Endpoint& e, sockaddr_storage* ss, socklen_t* len) {
-  std::memset(ss, 0, sizeof(*ss));
-  if (e.address.find(':') != std::string::npos) {
-    auto* sin6 = reinterpret_cast<sockaddr_in6*>(ss);
-    sin6->sin6_family = AF_INET6;
-    sin6->sin6_port = htons(e.port);
-    if (inet_pton(AF_INET6, e.address.c_str(), &sin6->sin6_addr) != 1) {
-      return false;
-    }
-    *len = sizeof(*sin6);
-    return true;
-  }
-  auto* sin = reinterpret_cast<sockaddr_in*>(ss);
-  sin->sin_family = AF_INET;
-  sin->sin_port = htons(e.port);
-  if (e.address.empty()) {
-    sin->sin_addr.s_addr = htonl(INADDR_ANY);
-  } else if (inet_pton(AF_INET, e.address.c_str(), &sin->sin_addr) != 1) {
-    return false;
-  }
-  *len = sizeof(*sin);
-  return true;
-}
-
-inline Endpoint FromSockaddr(const sockaddr_storage& ss) {
-  Endpoint e;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (ss.ss_family == AF_INET6) {
-    const auto& sin6 = reinterpret_cast<const sockaddr_in6&>(ss);
-    inet_ntop(AF_INET6, &sin6.sin6_addr, text, sizeof(text));
-    e.port = ntohs(sin6.sin6_port);
-  } else {
-    const auto& sin = reinterpret_cast<const sockaddr_in&>(ss);
-    inet_ntop(AF_INET, &sin.sin_addr, text, sizeof(text));
-    e.port = ntohs(sin.sin_port);
-  }
-  e.address = text;
-  return e;
-}
 
 template <typename Calls>
 bool IsBlocking(int fd) {
