@@ -187,6 +187,11 @@ grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRe
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint remote, EndpointFromProto(req->remote()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
+  if (!options_.targets.Allows(remote.address)) {
+    return ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
+        "connect to ", remote.address, " refused: not in this agent's --allow_targets (",
+        options_.targets.ToString(), ")")));
+  }
   Fill(sockets_.Connect(t.record->native, remote, wait), reply->mutable_result());
   Track(*t.record);
   if (t.record->remote.port == 0) t.record->remote = remote;  // in progress or failed
@@ -198,9 +203,12 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
                                 v1::SendReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
-  if (req->length() < 0 || req->length() > kMaxTransferBytes) {
+  if (req->length() < 0 || req->length() > options_.max_call_bytes ||
+      static_cast<int64_t>(req->data().size()) > options_.max_call_bytes) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "length must be 0..", kMaxTransferBytes, ", got ", req->length())));
+        "a send may carry 0..", options_.max_call_bytes, " bytes (--max_call_bytes), got ",
+        req->data().empty() ? static_cast<int64_t>(req->length())
+                            : static_cast<int64_t>(req->data().size()))));
   }
   if (!req->data().empty() && req->length() > 0) {
     return ToGrpcStatus(absl::InvalidArgumentError("give data or length, not both"));
@@ -215,9 +223,10 @@ grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest*
                                 v1::RecvReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
-  if (req->max_bytes() <= 0 || req->max_bytes() > kMaxTransferBytes) {
+  if (req->max_bytes() <= 0 || req->max_bytes() > options_.max_call_bytes) {
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "max_bytes must be 1..", kMaxTransferBytes, ", got ", req->max_bytes())));
+        "max_bytes must be 1..", options_.max_call_bytes, " (--max_call_bytes), got ",
+        req->max_bytes())));
   }
   Fill(sockets_.Recv(t.record->native, req->max_bytes(), req->peek(), wait,
                      reply->mutable_data()),

@@ -21,6 +21,7 @@
 #include "absl/time/time.h"
 #include "agent/platform.h"
 #include "agent/session_registry.h"
+#include "agent/target_allow_list.h"
 #include "agent/timed_socket_api.h"
 #include "closeprobe/v1/agent.grpc.pb.h"
 
@@ -32,6 +33,8 @@ struct AgentOptions {
   SessionLimits limits;
   absl::Duration default_deadline = absl::Seconds(10);
   absl::Duration max_deadline = absl::Minutes(10);
+  int max_call_bytes = 16 << 20;  // bytes one send or recv may carry or ask for
+  TargetAllowList targets;       // where connect() may go (default: anywhere)
 };
 
 class AgentService final : public v1::Agent::Service {

@@ -2,6 +2,7 @@
 // platform this executable was built for.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 
@@ -20,8 +21,10 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "agent/agent_service.h"
 #include "agent/stop_signal.h"
+#include "agent/target_allow_list.h"
 #include "agent/platform.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:7100",
@@ -42,6 +45,19 @@ ABSL_FLAG(bool, allow_faults, false,
 ABSL_FLAG(bool, allow_settings, false,
           "Let controllers change this host's TCP settings (sysctls of its network "
           "namespace, root only); restored when the session ends.");
+ABSL_FLAG(std::string, allow_targets, "",
+          "Networks connect() may reach, comma-separated CIDRs or 'any' (default: the "
+          "networks of this host's interfaces, so a reachable agent is no tool against "
+          "other hosts).");
+ABSL_FLAG(int, max_sessions, 256, "Sessions open at once; more are refused.");
+ABSL_FLAG(int, max_sockets_per_session, 1024, "Sockets one session may hold.");
+ABSL_FLAG(int, max_call_bytes, 16 << 20, "Bytes one send may carry or one recv ask for.");
+ABSL_FLAG(int, max_deadline_ms, 600000, "The longest a call may ask to wait.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate chain: serve over TLS (with --tls_key) instead of plain TCP.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA: require a client certificate signed by it (mutual TLS).");
 ABSL_FLAG(int, default_lease_ms, 10000,
           "Lease of a session that asks for none: its sockets are closed when "
           "no call renews it for this long.");
@@ -61,6 +77,40 @@ std::string HostOf(const std::string& listen) {
   if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
   if (host == "0.0.0.0" || host == "::" || host == "localhost") return "";
   return host;
+}
+
+// The file's content; false if it cannot be read or is empty.
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  *out = text.str();
+  return in.good() || (in.eof() && !out->empty());
+}
+
+// TLS (and mutual TLS) when --tls_cert is given, else plain.
+bool ServerCredentials(std::shared_ptr<grpc::ServerCredentials>* out) {
+  if (absl::GetFlag(FLAGS_tls_cert).empty()) {
+    *out = grpc::InsecureServerCredentials();
+    return true;
+  }
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  grpc::SslServerCredentialsOptions ssl;
+  if (!ReadFile(absl::GetFlag(FLAGS_tls_cert), &pair.cert_chain) ||
+      !ReadFile(absl::GetFlag(FLAGS_tls_key), &pair.private_key)) {
+    std::cerr << "closeprobe-agent: cannot read --tls_cert / --tls_key\n";
+    return false;
+  }
+  ssl.pem_key_cert_pairs.push_back(pair);
+  if (!absl::GetFlag(FLAGS_tls_client_ca).empty()) {
+    if (!ReadFile(absl::GetFlag(FLAGS_tls_client_ca), &ssl.pem_root_certs)) {
+      std::cerr << "closeprobe-agent: cannot read --tls_client_ca\n";
+      return false;
+    }
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  *out = grpc::SslServerCredentials(ssl);
+  return true;
 }
 
 int Run() {
@@ -86,6 +136,12 @@ int Run() {
   if (options.test_address.empty()) options.test_address = HostOf(listen);
   if (options.test_address.empty()) options.test_address = "127.0.0.1";
   options.limits.default_lease = absl::Milliseconds(absl::GetFlag(FLAGS_default_lease_ms));
+  options.limits.max_sessions = absl::GetFlag(FLAGS_max_sessions);
+  options.limits.max_sockets_per_session = absl::GetFlag(FLAGS_max_sockets_per_session);
+  options.max_call_bytes = absl::GetFlag(FLAGS_max_call_bytes);
+  options.max_deadline = absl::Milliseconds(absl::GetFlag(FLAGS_max_deadline_ms));
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!ServerCredentials(&credentials)) return 2;
 
   PlatformOptions platform_options;
   platform_options.allow_faults = absl::GetFlag(FLAGS_allow_faults);
@@ -95,7 +151,20 @@ int Run() {
     std::cerr << "closeprobe-agent: " << platform.status() << "\n";
     return 3;
   }
-  const std::string name = platform->info->Describe().platform;
+  const PlatformDescription described = platform->info->Describe();
+  const std::string& name = described.platform;
+  // Default targets: this host's own networks (and loopback).
+  std::string targets = absl::GetFlag(FLAGS_allow_targets);
+  if (targets.empty()) {
+    targets = absl::StrJoin(described.networks, ",");
+    targets = targets.empty() ? "127.0.0.0/8,::1/128" : targets + ",127.0.0.0/8,::1/128";
+  }
+  absl::StatusOr<TargetAllowList> allowed = TargetAllowList::Parse(targets);
+  if (!allowed.ok()) {
+    std::cerr << "closeprobe-agent: --allow_targets: " << allowed.status().message() << "\n";
+    return 2;
+  }
+  options.targets = *allowed;
 
   // A stop request (SIGTERM, SIGINT, Ctrl-C) ends the server cleanly: every
   // session's sockets are closed by the service's destructor.
@@ -106,7 +175,7 @@ int Run() {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, credentials, &port);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
@@ -119,7 +188,10 @@ int Run() {
   std::cerr << "closeprobe-agent: " << name << " stack, serving on " << listen
             << (port > 0 ? absl::StrCat(" (port ", port, ")") : "")
             << ", test address " << options.test_address
-            << (options.token.empty() ? "" : ", token required") << "\n";
+            << (options.token.empty() ? "" : ", token required")
+            << (absl::GetFlag(FLAGS_tls_cert).empty() ? "" : ", TLS")
+            << (absl::GetFlag(FLAGS_tls_client_ca).empty() ? "" : " with client certificates")
+            << ", targets " << options.targets.ToString() << "\n";
 
   std::thread stopper([&] {
     const std::string why = WaitForStopSignal();

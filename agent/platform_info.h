@@ -18,6 +18,9 @@ struct PlatformDescription {
   std::map<std::string, std::string> settings;
   std::vector<std::string> features;
   std::string hostname;
+  // The networks of this host's interfaces ("198.18.3.0/24", "::1/128"):
+  // the agent's default --allow_targets.
+  std::vector<std::string> networks;
 };
 
 class PlatformInfo {

@@ -1,5 +1,7 @@
 #include "agent/proto_convert.h"
 
+#include <algorithm>
+
 #include <vector>
 
 #include "absl/status/status.h"
@@ -115,11 +117,12 @@ absl::StatusOr<absl::Duration> DeadlineFromProto(int32_t ms,
   if (ms < 0) {
     return absl::InvalidArgumentError(absl::StrCat("deadline_ms is negative: ", ms));
   }
-  const absl::Duration d = ms == 0 ? fallback : absl::Milliseconds(ms);
+  // No deadline asked for: the default, within the limit.
+  const absl::Duration d = ms == 0 ? std::min(fallback, limit) : absl::Milliseconds(ms);
   if (d > limit) {
     return absl::InvalidArgumentError(
         absl::StrCat("deadline_ms ", ms, " exceeds the agent's limit of ",
-                     absl::ToInt64Milliseconds(limit)));
+                     absl::ToInt64Milliseconds(limit), " (--max_deadline_ms)"));
   }
   return d;
 }

@@ -19,7 +19,6 @@
 
 namespace closeprobe::agent {
 
-inline constexpr int32_t kMaxTransferBytes = 16 * 1024 * 1024;
 inline constexpr int32_t kMaxLingerSeconds = 600;
 
 absl::StatusOr<Endpoint> EndpointFromProto(const v1::Endpoint& e);

@@ -17,7 +17,7 @@ absl::Status FromGrpcStatus(const grpc::Status& s) {
   return absl::Status(static_cast<absl::StatusCode>(s.error_code()), s.error_message());
 }
 
-AgentClient::AgentClient(std::string target, std::string token)
+AgentClient::AgentClient(std::string target, std::string token, const ClientTls& tls)
     : target_(std::move(target)), token_(std::move(token)) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 10000);
@@ -26,7 +26,15 @@ AgentClient::AgentClient(std::string target, std::string token)
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 1000);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  channel_ = grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (tls.enabled()) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = tls.root_ca;
+    ssl.pem_cert_chain = tls.cert;
+    ssl.pem_private_key = tls.key;
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateCustomChannel(target_, credentials, args);
   stub_ = v1::Agent::NewStub(channel_);
 }
 
@@ -39,8 +47,9 @@ AgentClient::~AgentClient() {
 }
 
 absl::StatusOr<std::unique_ptr<AgentClient>> AgentClient::Connect(
-    const std::string& target, const std::string& token, absl::Duration wait) {
-  std::unique_ptr<AgentClient> client(new AgentClient(target, token));
+    const std::string& target, const std::string& token, absl::Duration wait,
+    const ClientTls& tls) {
+  std::unique_ptr<AgentClient> client(new AgentClient(target, token, tls));
   const absl::Time deadline = absl::Now() + wait;
   absl::Status last = absl::UnavailableError("not tried");
   while (absl::Now() < deadline) {

@@ -29,12 +29,22 @@ namespace closeprobe::controller {
 
 absl::Status FromGrpcStatus(const grpc::Status& s);
 
+// TLS towards agents started with --tls_cert: the CA that signed their
+// certificates, and for mutual TLS this controller's own certificate (PEM).
+struct ClientTls {
+  std::string root_ca;
+  std::string cert;
+  std::string key;
+  bool enabled() const { return !root_ca.empty(); }
+};
+
 class AgentClient {
  public:
   // Connects and waits until the agent answers Info, at most `wait`.
   // Unavailable if it does not; Unauthenticated for a wrong token.
   static absl::StatusOr<std::unique_ptr<AgentClient>> Connect(
-      const std::string& target, const std::string& token, absl::Duration wait);
+      const std::string& target, const std::string& token, absl::Duration wait,
+      const ClientTls& tls = ClientTls());
   ~AgentClient();
 
   const std::string& target() const { return target_; }
@@ -63,7 +73,7 @@ class AgentClient {
 
  private:
   friend class AgentSession;
-  AgentClient(std::string target, std::string token);
+  AgentClient(std::string target, std::string token, const ClientTls& tls);
   void Prepare(grpc::ClientContext* ctx, absl::Duration timeout) const;
   void KeepAlive();
   void Track(const std::string& session, bool alive);

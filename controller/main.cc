@@ -48,7 +48,14 @@ ABSL_FLAG(std::string, agent_lwip_binary, "",
 ABSL_FLAG(std::string, platforms, "linux,lwip",
           "Local platforms to run (matrix columns), as far as this machine has them: linux, "
           "lwip (needs root and closeprobe-agent-lwip).");
-ABSL_FLAG(std::string, token_file, "", "Token for agents started with --token-file.");
+ABSL_FLAG(std::string, token_file, "", "Token for agents started with --token_file.");
+ABSL_FLAG(std::string, tls_ca, "",
+          "PEM CA that signed the agents' certificates: talk TLS to agents started with "
+          "--tls_cert.");
+ABSL_FLAG(std::string, tls_cert, "",
+          "PEM certificate of this controller, for agents that require client "
+          "certificates (--tls_client_ca); with --tls_key.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(int, lease_ms, 10000,
           "Session lease on the agents: if this controller dies, its sockets are closed "
           "this long after its last call.");
@@ -117,6 +124,24 @@ std::string ReadToken() {
   std::stringstream text;
   text << in.rdbuf();
   return std::string(absl::StripAsciiWhitespace(text.str()));
+}
+
+// The --tls_* files, read; the reason in *error if one cannot be read.
+ClientTls TlsFromFlags(std::string* error) {
+  ClientTls tls;
+  const std::pair<std::string*, std::string> files[] = {
+      {&tls.root_ca, absl::GetFlag(FLAGS_tls_ca)},
+      {&tls.cert, absl::GetFlag(FLAGS_tls_cert)},
+      {&tls.key, absl::GetFlag(FLAGS_tls_key)}};
+  for (const auto& [into, path] : files) {
+    if (path.empty()) continue;
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    *into = text.str();
+    if (into->empty()) *error = absl::StrCat("cannot read ", path);
+  }
+  return tls;
 }
 
 bool UseColor() {
@@ -254,13 +279,19 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
     _exit(130);
   }).detach();
 
+  std::string tls_error;
+  const ClientTls tls = TlsFromFlags(&tls_error);
+  if (!tls_error.empty()) {
+    std::cerr << "closeprobe: --tls_*: " << tls_error << "\n";
+    return kExitUsage;
+  }
   std::vector<std::unique_ptr<AgentClient>> clients;
   std::vector<PlatformAgents> columns;  // [0]: the shared column; then one per settings case
   for (const auto& targets : target_sets) {
     std::map<std::string, AgentClient*> by_role;
     for (const auto& [role, target] : targets) {
       absl::StatusOr<std::unique_ptr<AgentClient>> c =
-          AgentClient::Connect(target, ReadToken(), absl::Seconds(10));
+          AgentClient::Connect(target, ReadToken(), absl::Seconds(10), tls);
       if (!c.ok()) {
         std::cerr << "closeprobe: " << role << ": " << c.status().message()
                   << (topology ? topology->AgentLogs() : "") << "\n";
@@ -471,10 +502,16 @@ int Ping(const std::vector<std::string>& targets) {
     std::cerr << "closeprobe: ping takes one or more HOST:PORT (or unix:PATH)\n";
     return kExitUsage;
   }
+  std::string tls_error;
+  const ClientTls tls = TlsFromFlags(&tls_error);
+  if (!tls_error.empty()) {
+    std::cerr << "closeprobe: --tls_*: " << tls_error << "\n";
+    return kExitUsage;
+  }
   int status = 0;
   for (const std::string& target : targets) {
     absl::StatusOr<std::unique_ptr<AgentClient>> c =
-        AgentClient::Connect(target, ReadToken(), absl::Seconds(5));
+        AgentClient::Connect(target, ReadToken(), absl::Seconds(5), tls);
     if (!c.ok()) {
       std::cerr << "closeprobe: " << c.status().message() << "\n";
       status = kExitInfra;

@@ -1,7 +1,12 @@
 // Linux platform description: kernel release and the per-namespace sysctls
 // that change close semantics, read afresh from /proc on every call.
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+
+#include <bitset>
 
 #include <fstream>
 #include <string>
@@ -32,6 +37,35 @@ std::string ReadSysctl(const std::string& name) {
             : "unreadable";
 }
 
+// Each interface address with its prefix length: "198.18.3.1/24".
+std::vector<std::string> InterfaceNetworks() {
+  std::vector<std::string> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_netmask == nullptr) continue;
+    char text[INET6_ADDRSTRLEN] = {};
+    int prefix = 0;
+    if (i->ifa_addr->sa_family == AF_INET) {
+      inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr, text,
+                sizeof(text));
+      prefix = static_cast<int>(std::bitset<32>(
+          reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr).count());
+    } else if (i->ifa_addr->sa_family == AF_INET6) {
+      inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6*>(i->ifa_addr)->sin6_addr, text,
+                sizeof(text));
+      for (uint8_t byte : reinterpret_cast<sockaddr_in6*>(i->ifa_netmask)->sin6_addr.s6_addr) {
+        prefix += static_cast<int>(std::bitset<8>(byte).count());
+      }
+    } else {
+      continue;
+    }
+    out.push_back(absl::StrCat(text, "/", prefix));
+  }
+  freeifaddrs(list);
+  return out;
+}
+
 class LinuxPlatformInfo final : public PlatformInfo {
  public:
   PlatformDescription Describe() override {
@@ -44,6 +78,7 @@ class LinuxPlatformInfo final : public PlatformInfo {
       d.hostname = u.nodename;
     }
     for (const char* name : kSysctls) d.settings[name] = ReadSysctl(name);
+    d.networks = InterfaceNetworks();
     return d;
   }
 };

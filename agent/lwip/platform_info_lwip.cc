@@ -2,6 +2,10 @@
 // close semantics (an embedded stack has no runtime sysctls).
 #include <unistd.h>
 
+#include <arpa/inet.h>
+
+#include <bitset>
+
 #include "absl/strings/str_cat.h"
 #include "agent/lwip/lwip_stack.h"
 #include "agent/lwip/platform_lwip.h"
@@ -42,6 +46,13 @@ class LwipPlatformInfo final : public PlatformInfo {
         {"LWIP_TCP_KEEPALIVE", absl::StrCat(LWIP_TCP_KEEPALIVE)},
         {"lwip.address", LwipStackConfig().address},
     };
+    // lwIP's own network: where its peers are.
+    uint32_t mask = 0;
+    int prefix = 0;
+    if (inet_pton(AF_INET, LwipStackConfig().netmask.c_str(), &mask) == 1) {
+      prefix = static_cast<int>(std::bitset<32>(mask).count());
+      d.networks = {absl::StrCat(LwipStackConfig().address, "/", prefix)};
+    }
     return d;
   }
 };
