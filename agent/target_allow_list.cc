@@ -9,10 +9,12 @@
 
 namespace closeprobe::agent {
 
-absl::StatusOr<TargetAllowList> TargetAllowList::Parse(const std::string& list) {
+absl::StatusOr<TargetAllowList> TargetAllowList::Parse(
+    const std::string& list) {
   TargetAllowList out;
   out.any_ = false;
-  for (absl::string_view entry : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
+  for (absl::string_view entry :
+       absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     entry = absl::StripAsciiWhitespace(entry);
     if (entry == "any") {
       out.any_ = true;
@@ -23,14 +25,16 @@ absl::StatusOr<TargetAllowList> TargetAllowList::Parse(const std::string& list) 
     const size_t slash = entry.find('/');
     const std::string address(entry.substr(0, slash));
     if (!ParseIpAddress(address, &n.base)) {
-      return absl::InvalidArgumentError(absl::StrCat("'", entry, "' is not an address or network"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", entry, "' is not an address or network"));
     }
     const int bits = n.base.v6 ? 128 : 32;
     n.prefix = bits;
     if (slash != absl::string_view::npos &&
-        (!absl::SimpleAtoi(entry.substr(slash + 1), &n.prefix) || n.prefix < 0 ||
-         n.prefix > bits)) {
-      return absl::InvalidArgumentError(absl::StrCat("'", entry, "': bad prefix length"));
+        (!absl::SimpleAtoi(entry.substr(slash + 1), &n.prefix) ||
+         n.prefix < 0 || n.prefix > bits)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("'", entry, "': bad prefix length"));
     }
     out.networks_.push_back(n);
   }

@@ -103,7 +103,12 @@ void FinishCapture(AgentSession& session, const std::string& capture, const Case
   req.set_capture(capture);
   req.set_want_pcap(!options.pcap_dir.empty());
   auto r = session.Call(&v1::Agent::Stub::StopCapture, req, absl::Seconds(10));
-  if (!r.ok()) return;
+  if (!r.ok()) {
+    // The capture ran and is lost (the agent died or went away): the case
+    // cannot be judged, which is an error, not a platform without capture.
+    if (!Stopped(*result)) Fail(result, r.status(), "stopping the capture: ");
+    return;
+  }
   result->set_captured(true);
   result->set_capture_dropped(r->dropped());
   AttributeSegments({r->segments().begin(), r->segments().end()}, WireRolesOf(ctx),

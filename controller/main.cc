@@ -37,6 +37,9 @@
 #include "controller/run_scheduler.h"
 
 ABSL_FLAG(std::string, out, "closeprobe-report", "Folder for report.json.");
+ABSL_FLAG(std::string, resume, "",
+          "run: finish the interrupted run in this folder: the runs its results.jsonl "
+          "holds are kept, not run again; the report is written there.");
 ABSL_FLAG(int, jobs, 32, "Case runs in parallel (cases mostly wait on TCP timers).");
 ABSL_FLAG(std::string, topology, "auto",
           "Local agents when no --agent is given: netns (root: one network namespace "
@@ -208,6 +211,7 @@ std::vector<std::map<std::string, std::string>> TargetSets(const Bindings& bound
 }
 
 int Run(const std::vector<std::string>& args, const Bindings& bound) {
+  if (!absl::GetFlag(FLAGS_resume).empty()) absl::SetFlag(&FLAGS_out, absl::GetFlag(FLAGS_resume));
   std::vector<LoadedCase> cases;
   if (!LoadAll(args, &cases)) return kExitUsage;
 
@@ -384,6 +388,27 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
   std::error_code ec;
   std::filesystem::create_directories(out_dir + "/pcap", ec);
   if (!ec) options.pcap_dir = out_dir + "/pcap";
+  // Each result goes to results.jsonl as soon as it is known; --resume takes
+  // the runs it holds instead of running them again.
+  const std::string partial = out_dir + "/results.jsonl";
+  if (!absl::GetFlag(FLAGS_resume).empty()) {
+    absl::StatusOr<std::vector<v1::CaseResult>> done = ReadJsonLines(partial);
+    if (!done.ok()) {
+      std::cerr << "closeprobe: --resume: " << done.status().message() << "\n";
+      return kExitUsage;
+    }
+    for (v1::CaseResult& r : *done) {
+      options.finished[{r.case_name(), r.platform(), r.iteration()}] = std::move(r);
+    }
+    std::cerr << "closeprobe: resuming " << out_dir << ": " << options.finished.size()
+              << " runs already done\n";
+  } else {
+    std::filesystem::remove(partial, ec);
+  }
+  options.on_result = [&partial](const v1::CaseResult& r) {
+    absl::Status s = AppendJsonLine(r, partial);
+    if (!s.ok()) std::cerr << "closeprobe: " << s.message() << "\n";
+  };
   absl::StatusOr<std::vector<v1::CaseResult>> results = RunAll(cases, visible, options);
   if (!results.ok()) {
     std::cerr << "closeprobe: " << results.status().message() << "\n";
@@ -398,6 +423,7 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
   }
   Summarize(&report);  // counts the baseline differences
   if (!WriteAndPrint(report)) return kExitInfra;
+  std::filesystem::remove(partial, ec);  // report.json has it all now
   return ExitStatusFor(report);
 }
 

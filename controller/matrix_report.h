@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "closeprobe/v1/report.pb.h"
 
 namespace closeprobe::controller {
@@ -40,6 +41,10 @@ int ExitStatusFor(const v1::Report& report);
 // report_json.cc: DIR/report.json, protobuf's JSON mapping of the Report.
 absl::Status WriteJsonReport(const v1::Report& report, const std::string& dir);
 absl::Status ReadJsonReport(const std::string& path, v1::Report* report);
+// DIR/results.jsonl: each finished run's result as one JSON line, appended
+// as the run goes, so an interrupted run keeps what it did (--resume).
+absl::Status AppendJsonLine(const v1::CaseResult& result, const std::string& path);
+absl::StatusOr<std::vector<v1::CaseResult>> ReadJsonLines(const std::string& path);
 
 // report_terminal.cc: the matrix as a table, then refuted claims and totals.
 void PrintMatrix(const v1::Report& report, std::ostream& out, bool color);

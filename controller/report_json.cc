@@ -44,4 +44,33 @@ absl::Status ReadJsonReport(const std::string& path, v1::Report* report) {
   return absl::OkStatus();
 }
 
+absl::Status AppendJsonLine(const v1::CaseResult& result, const std::string& path) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  auto status = google::protobuf::util::MessageToJsonString(result, &json, options);
+  if (!status.ok()) return absl::InternalError(status.ToString());
+  std::ofstream out(path, std::ios::app);
+  out << json << "\n";
+  out.flush();
+  if (!out) return absl::UnavailableError(absl::StrCat("cannot append to ", path));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::CaseResult>> ReadJsonLines(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(path, ": cannot read"));
+  std::vector<v1::CaseResult> results;
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.empty()) continue;
+    v1::CaseResult r;
+    auto status = google::protobuf::util::JsonStringToMessage(line, &r);
+    // A line cut short by a crash ends the record; what came before stands.
+    if (!status.ok()) break;
+    results.push_back(std::move(r));
+  }
+  return results;
+}
+
 }  // namespace closeprobe::controller

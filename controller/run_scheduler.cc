@@ -48,6 +48,11 @@ class Progress {
     ++done_;
     Print(&r);
   }
+  // A run taken from the interrupted run being resumed.
+  void Skipped() {
+    absl::MutexLock lock(&mu_);
+    ++done_;
+  }
   void End() {
     absl::MutexLock lock(&mu_);
     if (out_ != nullptr && tty_) *out_ << "\r\033[K" << std::flush;
@@ -149,20 +154,31 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   std::atomic<size_t> next{0};
   Progress progress(options.progress, options.progress_is_tty,
                     static_cast<int>(runs), options.expected_seconds);
+  absl::Mutex report_mu;
   auto run_job = [&](const Job& job) {
     const PlatformAgents& agents = job.agents;
     for (size_t run = 0; run < job.first_ports.size(); ++run) {
-      const std::string label = absl::StrFormat(
-          "%s/%s%s", cases[job.case_index].spec.name(),
-          columns[job.column].name,
-          job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
-      progress.Started(label, cases[job.case_index].spec.name());
-      CaseRunOptions run_options{options.lease, job.first_ports[run],
-                                 options.pcap_dir, static_cast<int>(run)};
+      const std::string& name = cases[job.case_index].spec.name();
+      auto done = options.finished.find({name, columns[job.column].name, static_cast<int>(run)});
+      if (done != options.finished.end()) {
+        results[job.first_slot + run] = done->second;
+        progress.Skipped();
+        continue;
+      }
+      const std::string label =
+          absl::StrFormat("%s/%s%s", name, columns[job.column].name,
+                          job.first_ports.size() > 1 ? absl::StrCat("#", run + 1) : "");
+      progress.Started(label, name);
+      CaseRunOptions run_options{options.lease, job.first_ports[run], options.pcap_dir,
+                                 static_cast<int>(run)};
       v1::CaseResult r = RunCase(cases[job.case_index], agents, run_options);
       r.set_iteration(static_cast<int>(run));
       r.set_race(cases[job.case_index].spec.race());
       progress.Finished(label, r);
+      if (options.on_result) {
+        absl::MutexLock lock(&report_mu);
+        options.on_result(r);
+      }
       results[job.first_slot + run] = std::move(r);
     }
   };

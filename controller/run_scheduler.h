@@ -9,6 +9,8 @@
 #define CLOSEPROBE_CONTROLLER_RUN_SCHEDULER_H_
 
 #include <cstdint>
+#include <functional>
+#include <tuple>
 #include <map>
 #include <ostream>
 #include <string>
@@ -37,6 +39,12 @@ struct ScheduleOptions {
   // Cases that change stack settings and have no hosts of their own run one
   // at a time after all the others, so their settings touch no other case.
   bool settings_alone = false;
+  // Called with each run's result as soon as it is known (from the worker
+  // threads, one call at a time): the run's record grows case by case.
+  std::function<void(const v1::CaseResult&)> on_result;
+  // Runs already done (an interrupted run being resumed), by case name,
+  // column name and iteration: their results are taken, not run again.
+  std::map<std::tuple<std::string, std::string, int>, v1::CaseResult> finished;
 };
 
 // Results in case order, then column order. OutOfRange if the port blocks

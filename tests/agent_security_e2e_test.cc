@@ -2,10 +2,9 @@
 // outside the allow-list and requests over the limits are refused with a
 // status that says why; TLS and mutual TLS work with generated certificates;
 // sessions leave no file descriptor, thread or nftables table behind.
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
@@ -26,7 +25,8 @@ using ::testing::HasSubstr;
 class Agent {
  public:
   explicit Agent(std::vector<std::string> flags) : dir_(MakeTempDir()) {
-    std::vector<std::string> argv = {BinDir() + "/closeprobe-agent", "--listen=127.0.0.1:0",
+    std::vector<std::string> argv = {BinDir() + "/closeprobe-agent",
+                                     "--listen=127.0.0.1:0",
                                      "--port_file=" + dir_ + "/port"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     pid_ = StartProcess(argv, dir_ + "/agent.log");
@@ -50,8 +50,8 @@ class Agent {
   int port_ = 0;
 };
 
-std::string Ping(const std::string& target, const std::vector<std::string>& flags,
-                 int* exit_code) {
+std::string Ping(const std::string& target,
+                 const std::vector<std::string>& flags, int* exit_code) {
   std::vector<std::string> argv = {BinDir() + "/closeprobe", "ping", target};
   argv.insert(argv.end(), flags.begin(), flags.end());
   ProcessResult r = RunProcess(argv, 30);
@@ -59,7 +59,8 @@ std::string Ping(const std::string& target, const std::vector<std::string>& flag
   return r.out + r.err;
 }
 
-std::string WriteFile(const std::string& dir, const std::string& name, const std::string& text) {
+std::string WriteFile(const std::string& dir, const std::string& name,
+                      const std::string& text) {
   std::ofstream(dir + "/" + name) << text;
   return dir + "/" + name;
 }
@@ -83,42 +84,52 @@ TEST(AgentSecurity, ACallWithoutTheTokenIsRefused) {
   int code = 0;
   EXPECT_THAT(Ping(agent.target(), {}, &code), HasSubstr("requires a token"));
   EXPECT_EQ(code, 3);
-  EXPECT_THAT(Ping(agent.target(), {"--token_file=" + wrong}, &code), HasSubstr("wrong token"));
+  EXPECT_THAT(Ping(agent.target(), {"--token_file=" + wrong}, &code),
+              HasSubstr("wrong token"));
   EXPECT_EQ(code, 3);
-  EXPECT_THAT(Ping(agent.target(), {"--token_file=" + token}, &code), HasSubstr("linux"));
+  EXPECT_THAT(Ping(agent.target(), {"--token_file=" + token}, &code),
+              HasSubstr("linux"));
   EXPECT_EQ(code, 0);
   RemoveTree(dir);
 }
 
 TEST(AgentSecurity, ConnectOutsideTheAllowListIsRefused) {
   for (const std::vector<std::string>& flags :
-       {std::vector<std::string>{"--allow_targets=127.0.0.0/8"}, std::vector<std::string>{}}) {
+       {std::vector<std::string>{"--allow_targets=127.0.0.0/8"},
+        std::vector<std::string>{}}) {
     Agent agent(flags);  // the second: the default, this host's own networks
     ASSERT_GT(agent.port(), 0);
     auto client = AgentClient::Connect(agent.target(), "", absl::Seconds(10));
     ASSERT_TRUE(client.ok()) << client.status();
-    auto session = AgentSession::Open(client->get(), "allow-list", absl::Seconds(10));
+    auto session =
+        AgentSession::Open(client->get(), "allow-list", absl::Seconds(10));
     ASSERT_TRUE(session.ok());
-    auto sock = (*session)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(), absl::Seconds(5));
+    auto sock = (*session)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(),
+                                 absl::Seconds(5));
     ASSERT_TRUE(sock.ok());
     v1::ConnectRequest req;
     req.set_handle(sock->handle());
-    req.mutable_remote()->set_address("203.0.113.7");  // TEST-NET-3: no host's network
+    req.mutable_remote()->set_address(
+        "203.0.113.7");  // TEST-NET-3: no host's network
     req.mutable_remote()->set_port(9);
-    auto refused = (*session)->Call(&v1::Agent::Stub::Connect, req, absl::Seconds(5));
+    auto refused =
+        (*session)->Call(&v1::Agent::Stub::Connect, req, absl::Seconds(5));
     EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
-    EXPECT_THAT(std::string(refused.status().message()), HasSubstr("--allow_targets"));
-    // Loopback is allowed: the call is made (nobody listens: ECONNREFUSED is data).
+    EXPECT_THAT(std::string(refused.status().message()),
+                HasSubstr("--allow_targets"));
+    // Loopback is allowed: the call is made (nobody listens: ECONNREFUSED is
+    // data).
     req.mutable_remote()->set_address("127.0.0.1");
     req.mutable_remote()->set_port(1);
-    auto made = (*session)->Call(&v1::Agent::Stub::Connect, req, absl::Seconds(5));
+    auto made =
+        (*session)->Call(&v1::Agent::Stub::Connect, req, absl::Seconds(5));
     EXPECT_TRUE(made.ok()) << made.status();
   }
 }
 
 TEST(AgentSecurity, LimitsAreRefusedWithTheirFlag) {
-  Agent agent({"--max_sessions=2", "--max_call_bytes=1000", "--max_deadline_ms=1000",
-               "--max_sockets_per_session=3"});
+  Agent agent({"--max_sessions=2", "--max_call_bytes=1000",
+               "--max_deadline_ms=1000", "--max_sockets_per_session=3"});
   ASSERT_GT(agent.port(), 0);
   auto client = AgentClient::Connect(agent.target(), "", absl::Seconds(10));
   ASSERT_TRUE(client.ok());
@@ -126,16 +137,19 @@ TEST(AgentSecurity, LimitsAreRefusedWithTheirFlag) {
   auto b = AgentSession::Open(client->get(), "b", absl::Seconds(10));
   auto c = AgentSession::Open(client->get(), "c", absl::Seconds(10));
   ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted) << c.status();
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kResourceExhausted)
+      << c.status();
 
   std::string handle;
   for (int i = 0; i < 4; ++i) {
-    auto s = (*a)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(), absl::Seconds(5));
+    auto s = (*a)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(),
+                        absl::Seconds(5));
     if (i < 3) {
       ASSERT_TRUE(s.ok()) << s.status();
       handle = s->handle();
     } else {
-      EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted) << s.status();
+      EXPECT_EQ(s.status().code(), absl::StatusCode::kResourceExhausted)
+          << s.status();
     }
   }
   v1::SendRequest send;
@@ -143,14 +157,16 @@ TEST(AgentSecurity, LimitsAreRefusedWithTheirFlag) {
   send.set_length(2000);
   auto big = (*a)->Call(&v1::Agent::Stub::Send, send, absl::Seconds(5));
   EXPECT_EQ(big.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(big.status().message()), HasSubstr("--max_call_bytes"));
+  EXPECT_THAT(std::string(big.status().message()),
+              HasSubstr("--max_call_bytes"));
   v1::RecvRequest recv;
   recv.set_handle(handle);
   recv.set_max_bytes(10);
   recv.set_deadline_ms(5000);
   auto slow = (*a)->Call(&v1::Agent::Stub::Recv, recv, absl::Seconds(5));
   EXPECT_EQ(slow.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_THAT(std::string(slow.status().message()), HasSubstr("--max_deadline_ms"));
+  EXPECT_THAT(std::string(slow.status().message()),
+              HasSubstr("--max_deadline_ms"));
 }
 
 // CA, server and client certificates made with openssl for this test.
@@ -158,23 +174,31 @@ class Certificates {
  public:
   Certificates() : dir_(MakeTempDir()) {
     auto sh = [this](const std::string& cmd) {
-      return RunProcess({"/bin/sh", "-c", "cd " + dir_ + " && " + cmd}, 60).exit_code == 0;
+      return RunProcess({"/bin/sh", "-c", "cd " + dir_ + " && " + cmd}, 60)
+                 .exit_code == 0;
     };
-    ok_ = sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=closeprobe-test-ca "
+    ok_ = sh("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "
+             "/CN=closeprobe-test-ca "
              "-keyout ca.key -out ca.pem 2>/dev/null") &&
-          sh("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout server.key "
+          sh("openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout "
+             "server.key "
              "-out server.csr 2>/dev/null") &&
           sh("printf 'subjectAltName=IP:127.0.0.1,DNS:localhost' > san.ext && "
-             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+             "openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key "
+             "-CAcreateserial "
              "-days 2 -extfile san.ext -out server.pem 2>/dev/null") &&
-          sh("openssl req -newkey rsa:2048 -nodes -subj /CN=closeprobe-controller "
+          sh("openssl req -newkey rsa:2048 -nodes -subj "
+             "/CN=closeprobe-controller "
              "-keyout client.key -out client.csr 2>/dev/null") &&
-          sh("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial "
+          sh("openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key "
+             "-CAcreateserial "
              "-days 2 -out client.pem 2>/dev/null");
   }
   ~Certificates() { RemoveTree(dir_); }
   bool ok() const { return ok_; }
-  std::string operator()(const std::string& name) const { return dir_ + "/" + name; }
+  std::string operator()(const std::string& name) const {
+    return dir_ + "/" + name;
+  }
 
  private:
   std::string dir_;
@@ -186,24 +210,29 @@ TEST(AgentSecurity, TlsAndMutualTls) {
   ASSERT_TRUE(pem.ok()) << "openssl could not make the test certificates";
   int code = 0;
   {
-    Agent agent({"--tls_cert=" + pem("server.pem"), "--tls_key=" + pem("server.key")});
+    Agent agent(
+        {"--tls_cert=" + pem("server.pem"), "--tls_key=" + pem("server.key")});
     ASSERT_GT(agent.port(), 0);
-    EXPECT_THAT(Ping(agent.target(), {"--tls_ca=" + pem("ca.pem")}, &code), HasSubstr("linux"));
+    EXPECT_THAT(Ping(agent.target(), {"--tls_ca=" + pem("ca.pem")}, &code),
+                HasSubstr("linux"));
     EXPECT_EQ(code, 0);
     Ping(agent.target(), {}, &code);  // plain TCP to a TLS agent
     EXPECT_EQ(code, 3);
   }
   {
-    Agent agent({"--tls_cert=" + pem("server.pem"), "--tls_key=" + pem("server.key"),
+    Agent agent({"--tls_cert=" + pem("server.pem"),
+                 "--tls_key=" + pem("server.key"),
                  "--tls_client_ca=" + pem("ca.pem")});
     ASSERT_GT(agent.port(), 0);
-    Ping(agent.target(), {"--tls_ca=" + pem("ca.pem")}, &code);  // no client certificate
+    Ping(agent.target(), {"--tls_ca=" + pem("ca.pem")},
+         &code);  // no client certificate
     EXPECT_EQ(code, 3);
-    EXPECT_THAT(Ping(agent.target(),
-                     {"--tls_ca=" + pem("ca.pem"), "--tls_cert=" + pem("client.pem"),
-                      "--tls_key=" + pem("client.key")},
-                     &code),
-                HasSubstr("linux"));
+    EXPECT_THAT(
+        Ping(agent.target(),
+             {"--tls_ca=" + pem("ca.pem"), "--tls_cert=" + pem("client.pem"),
+              "--tls_key=" + pem("client.key")},
+             &code),
+        HasSubstr("linux"));
     EXPECT_EQ(code, 0);
   }
 }
@@ -224,7 +253,8 @@ TEST(AgentRobustness, NothingOutlivesItsSessions) {
     for (int i = 0; i < 20; ++i) {
       auto s = AgentSession::Open(client->get(), "leak", absl::Seconds(10));
       ASSERT_TRUE(s.ok());
-      auto listener = (*s)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(), absl::Seconds(5));
+      auto listener = (*s)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(),
+                                 absl::Seconds(5));
       ASSERT_TRUE(listener.ok());
       v1::BindRequest bind;
       bind.set_handle(listener->handle());
@@ -232,25 +262,30 @@ TEST(AgentRobustness, NothingOutlivesItsSessions) {
       auto bound = (*s)->Call(&v1::Agent::Stub::Bind, bind, absl::Seconds(5));
       v1::HandleRequest listen;
       listen.set_handle(listener->handle());
-      (*s)->Call(&v1::Agent::Stub::Listen, listen, absl::Seconds(5)).IgnoreError();
+      (*s)->Call(&v1::Agent::Stub::Listen, listen, absl::Seconds(5))
+          .IgnoreError();
       for (int k = 0; k < 10; ++k) {
-        auto c = (*s)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(), absl::Seconds(5));
+        auto c = (*s)->Call(&v1::Agent::Stub::Socket, v1::SocketRequest(),
+                            absl::Seconds(5));
         ASSERT_TRUE(c.ok());
         v1::ConnectRequest connect;
         connect.set_handle(c->handle());
         *connect.mutable_remote() = bound->local();
-        (*s)->Call(&v1::Agent::Stub::Connect, connect, absl::Seconds(5)).IgnoreError();
+        (*s)->Call(&v1::Agent::Stub::Connect, connect, absl::Seconds(5))
+            .IgnoreError();
       }
       if (root) {
         v1::StartCaptureRequest capture;
         capture.set_first_port(bound->local().port());
         capture.set_last_port(bound->local().port());
-        (*s)->Call(&v1::Agent::Stub::StartCapture, capture, absl::Seconds(5)).IgnoreError();
+        (*s)->Call(&v1::Agent::Stub::StartCapture, capture, absl::Seconds(5))
+            .IgnoreError();
         v1::AddFaultRequest fault;
         fault.set_peer_address("127.0.0.1");
         fault.set_first_port(bound->local().port());
         fault.set_last_port(bound->local().port());
-        (*s)->Call(&v1::Agent::Stub::AddFault, fault, absl::Seconds(5)).IgnoreError();
+        (*s)->Call(&v1::Agent::Stub::AddFault, fault, absl::Seconds(5))
+            .IgnoreError();
       }
       sessions.push_back(std::move(*s));
     }
@@ -262,12 +297,16 @@ TEST(AgentRobustness, NothingOutlivesItsSessions) {
   const int fds_after_one = Count(proc + "/fd");
   const int threads_after_one = Count(proc + "/task");
   round();
-  EXPECT_EQ(fds_after_one, fds_before) << "file descriptors left by 20 sessions";
+  EXPECT_EQ(fds_after_one, fds_before)
+      << "file descriptors left by 20 sessions";
   EXPECT_EQ(Count(proc + "/fd"), fds_before);
-  EXPECT_LE(Count(proc + "/task"), threads_after_one) << "threads grow with sessions";
+  EXPECT_LE(Count(proc + "/task"), threads_after_one)
+      << "threads grow with sessions";
   if (root) {
     ProcessResult tables = RunProcess({"/usr/sbin/nft", "list", "tables"}, 30);
-    EXPECT_THAT(tables.out, ::testing::Not(HasSubstr("closeprobe_" + std::to_string(agent.pid()))));
+    EXPECT_THAT(
+        tables.out,
+        ::testing::Not(HasSubstr("closeprobe_" + std::to_string(agent.pid()))));
   }
 }
 
