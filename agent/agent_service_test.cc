@@ -51,12 +51,12 @@ TEST_F(AgentServiceTest, NormalCloseShowsStatesOnBothEnds) {
 
 TEST_F(AgentServiceTest, WaitStateTimeStampsEveryTransitionInOrder) {
   const std::string s = OpenSession();
-  const auto [lsn, client, server] = Connect(s);
+  const Connection c = Connect(s);  // a named struct: lambdas cannot capture bindings in C++17
   std::thread closer([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    Close(s, client);
+    Close(s, c.client);
   });
-  const v1::WaitStateReply r = WaitState(s, server, v1::TCP_STATE_CLOSE_WAIT, 3000);
+  const v1::WaitStateReply r = WaitState(s, c.server, v1::TCP_STATE_CLOSE_WAIT, 3000);
   closer.join();
   ASSERT_TRUE(r.reached());
   ASSERT_GE(r.transitions_size(), 2);

@@ -1,5 +1,6 @@
 #include "controller/case_validator.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <initializer_list>
@@ -28,6 +29,7 @@ using google::protobuf::Reflection;
 using google::protobuf::TextFormat;
 
 constexpr int kMaxWaitMs = 600000;
+constexpr int kMaxIterations = 1000;  // rows one grid may make
 const std::set<std::string>& KnownPlatforms() {
   static const auto* known =
       new std::set<std::string>{"linux", "lwip", "windows", "macos", "freebsd"};
@@ -418,6 +420,14 @@ class GridValidator {
     if (spec_.pairings() && !spec_.settings().empty()) {
       Error(where_.Field("pairings"),
             "a case with stack settings runs on hosts of its own and cannot use pairings");
+    }
+    // A grid is expanded in memory: keep it to a size a matrix can show.
+    double combinations = 1;
+    for (const v1::Parameter& p : spec_.param()) combinations *= std::max(1, p.values_size());
+    if (combinations > kMaxIterations) {
+      Error(where_.Field("param"), absl::StrCat("the grid has ", combinations,
+                                                " combinations; at most ", kMaxIterations));
+      return errors_;
     }
     LoadedCase grid;
     grid.spec = spec_;

@@ -10,6 +10,7 @@ packages=(
   libpcap-dev libnftables-dev nftables tcpdump
   chromium libxml2-utils liblwip-dev
   g++-mingw-w64-x86-64-posix wine64
+  clang libclang-rt-14-dev openssl
   iproute2 util-linux
 )
 

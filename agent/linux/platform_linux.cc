@@ -1,5 +1,6 @@
 // NewPlatform() for the Linux agent: POSIX sockets, netlink states, /proc
 // info, libpcap capture, nftables faults, sysctl settings.
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "agent/linux/platform_linux.h"
@@ -10,6 +11,13 @@
 namespace closeprobe::agent {
 
 absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
+  // Many controllers may hold thousands of sockets at once: allow the
+  // process as many descriptors as the hard limit does.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   Platform p;
   p.sockets = NewPosixSocketApi();
   p.states = NewNetlinkStateObserver();
