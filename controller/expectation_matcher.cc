@@ -41,24 +41,6 @@ std::string Subject(const v1::Expectation& e) {
   return e.has_wire() ? absl::StrCat("wire:", e.wire().from(), ":", e.wire().flags()) : e.step();
 }
 
-std::string Expected(const v1::Expectation& e) {
-  if (e.has_wire()) return absl::StrCat("wire: ", DescribeWireCheck(e.wire()));
-  std::vector<std::string> parts;
-  if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
-  if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
-  if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
-  if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
-  if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
-  if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
-  const auto& d = e.duration_ms();
-  if (d.has_min() || d.has_max()) {
-    parts.push_back(absl::StrFormat("duration_ms in [%s, %s]",
-                                    d.has_min() ? absl::StrCat(d.min()) : "",
-                                    d.has_max() ? absl::StrCat(d.max()) : ""));
-  }
-  return absl::StrJoin(parts, " ");
-}
-
 bool Holds(const v1::Expectation& e, const v1::StepRecord& s) {
   if (s.skipped()) return false;
   if (!e.error().empty()) {
@@ -88,6 +70,24 @@ bool Holds(const v1::Expectation& e, const v1::StepRecord& s) {
 }
 
 }  // namespace
+
+std::string DescribeExpectation(const v1::Expectation& e) {
+  if (e.has_wire()) return absl::StrCat("wire: ", DescribeWireCheck(e.wire()));
+  std::vector<std::string> parts;
+  if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
+  if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
+  if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
+  if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
+  if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
+  if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
+  const auto& d = e.duration_ms();
+  if (d.has_min() || d.has_max()) {
+    parts.push_back(absl::StrFormat("duration_ms in [%s, %s]",
+                                    d.has_min() ? absl::StrCat(d.min()) : "",
+                                    d.has_max() ? absl::StrCat(d.max()) : ""));
+  }
+  return absl::StrJoin(parts, " ");
+}
 
 std::string DescribeMiss(const v1::ExpectationResult& e) {
   const std::string subject =
@@ -158,7 +158,7 @@ void MatchExpectations(const v1::Case& spec, const std::string& platform,
     *r->mutable_expectation() = e;
     r->set_from_claim(from_claim);
     r->set_applies(!from_claim || overridden.count(Subject(e)) == 0);
-    r->set_expected(Expected(e));
+    r->set_expected(DescribeExpectation(e));
     if (e.has_wire()) {
       std::string observed = "no capture on this platform";
       r->set_met(result->captured() && WireHolds(e.wire(), result->segments(), &observed));

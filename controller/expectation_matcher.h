@@ -22,6 +22,10 @@ namespace closeprobe::controller {
 void MatchExpectations(const v1::Case& spec, const std::string& platform,
                        const std::string& version, v1::CaseResult* result);
 
+// What an expectation asks for, as written in reports: "error=EPIPE
+// duration_ms in [, 100]", "wire: client sends R x1".
+std::string DescribeExpectation(const v1::Expectation& e);
+
 // An expectation that did not hold, as one line:
 // "step send2 expected error=EPIPE, observed error=ENOTCONN ..." (wire
 // checks say "expected wire: ..." without a step).

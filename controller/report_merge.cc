@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "controller/case_grid.h"
+#include "controller/expectation_matcher.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -27,21 +28,9 @@ std::string FreeName(const v1::PlatformColumn& column,
   }
 }
 
-// What a documented expectation says, as a cell's text.
+// A documented expectation as a cell's text: "close: error=EWOULDBLOCK".
 std::string Documented(const v1::Expectation& e) {
-  std::vector<std::string> parts;
-  if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
-  if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
-  if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
-  const auto& d = e.duration_ms();
-  if (d.has_min() || d.has_max()) {
-    parts.push_back(absl::StrCat(
-        "duration_ms in [", d.has_min() ? absl::StrCat(d.min()) : "", ", ",
-        d.has_max() ? absl::StrCat(d.max()) : "", "]"));
-  }
-  if (e.has_wire()) parts.push_back("wire check");
-  return absl::StrCat(e.step().empty() ? "wire" : e.step(), ": ",
-                      absl::StrJoin(parts, " "));
+  return absl::StrCat(e.step().empty() ? "" : e.step() + ": ", DescribeExpectation(e));
 }
 
 }  // namespace
@@ -127,7 +116,7 @@ void AddDocumentedColumns(const std::vector<LoadedCase>& iterations,
         said.push_back(Documented(e));
         v1::ExpectationResult* x = doc.add_expectations();
         *x->mutable_expectation() = e;
-        x->set_expected(Documented(e));
+        x->set_expected(DescribeExpectation(e));
         x->set_observed("not observed");
         x->set_applies(true);
       }
