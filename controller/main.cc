@@ -120,31 +120,38 @@ bool LoadAll(const std::vector<std::string>& args, std::vector<LoadedCase>* case
   return ok;
 }
 
-std::string ReadToken() {
-  const std::string path = absl::GetFlag(FLAGS_token_file);
-  if (path.empty()) return "";
+// What this controller presents to agents, read once from the flags' files.
+struct Credentials {
+  std::string token;  // --token_file (an unreadable file gives none: the agent says so)
+  ClientTls tls;      // --tls_ca, --tls_cert, --tls_key
+};
+
+std::string FileText(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
   text << in.rdbuf();
-  return std::string(absl::StripAsciiWhitespace(text.str()));
+  return text.str();
 }
 
-// The --tls_* files, read; the reason in *error if one cannot be read.
-ClientTls TlsFromFlags(std::string* error) {
-  ClientTls tls;
+// False, with the reason printed, if a TLS file named cannot be read.
+bool CredentialsFromFlags(Credentials* out) {
+  const std::string token_file = absl::GetFlag(FLAGS_token_file);
+  if (!token_file.empty()) {
+    out->token = std::string(absl::StripAsciiWhitespace(FileText(token_file)));
+  }
   const std::pair<std::string*, std::string> files[] = {
-      {&tls.root_ca, absl::GetFlag(FLAGS_tls_ca)},
-      {&tls.cert, absl::GetFlag(FLAGS_tls_cert)},
-      {&tls.key, absl::GetFlag(FLAGS_tls_key)}};
+      {&out->tls.root_ca, absl::GetFlag(FLAGS_tls_ca)},
+      {&out->tls.cert, absl::GetFlag(FLAGS_tls_cert)},
+      {&out->tls.key, absl::GetFlag(FLAGS_tls_key)}};
   for (const auto& [into, path] : files) {
     if (path.empty()) continue;
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    *into = text.str();
-    if (into->empty()) *error = absl::StrCat("cannot read ", path);
+    *into = FileText(path);
+    if (into->empty()) {
+      std::cerr << "closeprobe: cannot read " << path << "\n";
+      return false;
+    }
   }
-  return tls;
+  return true;
 }
 
 bool UseColor() {
@@ -186,6 +193,16 @@ int List(const std::vector<std::string>& args) {
   return 0;
 }
 
+// The indices of the cases that change stack settings (they get hosts of
+// their own).
+std::vector<int> SettingsCases(const std::vector<LoadedCase>& cases) {
+  std::vector<int> out;
+  for (int i = 0; i < static_cast<int>(cases.size()); ++i) {
+    if (cases[i].spec.settings_size() > 0) out.push_back(i);
+  }
+  return out;
+}
+
 // --agent bindings in the order given: (role, target).
 using Bindings = std::vector<std::pair<std::string, std::string>>;
 
@@ -214,6 +231,8 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
   if (!absl::GetFlag(FLAGS_resume).empty()) absl::SetFlag(&FLAGS_out, absl::GetFlag(FLAGS_resume));
   std::vector<LoadedCase> cases;
   if (!LoadAll(args, &cases)) return kExitUsage;
+  Credentials credentials;
+  if (!CredentialsFromFlags(&credentials)) return kExitUsage;
 
   v1::Report report;
   report.set_tool_version(kVersion);
@@ -222,10 +241,7 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
 
   // Local agents are started before any thread exists (the topology forks).
   // Cases that change stack settings get a host pair of their own.
-  std::vector<int> settings_cases;
-  for (int i = 0; i < static_cast<int>(cases.size()); ++i) {
-    if (cases[i].spec.settings_size() > 0) settings_cases.push_back(i);
-  }
+  std::vector<int> settings_cases = SettingsCases(cases);
   std::unique_ptr<LocalTopology> topology;
   std::vector<std::map<std::string, std::string>> target_sets;  // per host pair: role -> target
   if (bound.empty()) {
@@ -283,19 +299,13 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
     _exit(130);
   }).detach();
 
-  std::string tls_error;
-  const ClientTls tls = TlsFromFlags(&tls_error);
-  if (!tls_error.empty()) {
-    std::cerr << "closeprobe: --tls_*: " << tls_error << "\n";
-    return kExitUsage;
-  }
   std::vector<std::unique_ptr<AgentClient>> clients;
   std::vector<PlatformAgents> columns;  // [0]: the shared column; then one per settings case
   for (const auto& targets : target_sets) {
     std::map<std::string, AgentClient*> by_role;
     for (const auto& [role, target] : targets) {
       absl::StatusOr<std::unique_ptr<AgentClient>> c =
-          AgentClient::Connect(target, ReadToken(), absl::Seconds(10), tls);
+          AgentClient::Connect(target, credentials.token, absl::Seconds(10), credentials.tls);
       if (!c.ok()) {
         std::cerr << "closeprobe: " << role << ": " << c.status().message()
                   << (topology ? topology->AgentLogs() : "") << "\n";
@@ -355,10 +365,7 @@ int Run(const std::vector<std::string>& args, const Bindings& bound) {
       }
     }
     cases = std::move(paired);
-    settings_cases.clear();
-    for (int i = 0; i < static_cast<int>(cases.size()); ++i) {
-      if (cases[i].spec.settings_size() > 0) settings_cases.push_back(i);
-    }
+    settings_cases = SettingsCases(cases);  // the same cases, at their new indices
   }
 
   ScheduleOptions options;
@@ -528,16 +535,12 @@ int Ping(const std::vector<std::string>& targets) {
     std::cerr << "closeprobe: ping takes one or more HOST:PORT (or unix:PATH)\n";
     return kExitUsage;
   }
-  std::string tls_error;
-  const ClientTls tls = TlsFromFlags(&tls_error);
-  if (!tls_error.empty()) {
-    std::cerr << "closeprobe: --tls_*: " << tls_error << "\n";
-    return kExitUsage;
-  }
+  Credentials credentials;
+  if (!CredentialsFromFlags(&credentials)) return kExitUsage;
   int status = 0;
   for (const std::string& target : targets) {
     absl::StatusOr<std::unique_ptr<AgentClient>> c =
-        AgentClient::Connect(target, ReadToken(), absl::Seconds(5), tls);
+        AgentClient::Connect(target, credentials.token, absl::Seconds(5), credentials.tls);
     if (!c.ok()) {
       std::cerr << "closeprobe: " << c.status().message() << "\n";
       status = kExitInfra;
