@@ -21,16 +21,14 @@ bool Next(const v1::Case& spec, std::vector<int>* at) {
   return false;
 }
 
-LoadedCase Iteration(const LoadedCase& c, const std::vector<int>& at) {
+// The iteration whose parameters have these values (param -> value).
+LoadedCase Iteration(const LoadedCase& c, const Values& values) {
   LoadedCase it;
   it.file = c.file;
   it.locations = c.locations;
   it.base_name = c.base_name;
-  Values values;
-  for (int i = 0; i < c.spec.param_size(); ++i) {
-    const std::string& v = c.spec.param(i).values(at[i]);
-    values[c.spec.param(i).name()] = v;
-    it.parameters.emplace_back(c.spec.param(i).name(), v);
+  for (const v1::Parameter& p : c.spec.param()) {
+    it.parameters.emplace_back(p.name(), values.at(p.name()));
   }
   it.spec = c.spec;
   it.spec.clear_step();
@@ -120,7 +118,7 @@ std::vector<LoadedCase> ExpandGrid(const LoadedCase& c) {
     for (const v1::Exclusion& e : c.spec.exclude()) {
       excluded = excluded || ConditionsHold(e.when(), values);
     }
-    if (!excluded) out.push_back(Iteration(c, at));
+    if (!excluded) out.push_back(Iteration(c, values));
   } while (c.spec.param_size() > 0 && Next(c.spec, &at));
   return out;
 }

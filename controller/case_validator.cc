@@ -349,12 +349,13 @@ class Validator {
             absl::StrCat("unknown platform '", e.platform(), "'"));
     }
     if (!e.platform_version().empty()) {
+      absl::StatusOr<VersionRequirement> version = ParseVersionRequirement(e.platform_version());
       if (e.platform().empty()) {
         Error(where_.At("expect", i, {"platform_version"}),
               "platform_version needs a platform");
-      } else if (!ParseVersionRequirement(e.platform_version()).ok()) {
+      } else if (!version.ok()) {
         Error(where_.At("expect", i, {"platform_version"}),
-              std::string(ParseVersionRequirement(e.platform_version()).status().message()));
+              std::string(version.status().message()));
       }
     }
     v1::ErrorName err;
