@@ -21,6 +21,7 @@
 #include "controller/case_grid.h"
 #include "controller/case_loader.h"
 #include "controller/matrix_report.h"
+#include "tests/testutil/host_state.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -53,14 +54,6 @@ Expected ExpectedFor(int columns) {
     }
   }
   return e;
-}
-
-std::set<std::string> NetworkInterfaces() {
-  std::set<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator("/sys/class/net")) {
-    names.insert(e.path().filename().string());
-  }
-  return names;
 }
 
 std::set<std::string> TopologyFolders() {
@@ -327,12 +320,7 @@ TEST(SessionLease, KilledControllerLeavesNoSocketsOpenAfterTheLease) {
   const std::string dir = MakeTempDir();
   const pid_t agent = StartProcess(
       {AgentBinary(), "--listen=127.0.0.1:0", "--port_file=" + dir + "/port"}, dir + "/agent.log");
-  int port = 0;
-  for (int i = 0; i < 500 && port == 0; ++i) {
-    std::ifstream in(dir + "/port");
-    if (!(in >> port)) port = 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const int port = WaitForPortFile(dir + "/port", 5);
   ASSERT_GT(port, 0) << "agent did not start";
   const std::string target = "127.0.0.1:" + std::to_string(port);
   auto client = controller::AgentClient::Connect(target, "", absl::Seconds(10));

@@ -30,11 +30,7 @@ class Agent {
                                      "--port_file=" + dir_ + "/port"};
     argv.insert(argv.end(), flags.begin(), flags.end());
     pid_ = StartProcess(argv, dir_ + "/agent.log");
-    for (int i = 0; i < 500 && port_ == 0; ++i) {
-      std::ifstream in(dir_ + "/port");
-      if (!(in >> port_)) port_ = 0;
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    port_ = WaitForPortFile(dir_ + "/port", 5);
   }
   ~Agent() {
     StopProcess(pid_, SIGTERM);

@@ -15,20 +15,13 @@
 #include "controller/baseline.h"
 #include "controller/case_loader.h"
 #include "controller/matrix_report.h"
+#include "tests/testutil/host_state.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
 namespace {
 
 using ::testing::AnyOf;
-
-std::set<std::string> NetworkInterfaces() {
-  std::set<std::string> names;
-  for (const auto& e : std::filesystem::directory_iterator("/sys/class/net")) {
-    names.insert(e.path().filename().string());
-  }
-  return names;
-}
 
 std::string Tail(const std::string& path, size_t bytes) {
   std::ifstream in(path);

@@ -45,9 +45,7 @@ class LwipE2e : public ::testing::Test {
     ASSERT_EQ(report_->results_size(), 3 + 3 + 12 + 10) << *log_;
   }
   const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
-    const v1::CaseResult* r = FindCase(*report_, name, platform);
-    if (r == nullptr) ADD_FAILURE() << "no result for " << name;
-    return r != nullptr ? *r : report_->results(0);
+    return RequireCase(*report_, name, platform);
   }
   // What the step with this id observed: the state or the error name.
   static std::string Observed(const v1::CaseResult& r, const std::string& id) {

@@ -48,11 +48,7 @@ class WireE2e : public ::testing::Test {
     // normal_close (one pairing: linux only), 5 iterations of the grid, one more.
     ASSERT_EQ(report_->results_size(), 7) << *log_;
   }
-  const v1::CaseResult& Case(const std::string& name) {
-    const v1::CaseResult* r = FindCase(*report_, name);
-    if (r == nullptr) ADD_FAILURE() << "no result for " << name;
-    return r != nullptr ? *r : report_->results(0);
-  }
+  const v1::CaseResult& Case(const std::string& name) { return RequireCase(*report_, name); }
   static std::string* dir_;
   static std::string* log_;
   static v1::Report* report_;
@@ -130,12 +126,7 @@ TEST(FaultCleanup, NoRuleOutlivesTheSessionOfAKilledController) {
   const pid_t agent = StartProcess({BinDir() + "/closeprobe-agent", "--listen=127.0.0.1:0",
                                     "--port_file=" + dir + "/port", "--allow_faults"},
                                    dir + "/agent.log");
-  int port = 0;
-  for (int i = 0; i < 500 && port == 0; ++i) {
-    std::ifstream in(dir + "/port");
-    if (!(in >> port)) port = 0;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  const int port = WaitForPortFile(dir + "/port", 5);
   ASSERT_GT(port, 0);
   const std::string target = "127.0.0.1:" + std::to_string(port);
 

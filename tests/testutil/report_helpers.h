@@ -2,6 +2,8 @@
 #ifndef CLOSEPROBE_TESTS_TESTUTIL_REPORT_HELPERS_H_
 #define CLOSEPROBE_TESTS_TESTUTIL_REPORT_HELPERS_H_
 
+#include <gtest/gtest.h>
+
 #include <string>
 
 #include "closeprobe/v1/report.pb.h"
@@ -16,6 +18,15 @@ inline const v1::CaseResult* FindCase(const v1::Report& report, const std::strin
     if (r.case_name() == name && (platform.empty() || r.platform() == platform)) return &r;
   }
   return nullptr;
+}
+
+// The same, for a row the test needs: a failure if the report lacks it (the
+// report's first result is returned then, so the test can go on).
+inline const v1::CaseResult& RequireCase(const v1::Report& report, const std::string& name,
+                                         const std::string& platform = "") {
+  const v1::CaseResult* r = FindCase(report, name, platform);
+  if (r == nullptr) ADD_FAILURE() << "no result for " << name << " " << platform;
+  return r != nullptr ? *r : report.results(0);
 }
 
 // Segments `role` sent with every flag letter in `flags`.

@@ -81,6 +81,16 @@ void StopProcess(pid_t pid, int sig) {
   if (WaitBounded(pid, 5) == -1) kill(pid, SIGKILL);
 }
 
+int WaitForPortFile(const std::string& path, int timeout_s) {
+  for (int i = 0; i < timeout_s * 100; ++i) {
+    std::ifstream in(path);
+    int port = 0;
+    if (in >> port && port > 0) return port;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return 0;
+}
+
 std::string MakeTempDir() {
   char dir[] = "/tmp/closeprobe-test.XXXXXX";
   return mkdtemp(dir) != nullptr ? dir : "/tmp";

@@ -28,6 +28,10 @@ pid_t StartProcess(const std::vector<std::string>& argv, const std::string& log_
 // Sends `sig` and reaps the process (SIGKILL after 5 s).
 void StopProcess(pid_t pid, int sig);
 
+// The port an agent started with --port_file=PATH wrote there, once it is
+// serving; 0 if none appears within timeout_s.
+int WaitForPortFile(const std::string& path, int timeout_s);
+
 // A fresh temporary folder, removed by the caller with RemoveTree.
 std::string MakeTempDir();
 void RemoveTree(const std::string& dir);
