@@ -16,11 +16,12 @@
 #include <sstream>
 #include <thread>
 
-#include "controller/agent_client.h"
-#include "controller/baseline.h"
-#include "controller/case_grid.h"
-#include "controller/case_loader.h"
-#include "controller/matrix_report.h"
+#include "controller/run/agent_client.h"
+#include "controller/judge/baseline.h"
+#include "controller/cases/case_grid.h"
+#include "controller/cases/case_loader.h"
+#include "controller/cases/case_set.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/host_state.h"
 #include "tests/testutil/subprocess.h"
 
@@ -45,13 +46,11 @@ struct Expected {
 };
 Expected ExpectedFor(int columns) {
   Expected e;
-  const std::vector<std::string> files = *controller::ExpandCasePaths({"cases"});
-  for (const std::string& file : files) {
-    for (const controller::LoadedCase& it : controller::ExpandGrid(*controller::LoadCaseFile(file))) {
-      const int cells = it.spec.pairings() ? PairingCells(columns) : columns;
-      e.rows += cells;
-      e.runs += cells * std::max(1, it.spec.repeat());
-    }
+  const absl::StatusOr<controller::CaseSet> set = controller::LoadCaseSet({"cases"});
+  for (const controller::LoadedCase& it : set->rows) {
+    const int cells = it.spec.pairings() ? PairingCells(columns) : columns;
+    e.rows += cells;
+    e.runs += cells * std::max(1, it.spec.repeat());
   }
   return e;
 }
@@ -79,10 +78,10 @@ void ExpectCompleteReport(const std::string& dir, const std::string& topology) {
   for (const auto& r : report.results()) {
     SCOPED_TRACE(r.case_name() + " on " + r.platform());
     EXPECT_THAT(r.platform(), AnyOf("linux", "lwip"));
-    EXPECT_NE(r.verdict(), v1::ERROR) << r.error();
+    EXPECT_NE(r.verdict(), v1::VERDICT_ERROR) << r.error();
     EXPECT_GT(r.expectations_size(), 0);
     EXPECT_NE(r.claim_status(), v1::CLAIM_STATUS_UNSPECIFIED);
-    if (r.verdict() == v1::NOT_SUPPORTED) {
+    if (r.verdict() == v1::VERDICT_NOT_SUPPORTED) {
       EXPECT_FALSE(r.error().empty()) << "not supported, but no reason";
     } else {
       EXPECT_GT(r.steps_size(), 2);
@@ -235,9 +234,9 @@ TEST(Merge, RealRunsAndAWindowsReportInOneMatrixWithProvenance) {
   // The fixture's cell is an observation; the other case's Windows cell is documented.
   std::map<std::pair<std::string, std::string>, v1::Verdict> cell;
   for (const auto& r : report.results()) cell[{r.case_name(), r.platform()}] = r.verdict();
-  EXPECT_EQ((cell[{"client_reuseaddr_connect", "windows"}]), v1::MATCHED);
-  EXPECT_EQ((cell[{"default_close_returns_at_once", "windows"}]), v1::DOCUMENTED);
-  EXPECT_EQ((cell[{"client_reuseaddr_connect", netns->name()}]), v1::MATCHED);
+  EXPECT_EQ((cell[{"client_reuseaddr_connect", "windows"}]), v1::VERDICT_MATCHED);
+  EXPECT_EQ((cell[{"default_close_returns_at_once", "windows"}]), v1::VERDICT_DOCUMENTED);
+  EXPECT_EQ((cell[{"client_reuseaddr_connect", netns->name()}]), v1::VERDICT_MATCHED);
   EXPECT_THAT(merged.out, HasSubstr("observed 2026-11-20T10:00:00Z"));
 
   // Without the Windows report, Windows is a documented column, sources kept.
@@ -253,7 +252,7 @@ TEST(Merge, RealRunsAndAWindowsReportInOneMatrixWithProvenance) {
   for (const auto& r : report.results()) {
     if (r.platform() != "windows") continue;
     ++windows_cells;
-    EXPECT_EQ(r.verdict(), v1::DOCUMENTED) << r.case_name();
+    EXPECT_EQ(r.verdict(), v1::VERDICT_DOCUMENTED) << r.case_name();
     ASSERT_GT(r.expectations_size(), 0);
     EXPECT_THAT(r.expectations(0).expectation().source(), HasSubstr("learn.microsoft.com"));
   }
@@ -279,7 +278,7 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
   EXPECT_EQ(report.summary().errors(), 0);
   for (const auto& r : report.results()) {
     if (r.platform() == "linux") {
-      EXPECT_NE(r.verdict(), v1::NOT_SUPPORTED) << r.case_name() << ": as root Linux has it all";
+      EXPECT_NE(r.verdict(), v1::VERDICT_NOT_SUPPORTED) << r.case_name() << ": as root Linux has it all";
     }
   }
   if (access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) == 0) {

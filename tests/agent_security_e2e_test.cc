@@ -11,7 +11,7 @@
 #include <fstream>
 #include <thread>
 
-#include "controller/agent_client.h"
+#include "controller/run/agent_client.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {

@@ -5,9 +5,8 @@
 
 #include <set>
 
-#include "controller/case_grid.h"
-#include "controller/case_loader.h"
-#include "controller/case_validator.h"
+#include "controller/cases/case_loader.h"
+#include "controller/cases/case_set.h"
 #include "tests/testutil/status_matchers.h"
 
 namespace closeprobe::controller {
@@ -21,10 +20,11 @@ TEST(Cases, EveryCaseFileIsValid) {
   ASSERT_GE(files->size(), 12u);
   for (const std::string& file : *files) {
     SCOPED_TRACE(file);
-    absl::StatusOr<LoadedCase> c = LoadCaseFile(file);
-    ASSERT_THAT(c, IsOk());
-    EXPECT_THAT(ValidateCase(*c), IsOk());
-    EXPECT_FALSE(c->spec.expect().empty()) << "a case with no expectation decides nothing";
+    absl::StatusOr<CaseSet> set = LoadCaseSet({file});
+    ASSERT_THAT(set, IsOk());
+    for (const LoadedCase& row : set->rows) {
+      EXPECT_FALSE(row.spec.expect().empty()) << "a row with no expectation decides nothing";
+    }
   }
 }
 
@@ -48,9 +48,9 @@ TEST(Cases, EveryClaimOfClaimsMdIsTested) {
   absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths({"cases"});
   ASSERT_THAT(files, IsOk());
   std::set<std::string> claims;
-  for (const std::string& file : *files) {
-    for (const LoadedCase& it : ExpandGrid(*LoadCaseFile(file))) claims.insert(it.spec.claim());
-  }
+  absl::StatusOr<CaseSet> set = LoadCaseSet({"cases"});
+  ASSERT_THAT(set, IsOk());
+  for (const LoadedCase& it : set->rows) claims.insert(it.spec.claim());
   for (int i = 1; i <= 20; ++i) {
     EXPECT_EQ(claims.count("C" + std::to_string(i)), 1u) << "no case tests C" << i;
   }

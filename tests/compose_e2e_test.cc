@@ -12,9 +12,9 @@
 #include <set>
 #include <sstream>
 
-#include "controller/baseline.h"
-#include "controller/case_loader.h"
-#include "controller/matrix_report.h"
+#include "controller/judge/baseline.h"
+#include "controller/cases/case_loader.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/host_state.h"
 #include "tests/testutil/subprocess.h"
 
@@ -59,7 +59,7 @@ TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
   std::set<std::pair<std::string, std::string>> cells;
   for (const auto& r : compose.results()) {
     cells.insert({r.base_case(), r.platform()});
-    EXPECT_NE(r.verdict(), v1::ERROR)
+    EXPECT_NE(r.verdict(), v1::VERDICT_ERROR)
         << r.case_name() << " on " << r.platform() << ": " << r.error();
   }
   const std::vector<std::string> files =
@@ -80,16 +80,16 @@ TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
   v1::Report reference;
   ASSERT_TRUE(
       controller::ReadJsonReport(dir + "/local/report.json", &reference).ok());
-  controller::Summarize(&reference);
-  controller::Summarize(&compose);
+  const controller::MatrixRows reference_rows = controller::JudgeReport(&reference);
+  const controller::MatrixRows compose_rows = controller::JudgeReport(&compose);
   absl::StatusOr<v1::Baseline> baseline =
-      controller::BaselineFrom(reference, "linux");
+      controller::BaselineFrom(reference, reference_rows, "linux");
   ASSERT_TRUE(baseline.ok());
   // Environment: a container's /proc/sys is read-only, so cases that change
   // stack settings are not supported in compose (README: Docker Compose).
   std::set<std::string> read_only_settings;
   for (const auto& r : compose.results()) {
-    if (r.platform() == "linux" && r.verdict() == v1::NOT_SUPPORTED &&
+    if (r.platform() == "linux" && r.verdict() == v1::VERDICT_NOT_SUPPORTED &&
         r.error().find("/proc/sys is read-only") != std::string::npos) {
       read_only_settings.insert(r.case_name());
     }
@@ -100,7 +100,7 @@ TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
   int compared = 0;
   std::string differences;
   for (const auto& d :
-       controller::CompareWithBaseline(*baseline, compose, "local run")) {
+       controller::CompareWithBaseline(*baseline, compose_rows, "local run")) {
     if (d.race() || d.what() == "row" ||
         read_only_settings.count(d.case_name()) > 0)
       continue;

@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "controller/matrix_report.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -184,8 +184,8 @@ TEST(AgentDeath, ItsCasesBecomeErrorsWithTheReasonAndTheRestComplete) {
       on_lwip |= platform == "lwip";
     if (!on_lwip) {
       ++linux_cells;
-      EXPECT_NE(r.verdict(), v1::ERROR) << r.case_name() << ": " << r.error();
-    } else if (r.verdict() == v1::ERROR) {
+      EXPECT_NE(r.verdict(), v1::VERDICT_ERROR) << r.case_name() << ": " << r.error();
+    } else if (r.verdict() == v1::VERDICT_ERROR) {
       ++lwip_errors;
       EXPECT_THAT(r.error(), HasSubstr("lwip.sock"))
           << "the reason names the agent";

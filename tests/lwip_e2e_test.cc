@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "controller/matrix_report.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/report_helpers.h"
 #include "tests/testutil/subprocess.h"
 
@@ -104,7 +104,7 @@ TEST_F(LwipE2e, SendAfterResetIsEconnresetThenEnotconn) {
       const v1::CaseResult& r = Case(name);
       EXPECT_EQ(Observed(r, "send1"), "ERROR_NAME_ECONNRESET") << name;
       EXPECT_EQ(Observed(r, "send2"), "ERROR_NAME_ENOTCONN") << name;
-      EXPECT_EQ(r.verdict(), v1::MATCHED) << name;  // lwIP's own expectation, cited in the case
+      EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED) << name;  // lwIP's own expectation, cited in the case
     }
   }
 }
@@ -127,7 +127,7 @@ TEST_F(LwipE2e, PairingsPutLwipOnEitherSide) {
     EXPECT_EQ(lwip_linux->role_platforms().at(p.other), "linux") << p.row;
     EXPECT_EQ(linux_lwip->role_platforms().at(p.subject), "linux") << p.row;
     EXPECT_EQ(linux_lwip->role_platforms().at(p.other), "lwip") << p.row;
-    EXPECT_NE(linux_lwip->verdict(), v1::ERROR) << p.row << ": " << linux_lwip->error();
+    EXPECT_NE(linux_lwip->verdict(), v1::VERDICT_ERROR) << p.row << ": " << linux_lwip->error();
     // No agents pair lwIP with lwIP here: that cell stays empty.
     EXPECT_EQ(FindCase(*report_, p.row + "peer=lwip]", "lwip"), nullptr) << p.row;
   }

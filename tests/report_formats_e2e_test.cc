@@ -14,7 +14,7 @@
 #include <sstream>
 
 #include "absl/strings/str_split.h"
-#include "controller/matrix_report.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -143,8 +143,8 @@ TEST_F(ReportFormats, MarkdownHasTheCellsOfTheRecord) {
       if (rep.case_name() == r.case_name()) key = rep.key_observation();
     }
     EXPECT_THAT(line, HasSubstr(key));
-    EXPECT_THAT(line, HasSubstr(r.verdict() == v1::DEVIATED && !r.race() ? "DEVIATED" : "ok"));
-    EXPECT_THAT(line, HasSubstr(r.claim_status() == v1::REFUTED && !r.race() ? "REFUTED" : ""));
+    EXPECT_THAT(line, HasSubstr(r.verdict() == v1::VERDICT_DEVIATED && !r.race() ? "DEVIATED" : "ok"));
+    EXPECT_THAT(line, HasSubstr(r.claim_status() == v1::CLAIM_STATUS_REFUTED && !r.race() ? "REFUTED" : ""));
   }
   EXPECT_EQ(rows.size(), static_cast<size_t>(report_->summary().cases()) + 1);  // + header
 }

@@ -13,7 +13,7 @@
 #include <map>
 #include <thread>
 
-#include "controller/matrix_report.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/report_helpers.h"
 #include "tests/testutil/subprocess.h"
 

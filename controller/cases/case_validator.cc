@@ -1,0 +1,559 @@
+#include "controller/cases/case_validator.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "controller/cases/case_grid.h"
+#include "controller/cases/names.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::Reflection;
+using google::protobuf::TextFormat;
+
+constexpr int kMaxWaitMs = 600000;
+constexpr int kMaxIterations = 1000;  // rows one grid may make
+const std::set<std::string>& KnownPlatforms() {
+  static const auto* known =
+      new std::set<std::string>{"linux", "lwip", "windows", "macos", "freebsd"};
+  return *known;
+}
+
+bool IsClaim(const std::string& claim) {
+  int n = 0;
+  return claim.size() >= 2 && claim[0] == 'C' && absl::SimpleAtoi(claim.substr(1), &n) &&
+         n >= 1 && n <= 20;
+}
+
+// Finds where a field path (e.g. step[3].close.on) was written; falls back
+// to the deepest part of the path that has a position.
+class Locator {
+ public:
+  explicit Locator(const LoadedCase& c) : c_(c) {}
+
+  std::string At(const char* repeated, int index,
+                 std::initializer_list<const char*> path = {}) const {
+    const Descriptor* desc = v1::Case::descriptor();
+    const FieldDescriptor* top = desc->FindFieldByName(repeated);
+    index = Origin(repeated, index);
+    TextFormat::ParseLocation loc = c_.locations->GetLocation(top, index);
+    const TextFormat::ParseInfoTree* tree = c_.locations->GetTreeForNested(top, index);
+    desc = top->message_type();
+    for (const char* name : path) {
+      if (tree == nullptr || desc == nullptr) break;
+      const FieldDescriptor* f = desc->FindFieldByName(name);
+      if (f == nullptr) break;
+      const TextFormat::ParseLocation l = tree->GetLocation(f, f->is_repeated() ? 0 : -1);
+      if (l.line >= 0) loc = l;
+      if (f->type() != FieldDescriptor::TYPE_MESSAGE) break;
+      tree = tree->GetTreeForNested(f, f->is_repeated() ? 0 : -1);
+      desc = f->message_type();
+    }
+    return Format(loc);
+  }
+
+  // A grid iteration's step/expectation index, as it is in the file.
+  int Origin(const std::string& repeated, int index) const {
+    const std::vector<int>& origin = repeated == "step"     ? c_.step_origin
+                                     : repeated == "expect" ? c_.expect_origin
+                                                            : std::vector<int>{};
+    return index < static_cast<int>(origin.size()) ? origin[index] : index;
+  }
+
+  std::string Field(const char* name) const {
+    const FieldDescriptor* f = v1::Case::descriptor()->FindFieldByName(name);
+    return Format(c_.locations->GetLocation(f, f->is_repeated() ? 0 : -1));
+  }
+
+ private:
+  std::string Format(TextFormat::ParseLocation loc) const {
+    if (loc.line < 0) return absl::StrCat(c_.file, ":1:1");
+    return absl::StrCat(c_.file, ":", loc.line + 1, ":", loc.column + 1);
+  }
+  const LoadedCase& c_;
+};
+
+struct HandleInfo {
+  std::string role;
+  int step;
+};
+
+class Validator {
+ public:
+  explicit Validator(const LoadedCase& c) : c_(c), spec_(c.spec), where_(c) {}
+
+  // The problems, one per line; on success the iteration's names resolved
+  // into `resolved`.
+  std::vector<std::string> Run(LoadedCase* resolved) {
+    steps_.resize(spec_.step_size());
+    expects_.resize(spec_.expect_size());
+    CheckHeader();
+    CheckSettings();
+    for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
+    for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
+    resolved->steps = std::move(steps_);
+    resolved->expects = std::move(expects_);
+    return errors_;
+  }
+
+ private:
+  void Error(const std::string& where, const std::string& what) {
+    errors_.push_back(absl::StrCat(where, ": ", what));
+  }
+
+  void CheckHeader() {
+    const std::string stem = std::filesystem::path(c_.file).stem().string();
+    if (c_.base_name.empty()) {
+      Error(where_.Field("name"), "the case has no name");
+    } else if (c_.base_name != stem) {
+      Error(where_.Field("name"),
+            absl::StrCat("name '", c_.base_name, "' must equal the file's stem '", stem, "'"));
+    }
+    if (!IsClaim(spec_.claim())) {
+      Error(where_.Field("claim"),
+            absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+    }
+    if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
+    if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
+    for (const std::string& role : spec_.roles()) {
+      if (role.empty() || !roles_.insert(role).second) {
+        Error(where_.Field("roles"), absl::StrCat("role '", role, "' is empty or repeated"));
+      }
+    }
+    if (roles_.count(spec_.subject()) == 0) {
+      Error(where_.Field("subject"),
+            absl::StrCat("subject '", spec_.subject(), "' is not one of the roles"));
+    }
+    if (spec_.timeout_ms() < 0 || spec_.timeout_ms() > kMaxWaitMs) {
+      Error(where_.Field("timeout_ms"), "timeout_ms must be 0..600000");
+    }
+  }
+
+  // A reference to a handle made by an earlier step; `same_role` when the
+  // step's own role must own it.
+  void CheckHandleRef(int i, const char* kind, const char* field,
+                      const std::string& name, bool same_role) {
+    const v1::Step& step = spec_.step(i);
+    auto it = handles_.find(name);
+    if (it == handles_.end()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("unknown handle '", name, "' (no earlier step names it with `as`)"));
+    } else if (same_role && it->second.role != step.role()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("handle '", name, "' belongs to role '", it->second.role,
+                         "', not '", step.role(), "'"));
+    }
+  }
+
+  void CheckStep(int i) {
+    const v1::Step& step = spec_.step(i);
+    if (step.action_case() == v1::Step::ACTION_NOT_SET) {
+      Error(where_.At("step", i), "the step has no action (listen, connect, close, ...)");
+      return;
+    }
+    const std::string kind = StepKind(step);
+    const bool is_sleep = step.action_case() == v1::Step::kSleep ||
+                          step.action_case() == v1::Step::kJoin;
+    if (!is_sleep && roles_.count(step.role()) == 0) {
+      Error(where_.At("step", i, {"role"}),
+            absl::StrCat("unknown role '", step.role(), "'"));
+    }
+    if (!step.id().empty() && !ids_.insert(step.id()).second) {
+      Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
+    }
+    CheckGenericFields(i, kind);
+    CheckKindRules(i, kind);
+    if (step.background() && (CreatesHandle(step) || is_sleep)) {
+      Error(where_.At("step", i, {"background"}),
+            absl::StrCat("a ", kind, " step cannot run in the background (it creates a handle "
+                         "or only waits)"));
+    }
+    if (!step.as().empty()) {
+      if (!CreatesHandle(step)) {
+        Error(where_.At("step", i, {"as"}),
+              absl::StrCat("a ", kind, " step creates no handle; `as` has no effect"));
+      } else if (!handles_.emplace(step.as(), HandleInfo{step.role(), i}).second) {
+        Error(where_.At("step", i, {"as"}),
+              absl::StrCat("handle '", step.as(), "' is already defined"));
+      }
+    } else if (CreatesHandle(step)) {
+      Error(where_.At("step", i), absl::StrCat("a ", kind, " step must name its handle with `as`"));
+    }
+  }
+
+  // Fields shared by several step kinds, checked by name through reflection.
+  void CheckGenericFields(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    const Reflection* r = step.GetReflection();
+    const FieldDescriptor* action = step.GetDescriptor()->FindFieldByName(kind);
+    const Message& m = r->GetMessage(step, action);
+    const Descriptor* d = m.GetDescriptor();
+    const Reflection* mr = m.GetReflection();
+    auto text = [&](const char* name) -> std::string {
+      const FieldDescriptor* f = d->FindFieldByName(name);
+      return f != nullptr && f->type() == FieldDescriptor::TYPE_STRING ? mr->GetString(m, f) : "";
+    };
+    const std::string k = kind;
+    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), true);
+    if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true);
+    if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false);
+    if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true);
+    if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
+        kind != "listen" && kind != "connect") {
+      Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
+    }
+    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
+      const FieldDescriptor* f = d->FindFieldByName(name);
+      if (f == nullptr) continue;
+      const int v = mr->GetInt32(m, f);
+      if (v < 0 || v > (std::string(name) == "max_bytes" || std::string(name) == "bytes"
+                            ? 16 * 1024 * 1024
+                            : kMaxWaitMs)) {
+        Error(where_.At("step", i, {k.c_str(), name}),
+              absl::StrCat(name, " = ", v, " is out of range"));
+      }
+    }
+  }
+
+  void CheckKindRules(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    const char* k = kind.c_str();
+    switch (step.action_case()) {
+      case v1::Step::kListen:
+        if (step.listen().on().empty() && step.listen().port().empty()) {
+          Error(where_.At("step", i, {k}), "listen without `on` needs a `port`");
+        }
+        break;
+      case v1::Step::kConnect: {
+        const auto& c = step.connect();
+        const bool by_role = !c.to_role().empty() || !c.port().empty();
+        if (c.to().empty() == !by_role) {
+          Error(where_.At("step", i, {k}),
+                "connect needs either `to` (a listening handle) or `to_role` and `port`");
+        } else if (by_role && (roles_.count(c.to_role()) == 0 || c.port().empty())) {
+          Error(where_.At("step", i, {k, "to_role"}),
+                absl::StrCat("connect: unknown role '", c.to_role(), "' or no port"));
+        }
+        break;
+      }
+      case v1::Step::kShutdown:
+        if (step.shutdown().how() == v1::SHUTDOWN_HOW_UNSPECIFIED) {
+          Error(where_.At("step", i, {k}),
+                "shutdown needs how: SHUTDOWN_HOW_READ, SHUTDOWN_HOW_WRITE or SHUTDOWN_HOW_BOTH");
+        }
+        break;
+      case v1::Step::kSetsockopt:
+        if (step.setsockopt().option_case() == v1::SetOptionStep::OPTION_NOT_SET) {
+          Error(where_.At("step", i, {k}), "setsockopt names no option (linger, reuseaddr, ...)");
+        } else if (step.setsockopt().has_linger() &&
+                   (step.setsockopt().linger().seconds() < 0 ||
+                    step.setsockopt().linger().seconds() > 600)) {
+          Error(where_.At("step", i, {k, "linger"}), "linger seconds must be 0..600");
+        }
+        break;
+      case v1::Step::kGetsockopt: {
+        if (!ParseOptionText(step.getsockopt().option(), &steps_[i].option)) {
+          Error(where_.At("step", i, {k, "option"}),
+                absl::StrCat("unknown option '", step.getsockopt().option(), "'"));
+        }
+        break;
+      }
+      case v1::Step::kWaitState: {
+        if (!ParseStateText(step.wait_state().state(), &steps_[i].state)) {
+          Error(where_.At("step", i, {k, "state"}),
+                absl::StrCat("unknown TCP state '", step.wait_state().state(), "'"));
+        }
+        break;
+      }
+      case v1::Step::kSleep:
+        if (step.sleep().ms() <= 0) Error(where_.At("step", i, {k}), "sleep needs ms > 0");
+        break;
+      case v1::Step::kDrop:
+        if (roles_.count(step.drop().peer()) == 0 || step.drop().peer() == step.role()) {
+          Error(where_.At("step", i, {k, "peer"}),
+                absl::StrCat("drop needs a peer role other than '", step.role(), "'"));
+        }
+        CheckFlagLetters(where_.At("step", i, {k, "exact_flags"}), step.drop().exact_flags(),
+                         "SFRA");
+        break;
+      case v1::Step::kLift:
+        if (step.lift().fault().empty()) Error(where_.At("step", i, {k}), "lift needs `fault`");
+        break;
+      default:
+        break;
+    }
+  }
+
+  void CheckFlagLetters(const std::string& where, const std::string& flags,
+                        const std::string& allowed) {
+    for (char c : flags) {
+      if (allowed.find(c) == std::string::npos) {
+        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed));
+      }
+    }
+  }
+
+  void CheckWire(int i, const v1::WireCheck& w) {
+    const std::string where = where_.At("expect", i, {"wire"});
+    if (roles_.count(w.from()) == 0) {
+      Error(where, absl::StrCat("wire: unknown role '", w.from(), "' in `from`"));
+    }
+    CheckFlagLetters(where, w.flags(), "SFRPAU");
+    CheckFlagLetters(where, w.not_flags(), "SFRPAU");
+    if (w.has_after()) CheckWire(i, w.after());
+  }
+
+  void CheckSettings() {
+    for (int i = 0; i < spec_.settings_size(); ++i) {
+      const v1::RoleSetting& s = spec_.settings(i);
+      if (roles_.count(s.role()) == 0 || s.name().empty() || s.value().empty()) {
+        Error(where_.At("settings", i),
+              absl::StrCat("a setting needs a known role, a name and a value (role '", s.role(),
+                           "')"));
+      }
+    }
+  }
+
+  void CheckExpectation(int i) {
+    const v1::Expectation& e = spec_.expect(i);
+    ResolvedExpectation& typed = expects_[i];
+    if (e.premise() && !e.platform().empty()) {
+      Error(where_.At("expect", i, {"platform"}),
+            "a premise applies to every platform: drop `platform` (what a platform does "
+            "instead is an expectation of its own)");
+    }
+    if (e.has_wire()) {
+      if (!e.step().empty()) {
+        Error(where_.At("expect", i, {"step"}), "an expectation checks a step or the wire, not both");
+      }
+      CheckWire(i, e.wire());
+      if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
+        Error(where_.At("expect", i, {"platform"}),
+              absl::StrCat("unknown platform '", e.platform(), "'"));
+      }
+      return;
+    }
+    if (ids_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"step"}),
+            absl::StrCat("unknown step id '", e.step(), "'"));
+    }
+    if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
+      Error(where_.At("expect", i, {"platform"}),
+            absl::StrCat("unknown platform '", e.platform(), "'"));
+    }
+    if (!e.platform_version().empty()) {
+      absl::StatusOr<VersionRequirement> version = ParseVersionRequirement(e.platform_version());
+      if (e.platform().empty()) {
+        Error(where_.At("expect", i, {"platform_version"}),
+              "platform_version needs a platform");
+      } else if (!version.ok()) {
+        Error(where_.At("expect", i, {"platform_version"}),
+              std::string(version.status().message()));
+      } else {
+        typed.version = *version;
+      }
+    }
+    if (!e.error().empty() && !ParseErrorText(e.error(), &typed.error)) {
+      Error(where_.At("expect", i, {"error"}),
+            absl::StrCat("unknown error name '", e.error(), "'"));
+    }
+    for (auto [text, into, field] : {std::make_tuple(&e.state(), &typed.state, "state"),
+                                     std::make_tuple(&e.seen(), &typed.seen, "seen")}) {
+      if (!text->empty() && !ParseStateText(*text, into)) {
+        Error(where_.At("expect", i, {field}),
+              absl::StrCat("unknown TCP state '", *text, "'"));
+      }
+    }
+    const auto& d = e.duration_ms();
+    if (d.has_min() && d.has_max() && d.min() > d.max()) {
+      Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
+    }
+    if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
+        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max()) {
+      Error(where_.At("expect", i), "the expectation checks nothing");
+    }
+  }
+
+  const LoadedCase& c_;
+  const v1::Case& spec_;
+  Locator where_;
+  std::set<std::string> roles_;
+  std::set<std::string> ids_;
+  std::map<std::string, HandleInfo> handles_;
+  std::vector<std::string> errors_;
+  std::vector<ResolvedStep> steps_;
+  std::vector<ResolvedExpectation> expects_;
+};
+
+// The grid declarations of a case file: parameters, and every condition
+// naming a declared parameter and one of its values.
+class GridValidator {
+ public:
+  explicit GridValidator(const LoadedCase& c) : spec_(c.spec), where_(c) {}
+
+  std::vector<std::string> Run() {
+    for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
+    for (int i = 0; i < spec_.step_size(); ++i) {
+      CheckConditions(where_.At("step", i, {"when"}), spec_.step(i).when());
+    }
+    for (int i = 0; i < spec_.expect_size(); ++i) {
+      CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+    }
+    for (int i = 0; i < spec_.exclude_size(); ++i) {
+      if (spec_.exclude(i).when().empty()) {
+        Error(where_.At("exclude", i), "an exclusion needs `when` conditions");
+      }
+      CheckConditions(where_.At("exclude", i, {"when"}), spec_.exclude(i).when());
+    }
+    for (int i = 0; i < spec_.claim_when_size(); ++i) {
+      const v1::ClaimChoice& c = spec_.claim_when(i);
+      if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
+      CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
+      if (!IsClaim(c.claim())) {
+        Error(where_.At("claim_when", i, {"claim"}),
+              absl::StrCat("claim '", c.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+      }
+    }
+    if (spec_.pairings() && !spec_.settings().empty()) {
+      Error(where_.Field("pairings"),
+            "a case with stack settings runs on hosts of its own and cannot use pairings");
+    }
+    // A grid is expanded in memory: keep it to a size a matrix can show.
+    double combinations = 1;
+    for (const v1::Parameter& p : spec_.param()) combinations *= std::max(1, p.values_size());
+    if (combinations > kMaxIterations) {
+      Error(where_.Field("param"), absl::StrCat("the grid has ", combinations,
+                                                " combinations; at most ", kMaxIterations));
+    }
+    return errors_;
+  }
+
+  // After the one expansion of a grid whose declarations passed.
+  std::vector<std::string> CheckNotEmpty(const std::vector<LoadedCase>& iterations) {
+    if (iterations.empty()) {
+      Error(where_.Field("exclude"), "the exclusions leave no iteration of the grid");
+    }
+    return errors_;
+  }
+
+ private:
+  void Error(const std::string& where, const std::string& what) {
+    errors_.push_back(absl::StrCat(where, ": ", what));
+  }
+
+  void CheckParam(int i) {
+    const v1::Parameter& p = spec_.param(i);
+    const std::string where = where_.At("param", i);
+    bool name_ok = !p.name().empty() && absl::ascii_islower(p.name()[0]);
+    for (char ch : p.name()) {
+      name_ok = name_ok && (absl::ascii_islower(ch) || absl::ascii_isdigit(ch) || ch == '_');
+    }
+    if (!name_ok) Error(where, absl::StrCat("parameter name '", p.name(), "' is not [a-z][a-z0-9_]*"));
+    if (p.name() == "peer" && spec_.pairings()) {
+      Error(where, "'peer' names the pairing's peer platform; choose another parameter name");
+    }
+    if (!values_.emplace(p.name(), std::set<std::string>{}).second) {
+      Error(where, absl::StrCat("parameter '", p.name(), "' is declared twice"));
+    }
+    if (p.values().empty()) Error(where, absl::StrCat("parameter '", p.name(), "' has no values"));
+    for (const std::string& v : p.values()) {
+      if (v.empty() || v.find_first_of("=|,[] ") != std::string::npos ||
+          !values_[p.name()].insert(v).second) {
+        Error(where, absl::StrCat("value '", v, "' of '", p.name(),
+                                  "' is empty, repeated or has one of = | , [ ] or a space"));
+      }
+    }
+  }
+
+  void CheckConditions(const std::string& where,
+                       const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+    for (const std::string& text : conditions) {
+      absl::StatusOr<GridCondition> c = ParseGridCondition(text);
+      if (!c.ok()) {
+        Error(where, std::string(c.status().message()));
+        continue;
+      }
+      auto p = values_.find(c->param);
+      if (p == values_.end()) {
+        Error(where, absl::StrCat("condition '", text, "' names no declared parameter"));
+        continue;
+      }
+      for (const std::string& v : c->values) {
+        if (p->second.count(v) == 0) {
+          Error(where, absl::StrCat("condition '", text, "': '", v, "' is not a value of '",
+                                    c->param, "'"));
+        }
+      }
+    }
+  }
+
+  const v1::Case& spec_;
+  Locator where_;
+  std::map<std::string, std::set<std::string>> values_;
+  std::vector<std::string> errors_;
+};
+
+}  // namespace
+
+std::string StepKind(const v1::Step& step) {
+  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
+  const FieldDescriptor* f = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
+  return f == nullptr ? "" : f->name();
+}
+
+bool CreatesHandle(const v1::Step& step) {
+  switch (step.action_case()) {
+    case v1::Step::kSocket:
+    case v1::Step::kAccept:
+    case v1::Step::kDrop:
+      return true;
+    case v1::Step::kListen:
+      return step.listen().on().empty();
+    case v1::Step::kConnect:
+      return step.connect().on().empty();
+    default:
+      return false;
+  }
+}
+
+absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c) {
+  GridValidator grid(c);
+  std::vector<std::string> errors = grid.Run();
+  std::vector<LoadedCase> iterations;
+  if (errors.empty()) {
+    iterations = ExpandGrid(c);
+    errors = grid.CheckNotEmpty(iterations);
+  }
+  // Each iteration is checked as the case it becomes; a problem common to
+  // several iterations is told once, naming the first.
+  std::set<std::string> told;
+  for (LoadedCase& it : iterations) {
+    for (const std::string& line : Validator(it).Run(&it)) {
+      if (!told.insert(line).second) continue;
+      errors.push_back(it.parameters.empty() ? line
+                                             : absl::StrCat(line, " (in ", it.spec.name(), ")"));
+    }
+  }
+  if (errors.empty()) return iterations;
+  return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
+}
+
+}  // namespace closeprobe::controller

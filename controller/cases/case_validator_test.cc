@@ -1,0 +1,132 @@
+// Case files: syntax errors, unknown fields, roles, handles and names are
+// rejected with FILE:LINE:COLUMN before anything runs.
+#include "controller/cases/case_set.h"
+#include "controller/cases/case_validator.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/cases/case_loader.h"
+#include "tests/testutil/status_matchers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::closeprobe::testing::IsOk;
+using ::closeprobe::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kHeader[] = R"(name: "demo"
+claim: "C8"
+summary: "a demo"
+roles: ["client", "server"]
+subject: "client"
+)";
+
+absl::Status Check(const std::string& body, const std::string& file = "cases/demo.textproto") {
+  return ParseCaseSet(file, std::string(kHeader) + body).status();
+}
+
+TEST(CaseValidator, AcceptsAWellFormedCase) {
+  EXPECT_THAT(Check(R"(
+step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "client" connect { to: "lsn" } as: "c" }
+step { role: "server" accept { from: "lsn" } as: "s" }
+step { role: "client" close { on: "c" } id: "close" }
+step { sleep { ms: 10 } }
+expect { step: "close" error: "OK" duration_ms { max: 100 } }
+expect { step: "close" platform: "windows" error: "OK" source: "doc" }
+)"),
+              IsOk());
+}
+
+TEST(CaseLoader, SyntaxErrorHasFileLineColumn) {
+  EXPECT_THAT(Check("step { role: \"client\" close { on: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("cases/demo.textproto:7:")));
+}
+
+TEST(CaseLoader, UnknownFieldIsNamedWithItsPosition) {
+  EXPECT_THAT(Check("step { role: \"client\" close { onn: \"c\" } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:6:34: ")));  // protobuf points after the name
+  EXPECT_THAT(Check("step { role: \"client\" close { onn: \"c\" } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("onn")));
+}
+
+TEST(CaseLoader, BadEnumValueIsRejected) {
+  EXPECT_THAT(Check("step { role: \"client\" socket {} as: \"c\" }\n"
+                    "step { role: \"client\" shutdown { on: \"c\" how: SIDEWAYS } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:7:")));
+}
+
+TEST(CaseValidator, UnknownRoleIsRejectedAtItsLine) {
+  EXPECT_THAT(Check("\nstep { role: \"clinet\" socket {} as: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:7:8: unknown role 'clinet'")));
+}
+
+TEST(CaseValidator, UnknownHandleIsRejectedAtItsField) {
+  EXPECT_THAT(Check("step { role: \"client\" close { on: \"ghost\" } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:6:31: unknown handle 'ghost'")));
+}
+
+TEST(CaseValidator, HandleOfAnotherRoleIsRejected) {
+  EXPECT_THAT(Check("step { role: \"server\" socket {} as: \"s\" }\n"
+                    "step { role: \"client\" close { on: \"s\" } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("belongs to role 'server'")));
+}
+
+TEST(CaseValidator, HandleUsedBeforeItIsCreatedIsRejected) {
+  EXPECT_THAT(Check("step { role: \"client\" close { on: \"c\" } }\n"
+                    "step { role: \"client\" socket {} as: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown handle 'c'")));
+}
+
+TEST(CaseValidator, NameMustEqualTheFileStem) {
+  EXPECT_THAT(Check("", "cases/other.textproto"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/other.textproto:1:1: name 'demo' must equal")));
+}
+
+TEST(CaseValidator, ExpectationsNeedKnownStepsNamesAndChecks) {
+  const absl::Status s = Check(R"(step { role: "client" socket {} as: "c" id: "mk" }
+expect { step: "nope" error: "OK" }
+expect { step: "mk" error: "ECONRESET" }
+expect { step: "mk" state: "TIMEWAIT" }
+expect { step: "mk" platform: "plan9" error: "OK" }
+expect { step: "mk" }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown step id 'nope'")));
+  EXPECT_THAT(s.message(), HasSubstr(":8:"));  // every problem, each at its line
+  EXPECT_THAT(s.message(), HasSubstr("unknown error name 'ECONRESET'"));
+  EXPECT_THAT(s.message(), HasSubstr("unknown TCP state 'TIMEWAIT'"));
+  EXPECT_THAT(s.message(), HasSubstr("unknown platform 'plan9'"));
+  EXPECT_THAT(s.message(), HasSubstr("checks nothing"));
+}
+
+TEST(CaseValidator, ClaimMustBeOneOfTheListedClaims) {
+  EXPECT_THAT(ParseCaseSet("cases/x.textproto",
+                           "name: \"x\" claim: \"C21\" summary: \"s\" roles: [\"a\"] subject: \"a\"")
+                  .status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                                         HasSubstr("claim 'C21' is not one of C1..C20")));
+}
+
+TEST(CaseValidator, CreatingStepsNeedAsAndOthersMustNotHaveIt) {
+  EXPECT_THAT(Check("step { role: \"client\" socket {} }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must name its handle")));
+  EXPECT_THAT(Check("step { role: \"client\" socket {} as: \"c\" }\n"
+                    "step { role: \"client\" close { on: \"c\" } as: \"d\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("`as` has no effect")));
+}
+
+TEST(CaseValidator, ConnectNeedsExactlyOneTarget) {
+  EXPECT_THAT(Check("step { role: \"client\" connect { } as: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("connect needs either")));
+}
+
+}  // namespace
+}  // namespace closeprobe::controller

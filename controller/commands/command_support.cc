@@ -1,0 +1,80 @@
+#include "controller/commands/command_support.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "controller/report/report_writers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+std::string FileText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+bool UseColor(const Config& config) {
+  return config.color == "always" || (config.color == "auto" && isatty(1));
+}
+
+}  // namespace
+
+bool LoadCases(const Config& config, CaseSet* set) {
+  absl::StatusOr<CaseSet> loaded =
+      LoadCaseSet(config.args.empty() ? std::vector<std::string>{config.cases_dir} : config.args);
+  if (!loaded.ok()) {
+    std::cerr << loaded.status().message() << "\n";
+    return false;
+  }
+  *set = std::move(*loaded);
+  return true;
+}
+
+bool LoadReport(std::string path, JudgedReport* report) {
+  if (std::filesystem::is_directory(path)) path += "/report.json";
+  absl::Status s = ReadJsonReport(path, &report->record);
+  if (!s.ok()) {
+    std::cerr << "closeprobe: " << s.message() << "\n";
+    return false;
+  }
+  report->rows = JudgeReport(&report->record);  // as this version judges
+  return true;
+}
+
+bool WriteAndPrint(const Config& config, const v1::Report& report, const MatrixRows& rows) {
+  absl::Status written = WriteAllReports(report, rows, config.out);
+  PrintMatrix(report, rows, std::cout, UseColor(config));
+  if (!written.ok()) {
+    std::cerr << "closeprobe: " << written.message() << "\n";
+    return false;
+  }
+  std::cout << "Report: " << config.out << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  return true;
+}
+
+bool ReadCredentials(const Config& config, Credentials* out) {
+  if (!config.token_file.empty()) {
+    out->token = std::string(absl::StripAsciiWhitespace(FileText(config.token_file)));
+  }
+  const std::pair<std::string*, std::string> files[] = {{&out->tls.root_ca, config.tls_ca},
+                                                        {&out->tls.cert, config.tls_cert},
+                                                        {&out->tls.key, config.tls_key}};
+  for (const auto& [into, path] : files) {
+    if (path.empty()) continue;
+    *into = FileText(path);
+    if (into->empty()) {
+      std::cerr << "closeprobe: cannot read " << path << "\n";
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace closeprobe::controller

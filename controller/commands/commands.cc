@@ -1,0 +1,45 @@
+#include "controller/commands/commands.h"
+
+namespace closeprobe::controller {
+
+const std::vector<Command>& Commands() {
+  static const auto* commands = new std::vector<Command>{
+      {"run", "run [CASES...] [--agent ROLE=HOST:PORT]...",
+       "Runs case files or folders (default: --cases_dir) on real stacks and prints the "
+       "matrix. Without --agent it starts its own agents (see --topology); each --agent "
+       "subject=... is a matrix column, played against the --agent peer=.... Writes "
+       "DIR/report.json (the record), report.html, matrix.md, junit.xml and pcap/ (--out DIR).",
+       {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary",
+        "token_file", "tls_ca", "tls_cert", "tls_key", "lease_ms", "port_base", "cases_dir",
+        "color", "baselines"},
+       &RunCommand},
+      {"validate", "validate [CASES...]", "Checks case files; nothing runs.", {"cases_dir"},
+       &ValidateCommand},
+      {"list", "list [CASES...]", "Lists the cases' rows, grids expanded.", {"cases_dir"},
+       &ListCommand},
+      {"show", "show CASE", "A row's ladder diagram and results, as text.",
+       {"report", "out", "platform"}, &ShowCommand},
+      {"report", "report REPORT.json", "Writes every format again from a saved record.",
+       {"out", "color"}, &ReportCommand},
+      {"findings", "findings REPORT.json",
+       "Refuted, inconclusive and qualified claims, as Markdown.", {}, &FindingsCommand},
+      {"accept", "accept REPORT.json",
+       "Records the observed outcomes as the baseline of each platform and version "
+       "(DIR/P-VERSION.textproto); later runs report every difference from it.",
+       {"baselines", "platform"}, &AcceptCommand},
+      {"diff", "diff A.json B.json",
+       "What run B observed differently from run A, per column (exit 1 if anything but a "
+       "race differs).",
+       {"platform"}, &DiffCommand},
+      {"merge", "merge A.json B.json...",
+       "One matrix from runs made on different hosts; each column keeps where and when it "
+       "was observed, and a platform no run observed gets a column of the cases' documented "
+       "expectations.",
+       {"out", "cases_dir", "color"}, &MergeCommand},
+      {"ping", "ping TARGET...", "Is an agent there? Prints what it says of itself.",
+       {"token_file", "tls_ca", "tls_cert", "tls_key"}, &PingCommand},
+  };
+  return *commands;
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,103 @@
+// show, report, findings and merge: commands that read saved reports, judge
+// them once and hand the rows to the writers.
+#include <iostream>
+#include <utility>
+#include <vector>
+
+#include "controller/commands/command_support.h"
+#include "controller/report/ladder.h"
+#include "controller/report/report_merge.h"
+#include "controller/report/report_writers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+// A command's one REPORT.json argument, loaded and judged.
+bool LoadOnlyArgument(const Config& config, const char* command, JudgedReport* report) {
+  if (config.args.size() != 1) {
+    std::cerr << "closeprobe: " << command << " takes one REPORT.json\n";
+    return false;
+  }
+  return LoadReport(config.args[0], report);
+}
+
+void PrintRow(const MatrixRow& row) {
+  const v1::CaseResult& r = *row.runs.front();
+  std::cout << r.case_name() << " (" << r.claim() << ") on " << r.platform() << ": "
+            << r.summary() << "\n"
+            << MarkdownCell(row) << "\n";
+  if (!r.error().empty()) std::cout << r.error() << "\n";
+  std::cout << "\n";
+  PrintLadder(BuildLadder(r), std::cout);
+  std::cout << "\n";
+  for (const auto& e : r.expectations()) {
+    std::cout << (e.expectation().premise() ? (e.met() ? "  premise " : "  PREMISE NOT MET ")
+                  : e.met()                 ? "  met     "
+                  : e.applies()             ? "  NOT MET "
+                                            : "  (claim) ")
+              << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
+              << e.expected() << "  observed " << e.observed() << "\n";
+  }
+  if (row.runs.size() > 1) {
+    std::cout << "\n" << row.runs.size() << " runs: " << row.key_observation << "\n";
+  }
+}
+
+}  // namespace
+
+int ShowCommand(const Config& config) {
+  if (config.args.size() != 1) {
+    std::cerr << "closeprobe: show takes one CASE name\n";
+    return kExitUsage;
+  }
+  const std::string source = config.report.empty() ? config.out : config.report;
+  JudgedReport report;
+  if (!LoadReport(source, &report)) return kExitUsage;
+  for (const MatrixRow& row : report.rows) {
+    if (row.case_name != config.args[0]) continue;
+    if (!config.platform.empty() && row.platform != config.platform) continue;
+    PrintRow(row);
+    return 0;
+  }
+  std::cerr << "closeprobe: no case '" << config.args[0] << "' in " << source << "\n";
+  return kExitUsage;
+}
+
+int ReportCommand(const Config& config) {
+  JudgedReport report;
+  if (!LoadOnlyArgument(config, "report", &report)) return kExitUsage;
+  return WriteAndPrint(config, report.record, report.rows) ? 0 : kExitInfra;
+}
+
+int FindingsCommand(const Config& config) {
+  JudgedReport report;
+  if (!LoadOnlyArgument(config, "findings", &report)) return kExitUsage;
+  PrintFindings(report.record, report.rows, std::cout);
+  return 0;
+}
+
+// Several runs' reports as one matrix, plus documented columns for the
+// platforms no run observed.
+int MergeCommand(const Config& config) {
+  if (config.args.size() < 2) {
+    std::cerr << "closeprobe: merge takes two or more REPORT.json\n";
+    return kExitUsage;
+  }
+  std::vector<std::pair<std::string, v1::Report>> reports;
+  for (const std::string& path : config.args) {
+    JudgedReport one;
+    if (!LoadReport(path, &one)) return kExitUsage;
+    reports.emplace_back(path, one.record);
+  }
+  Config cases_only = config;
+  cases_only.args.clear();
+  CaseSet set;
+  if (!LoadCases(cases_only, &set)) return kExitUsage;
+  ExpandPairings({"linux"}, &set);  // documented at the reference pairing
+  v1::Report merged = MergeReports(reports);
+  AddDocumentedColumns(set.rows, &merged);
+  const MatrixRows rows = JudgeReport(&merged);
+  return WriteAndPrint(config, merged, rows) ? 0 : kExitInfra;
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,198 @@
+#include "controller/judge/expectation_matcher.h"
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "controller/cases/names.h"
+#include "controller/judge/wire_checks.h"
+
+namespace closeprobe::controller {
+namespace {
+
+bool HasCall(const v1::StepRecord& s) { return s.has_result(); }
+
+double DurationMs(const v1::StepRecord& s) {
+  if (s.has_wait()) return s.wait().waited_ns() / 1e6;
+  return s.result().duration_ns() / 1e6;
+}
+
+// The state a state-kind step observed; UNSPECIFIED for other kinds.
+v1::TcpState ObservedState(const v1::StepRecord& s) {
+  if (s.has_wait()) return s.wait().state();
+  if (s.has_state()) return s.state().state();
+  return v1::TCP_STATE_UNSPECIFIED;
+}
+
+std::string ErrorWithNative(const v1::CallResult& r) {
+  if (r.error() == v1::ERROR_NAME_OK || r.native_name().empty()) return ErrorText(r.error());
+  if (r.native_code() == 0) return absl::StrCat(ErrorText(r.error()), " (", r.native_name(), ")");
+  return absl::StrCat(ErrorText(r.error()), " (", r.native_name(), " ", r.native_code(), ")");
+}
+
+// What an expectation is about: its step id, or for wire checks "wire:" with
+// the sender and flags (a platform's wire check overrides the claim's one on
+// the same sender and flags).
+std::string Subject(const v1::Expectation& e) {
+  return e.has_wire() ? absl::StrCat("wire:", e.wire().from(), ":", e.wire().flags()) : e.step();
+}
+
+bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::StepRecord& s) {
+  if (s.skipped()) return false;
+  if (want.error != v1::ERROR_NAME_UNSPECIFIED &&
+      (!HasCall(s) || s.result().error() != want.error)) {
+    return false;
+  }
+  if (e.has_result() && (!HasCall(s) || s.result().return_value() != e.result())) return false;
+  if (want.state != v1::TCP_STATE_UNSPECIFIED && ObservedState(s) != want.state) return false;
+  if (e.has_reached() && (!s.has_wait() || s.wait().reached() != e.reached())) return false;
+  if (want.seen != v1::TCP_STATE_UNSPECIFIED) {
+    if (!s.has_wait()) return false;
+    bool seen = false;
+    for (const auto& t : s.wait().transitions()) seen = seen || t.state() == want.seen;
+    if (!seen) return false;
+  }
+  if (e.has_value() && (!s.has_option() || s.option().value() != e.value())) return false;
+  const auto& d = e.duration_ms();
+  if (d.has_min() && DurationMs(s) < d.min()) return false;
+  if (d.has_max() && DurationMs(s) > d.max()) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string DescribeExpectation(const v1::Expectation& e) {
+  if (e.has_wire()) return absl::StrCat("wire: ", DescribeWireCheck(e.wire()));
+  std::vector<std::string> parts;
+  if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
+  if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
+  if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
+  if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
+  if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
+  if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
+  const auto& d = e.duration_ms();
+  if (d.has_min() || d.has_max()) {
+    parts.push_back(absl::StrFormat("duration_ms in [%s, %s]",
+                                    d.has_min() ? absl::StrCat(d.min()) : "",
+                                    d.has_max() ? absl::StrCat(d.max()) : ""));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+std::string DescribeMiss(const v1::ExpectationResult& e) {
+  const std::string subject =
+      e.expectation().has_wire() ? "" : absl::StrCat("step ", e.expectation().step(), " ");
+  return absl::StrCat(subject, "expected ", e.expected(), ", observed ", e.observed());
+}
+
+std::string DescribeObservation(const v1::StepRecord& s) {
+  if (s.skipped()) return absl::StrCat("skipped: ", s.skip_reason());
+  std::vector<std::string> parts;
+  if (s.has_wait()) {
+    std::vector<std::string> seen;
+    for (const auto& t : s.wait().transitions()) seen.push_back(StateText(t.state()));
+    parts.push_back(absl::StrCat("state=", StateText(s.wait().state())));
+    parts.push_back(absl::StrCat("reached=", s.wait().reached() ? "true" : "false"));
+    parts.push_back(absl::StrCat("seen=", absl::StrJoin(seen, ">")));
+  } else if (s.has_state()) {
+    parts.push_back(absl::StrCat("state=", StateText(s.state().state())));
+  }
+  if (s.has_option()) parts.push_back(absl::StrCat("value=", s.option().value()));
+  if (s.has_result()) {
+    parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
+    parts.push_back(absl::StrCat("result=", s.result().return_value()));
+  }
+  if (s.has_result() || s.has_wait()) {
+    parts.push_back(absl::StrFormat("duration_ms=%.3f", DurationMs(s)));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+namespace {
+
+// Whether an expectation is for this platform (and version).
+bool ForThisPlatform(const v1::Expectation& e, const ResolvedExpectation& typed,
+                     const std::string& platform, const std::string& version) {
+  if (e.platform().empty()) return true;
+  if (e.platform() != platform) return false;
+  return !typed.version.has_value() || VersionSatisfies(version, *typed.version);
+}
+
+}  // namespace
+
+void MatchExpectations(const LoadedCase& c, const std::string& platform,
+                       const std::string& version, v1::CaseResult* result) {
+  const v1::Case& spec = c.spec;
+  std::map<std::string, const v1::StepRecord*> by_id;
+  for (const auto& s : result->steps()) {
+    if (!s.id().empty()) by_id[s.id()] = &s;
+  }
+  std::vector<bool> here(spec.expect_size());
+  std::set<std::string> overridden;  // subjects with an expectation of this platform's own
+  for (int i = 0; i < spec.expect_size(); ++i) {
+    const v1::Expectation& e = spec.expect(i);
+    here[i] = ForThisPlatform(e, c.expects[i], platform, version);
+    if (!e.platform().empty() && here[i]) overridden.insert(Subject(e));
+  }
+  std::vector<std::string> key;
+  std::set<std::string> described;
+  for (int i = 0; i < spec.expect_size(); ++i) {
+    const v1::Expectation& e = spec.expect(i);
+    const bool from_claim = e.platform().empty() && !e.premise();
+    if (!here[i]) continue;
+    auto it = by_id.find(e.step());
+    v1::ExpectationResult* r = result->add_expectations();
+    *r->mutable_expectation() = e;
+    r->set_from_claim(from_claim);
+    r->set_applies(!from_claim || overridden.count(Subject(e)) == 0);
+    r->set_expected(DescribeExpectation(e));
+    if (e.has_wire()) {
+      std::string observed = "no capture on this platform";
+      r->set_met(result->captured() && WireHolds(e.wire(), result->segments(), &observed));
+      r->set_observed(observed);
+      r->set_not_observable(!result->captured());
+    } else if (it == by_id.end()) {
+      r->set_met(false);
+      r->set_observed("step not performed (the case stopped before it)");
+    } else {
+      r->set_met(Holds(e, c.expects[i], *it->second));
+      r->set_observed(DescribeObservation(*it->second));
+    }
+    if (it != by_id.end() && described.insert(e.step()).second) {
+      const v1::StepRecord& s = *it->second;
+      const v1::TcpState st = ObservedState(s);
+      const std::string value = s.skipped()                       ? "skipped"
+                                : st != v1::TCP_STATE_UNSPECIFIED ? StateText(st)
+                                : HasCall(s) ? ErrorText(s.result().error())
+                                             : "?";
+      key.push_back(absl::StrCat(e.step(), "=", value));
+      v1::OutcomePart* part = result->add_outcome_parts();
+      part->set_what(e.step());
+      part->set_value(value);
+    }
+  }
+  std::vector<std::string> outcome = key;
+  for (const auto& r : result->expectations()) {
+    if (!r.expectation().has_wire() || !r.applies()) continue;
+    const std::string check = DescribeWireCheck(r.expectation().wire());
+    outcome.push_back(absl::StrCat("[", check, ": ", r.met() ? "yes" : "no", "]"));
+    v1::OutcomePart* part = result->add_outcome_parts();
+    part->set_what(absl::StrCat("wire: ", check));
+    part->set_value(r.met() ? "yes" : "no");
+  }
+  result->set_outcome(absl::StrJoin(outcome, " "));
+  for (int i = 0; i < spec.expect_size(); ++i) {
+    const v1::Expectation& e = spec.expect(i);
+    if (!e.has_wire() || !here[i]) continue;
+    const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
+    if (result->captured() && described.insert(k).second) {
+      key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
+    }
+  }
+  result->set_key_observation(absl::StrJoin(key, " "));
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,39 @@
+// ExpectationMatcher: compares a run's recorded steps and segments with its
+// case's expectations for one platform, and records for each whether it held
+// and what was observed: the platform's own expectation for a step where it
+// has one (the claim's then does not apply to the verdict), the claim's
+// otherwise, and every premise. It decides no verdict: verdicts.h does, from
+// what it records.
+#ifndef CLOSEPROBE_CONTROLLER_EXPECTATION_MATCHER_H_
+#define CLOSEPROBE_CONTROLLER_EXPECTATION_MATCHER_H_
+
+#include <string>
+
+#include "closeprobe/v1/case.pb.h"
+#include "closeprobe/v1/report.pb.h"
+#include "controller/cases/case_loader.h"
+
+namespace closeprobe::controller {
+
+// Fills result->expectations, outcome, outcome_parts and key_observation
+// from result->steps and ->segments. `version` is the platform's stack
+// version, for expectations scoped by platform_version.
+void MatchExpectations(const LoadedCase& c, const std::string& platform,
+                       const std::string& version, v1::CaseResult* result);
+
+// What an expectation asks for, as written in reports: "error=EPIPE
+// duration_ms in [, 100]", "wire: client sends R x1".
+std::string DescribeExpectation(const v1::Expectation& e);
+
+// An expectation that did not hold, as one line:
+// "step send2 expected error=EPIPE, observed error=ENOTCONN ..." (wire
+// checks say "expected wire: ..." without a step).
+std::string DescribeMiss(const v1::ExpectationResult& e);
+
+// What a step observed, in the form expectations are written in:
+// "error=EPIPE", "state=TIME_WAIT", "reached=true", "duration_ms=12.3".
+std::string DescribeObservation(const v1::StepRecord& step);
+
+}  // namespace closeprobe::controller
+
+#endif  // CLOSEPROBE_CONTROLLER_EXPECTATION_MATCHER_H_

@@ -1,0 +1,181 @@
+#include "controller/judge/expectation_matcher.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "controller/cases/case_set.h"
+#include "controller/judge/verdicts.h"
+#include "google/protobuf/text_format.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A valid case with steps named as the tests' expectations need, loaded
+// (names resolved) as a run would load it; `text` adds the claim and the
+// expectations.
+LoadedCase CaseOf(const std::string& text) {
+  const std::string header = R"(
+    name: "x" summary: "s" roles: ["a"] subject: "a"
+    step { role: "a" socket {} as: "h" }
+    step { role: "a" send { on: "h" bytes: 1 } id: "send1" }
+    step { role: "a" send { on: "h" bytes: 1 } id: "send2" }
+    step { role: "a" close { on: "h" } id: "close" }
+    step { role: "a" wait_state { on: "h" state: "TIME_WAIT" } id: "wait" }
+    step { role: "a" state { on: "h" } id: "st" })";
+  absl::StatusOr<CaseSet> set = ParseCaseSet("cases/x.textproto", header + text);
+  EXPECT_TRUE(set.ok()) << set.status();
+  return set.ok() ? set->rows.front() : LoadedCase{};
+}
+
+// What a run does with its record: match, then judge.
+void Judge(const LoadedCase& c, const std::string& platform, const std::string& version,
+           v1::CaseResult* r) {
+  MatchExpectations(c, platform, version, r);
+  JudgeRun(r);
+}
+
+v1::CaseResult StepsOf(const std::string& text) {
+  v1::CaseResult r;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &r));
+  return r;
+}
+
+constexpr char kSendAfterRst[] = R"(
+  claim: "C12"
+  expect { step: "send1" error: "ECONNRESET" }
+  expect { step: "send2" error: "EPIPE" }
+  expect { step: "send2" platform: "windows" error: "ECONNRESET" source: "doc" }
+)";
+
+TEST(ExpectationMatcher, MatchedWhenEveryObservationHolds) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET return_value: -1 } }
+    steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_HELD);
+  EXPECT_EQ(r.key_observation(), "send1=ECONNRESET send2=EPIPE");
+  EXPECT_EQ(r.expectations_size(), 2);  // the windows one is not this platform's
+}
+
+TEST(ExpectationMatcher, DeviatedWhenAnObservationDiffers) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_OK return_value: 64 } }
+    steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } })");
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);
+  EXPECT_FALSE(r.expectations(0).met());
+  EXPECT_THAT(r.expectations(0).observed(), HasSubstr("error=OK"));
+  EXPECT_EQ(r.expectations(0).expected(), "error=ECONNRESET");
+}
+
+TEST(ExpectationMatcher, PlatformExpectationDecidesVerdictClaimStillJudged) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET } }
+    steps { id: "send2" result { error: ERROR_NAME_ECONNRESET native_name: "WSAECONNRESET" native_code: 10054 } })");
+  Judge(CaseOf(kSendAfterRst), "windows", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);        // as Windows documents
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);   // but not as the claim says
+  int applying = 0;
+  for (const auto& e : r.expectations()) applying += e.applies() ? 1 : 0;
+  EXPECT_EQ(applying, 2);
+}
+
+TEST(ExpectationMatcher, StatesReachedAndDurations) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C8"
+    expect { step: "close" error: "OK" duration_ms { max: 100 } }
+    expect { step: "wait" state: "TIME_WAIT" reached: true duration_ms { min: 1 max: 5000 } }
+    expect { step: "st" state: "CLOSED" })");
+  v1::CaseResult ok = StepsOf(R"(
+    steps { id: "close" result { error: ERROR_NAME_OK duration_ns: 20000 } }
+    steps { id: "wait" wait { reached: true state: TCP_STATE_TIME_WAIT waited_ns: 2000000 } }
+    steps { id: "st" state { state: TCP_STATE_CLOSED } })");
+  Judge(c, "linux", "6.1.0-31-amd64", &ok);
+  EXPECT_EQ(ok.verdict(), v1::VERDICT_MATCHED);
+
+  v1::CaseResult slow = ok;
+  slow.clear_expectations();
+  slow.mutable_steps(0)->mutable_result()->set_duration_ns(2'000'000'000);
+  Judge(c, "linux", "6.1.0-31-amd64", &slow);
+  EXPECT_EQ(slow.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_THAT(slow.expectations(0).observed(), HasSubstr("duration_ms=2000.000"));
+}
+
+TEST(ExpectationMatcher, SkippedAndMissingStepsDoNotHold) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" skipped: true skip_reason: "handle 's' was not created" })");
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_THAT(r.expectations(0).observed(), HasSubstr("skipped"));
+  EXPECT_THAT(r.expectations(1).observed(), HasSubstr("not performed"));
+}
+
+TEST(ExpectationMatcher, PlatformVersionScopesAnExpectation) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C12"
+    expect { step: "send1" error: "ECONNRESET" }
+    expect { step: "send1" platform: "linux" platform_version: ">= 6.1" error: "EPIPE" })");
+  v1::CaseResult newer = StepsOf(R"(steps { id: "send1" result { error: ERROR_NAME_EPIPE } })");
+  v1::CaseResult older = newer;
+  Judge(c, "linux", "6.1.0-31-amd64", &newer);
+  EXPECT_EQ(newer.verdict(), v1::VERDICT_MATCHED);  // the versioned expectation applies
+  Judge(c, "linux", "5.10.0-20-amd64", &older);
+  EXPECT_EQ(older.verdict(), v1::VERDICT_DEVIATED);  // only the claim's applies
+  EXPECT_EQ(older.expectations_size(), 1);
+  ASSERT_GE(newer.outcome_parts_size(), 1);
+  EXPECT_EQ(newer.outcome_parts(0).what(), "send1");
+  EXPECT_EQ(newer.outcome_parts(0).value(), "EPIPE");
+}
+
+TEST(ExpectationMatcher, StoppedRunIsErrorAndClaimNotApplicable) {
+  v1::CaseResult r;
+  r.set_stop(v1::STOP_AGENT_FAULT);
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_ERROR);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_NOT_APPLICABLE);
+}
+
+TEST(ExpectationMatcher, FailedPremiseMakesTheRunInconclusiveNotRefuted) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C12"
+    expect { step: "wait" reached: true premise: true }
+    expect { step: "send1" error: "ECONNRESET" })");
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "wait" wait { reached: false state: TCP_STATE_CLOSE_WAIT } }
+    steps { id: "send1" result { error: ERROR_NAME_OK return_value: 1 } })");
+  Judge(c, "linux", "6.1", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(r.inconclusive(), HasSubstr("premise not met: step wait expected reached=true"));
+  EXPECT_THAT(r.inconclusive(), HasSubstr("CLOSE_WAIT"));
+}
+
+TEST(ExpectationMatcher, PremiseHeldLeavesTheVerdictToTheExpectations) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C12"
+    expect { step: "wait" reached: true premise: true }
+    expect { step: "send1" error: "ECONNRESET" })");
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "wait" wait { reached: true state: TCP_STATE_TIME_WAIT } }
+    steps { id: "send1" result { error: ERROR_NAME_OK return_value: 1 } })");
+  Judge(c, "linux", "6.1", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);
+}
+
+TEST(ExpectationMatcher, WireCheckWithoutCaptureIsNotSupported) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C8"
+    expect { wire { from: "a" flags: "R" } })");
+  v1::CaseResult r;
+  Judge(c, "windows", "10", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_THAT(r.error(), HasSubstr("cannot capture"));
+}
+
+}  // namespace
+}  // namespace closeprobe::controller

@@ -1,0 +1,331 @@
+#include "controller/judge/verdicts.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "controller/judge/expectation_matcher.h"
+
+namespace closeprobe::controller {
+namespace {
+
+constexpr char kCannotCapture[] =
+    "the case checks the wire and this platform's agent cannot capture";
+
+bool Conclusive(const v1::CaseResult& r) {
+  return r.verdict() == v1::VERDICT_MATCHED || r.verdict() == v1::VERDICT_DEVIATED;
+}
+
+// A row's evidence that the claim failed: the first claim-level expectation
+// that did not hold.
+std::string Evidence(const v1::CaseResult& r) {
+  for (const auto& e : r.expectations()) {
+    if (e.from_claim() && !e.met()) return absl::StrCat(r.case_name(), ": ", DescribeMiss(e));
+  }
+  return r.case_name();
+}
+
+// Each identified step's duration over the runs: median and spread.
+void AddTimings(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummary* row) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<double>> ms;
+  for (const v1::CaseResult* r : runs) {
+    for (const v1::StepRecord& s : r->steps()) {
+      if (s.id().empty() || s.skipped() || (!s.has_result() && !s.has_wait())) continue;
+      auto [it, fresh] = ms.try_emplace(s.id());
+      if (fresh) order.push_back(s.id());
+      it->second.push_back((s.has_wait() ? s.wait().waited_ns() : s.result().duration_ns()) / 1e6);
+    }
+  }
+  for (const std::string& id : order) {
+    std::vector<double>& v = ms[id];
+    std::sort(v.begin(), v.end());
+    v1::TimingFigure* t = row->add_timings();
+    t->set_step(id);
+    t->set_runs(static_cast<int>(v.size()));
+    t->set_median_ms(v.size() % 2 == 1 ? v[v.size() / 2]
+                                       : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2);
+    t->set_min_ms(v.front());
+    t->set_max_ms(v.back());
+    t->set_spread_ms(v.back() - v.front());
+  }
+}
+
+// How often each outcome happened, most frequent first.
+void CountOutcomes(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummary* row) {
+  std::vector<v1::OutcomeCount> outcomes;
+  for (const v1::CaseResult* r : runs) {
+    const std::string key =
+        r->verdict() == v1::VERDICT_ERROR          ? "ERROR " + r->error()
+        : r->verdict() == v1::VERDICT_INCONCLUSIVE ? "INCONCLUSIVE " + r->outcome()
+        : r->outcome().empty()                     ? r->key_observation()
+                                                   : r->outcome();
+    auto it = std::find_if(outcomes.begin(), outcomes.end(),
+                           [&](const v1::OutcomeCount& o) { return o.outcome() == key; });
+    if (it == outcomes.end()) {
+      outcomes.emplace_back();
+      it = outcomes.end() - 1;
+      it->set_outcome(key);
+      it->set_verdict(r->verdict());
+      it->set_claim_status(r->claim_status());
+    }
+    it->set_count(it->count() + 1);
+  }
+  std::stable_sort(outcomes.begin(), outcomes.end(),
+                   [](const auto& a, const auto& b) { return a.count() > b.count(); });
+  std::vector<std::string> keys;
+  for (v1::OutcomeCount& o : outcomes) {
+    keys.push_back(absl::StrCat(o.count(), "/", runs.size(), " ", o.outcome()));
+    *row->add_outcomes() = std::move(o);
+  }
+  row->set_key_observation(absl::StrJoin(keys, " | "));
+  row->set_flaky(!row->race() && row->outcomes_size() > 1);
+}
+
+// The verdict of a row of several runs, on their frequencies.
+v1::Verdict RowVerdict(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummary* row) {
+  int errors = 0, not_supported = 0, conclusive = 0, matching = 0;
+  for (const v1::CaseResult* r : runs) {
+    errors += r->verdict() == v1::VERDICT_ERROR;
+    not_supported += r->verdict() == v1::VERDICT_NOT_SUPPORTED;
+    conclusive += Conclusive(*r);
+    matching += r->verdict() == v1::VERDICT_MATCHED;
+  }
+  const int asked = runs.front()->min_matching_runs();
+  const int required = asked > 0 ? asked : row->race() ? 1 : conclusive;
+  row->set_matching_runs(matching);
+  row->set_conclusive_runs(conclusive);
+  row->set_required_runs(required);
+  if (errors > 0) return v1::VERDICT_ERROR;
+  if (not_supported > 0) return v1::VERDICT_NOT_SUPPORTED;
+  if (conclusive == 0) {
+    row->set_inconclusive(runs.front()->inconclusive());
+    return v1::VERDICT_INCONCLUSIVE;
+  }
+  if (matching >= required) return v1::VERDICT_MATCHED;
+  // Enough of the inconclusive runs might have matched had their premise
+  // happened: no verdict either way.
+  const int inconclusive = static_cast<int>(runs.size()) - conclusive;
+  if (matching + inconclusive >= required) {
+    row->set_inconclusive(absl::StrCat(matching, " of ", conclusive, " conclusive runs matched, ",
+                                       required, " needed; ", inconclusive,
+                                       " runs inconclusive"));
+    return v1::VERDICT_INCONCLUSIVE;
+  }
+  return v1::VERDICT_DEVIATED;
+}
+
+// The claim status of a row of several runs: a race holds the claim if the
+// predicted outcome happened at all; otherwise any conclusive refutation
+// refutes it.
+v1::ClaimStatus RowClaimStatus(const std::vector<const v1::CaseResult*>& runs, bool race) {
+  bool held = false, refuted = false, inconclusive = false;
+  for (const v1::CaseResult* r : runs) {
+    held |= r->claim_status() == v1::CLAIM_STATUS_HELD;
+    refuted |= r->claim_status() == v1::CLAIM_STATUS_REFUTED;
+    inconclusive |= r->claim_status() == v1::CLAIM_STATUS_INCONCLUSIVE;
+  }
+  if (race && held) return v1::CLAIM_STATUS_HELD;
+  if (refuted) return v1::CLAIM_STATUS_REFUTED;
+  if (held) return v1::CLAIM_STATUS_HELD;
+  return inconclusive ? v1::CLAIM_STATUS_INCONCLUSIVE : v1::CLAIM_STATUS_NOT_APPLICABLE;
+}
+
+// Folds the runs of a repeated case into one row.
+v1::RepeatSummary Fold(const std::vector<const v1::CaseResult*>& runs) {
+  v1::RepeatSummary row;
+  row.set_case_name(runs.front()->case_name());
+  row.set_platform(runs.front()->platform());
+  row.set_runs(static_cast<int>(runs.size()));
+  row.set_race(runs.front()->race());
+  CountOutcomes(runs, &row);
+  AddTimings(runs, &row);
+  row.set_verdict(RowVerdict(runs, &row));
+  row.set_claim_status(RowClaimStatus(runs, row.race()));
+  return row;
+}
+
+// Groups the results into rows (case, platform), in the results' order.
+std::vector<MatrixRow> GroupRows(const v1::Report& report) {
+  std::vector<MatrixRow> rows;
+  std::map<std::pair<std::string, std::string>, size_t> index;
+  for (const v1::CaseResult& r : report.results()) {
+    auto [it, added] = index.emplace(std::make_pair(r.case_name(), r.platform()), rows.size());
+    if (added) {
+      rows.emplace_back();
+      rows.back().case_name = r.case_name();
+      rows.back().claim = r.claim();
+      rows.back().platform = r.platform();
+    }
+    rows[it->second].runs.push_back(&r);
+  }
+  return rows;
+}
+
+void JudgeRow(MatrixRow* row) {
+  const v1::CaseResult& first = *row->runs.front();
+  if (row->repeat != nullptr) {
+    row->verdict = row->repeat->verdict();
+    row->claim_status = row->repeat->claim_status();
+    row->key_observation = row->repeat->key_observation();
+    row->inconclusive = row->repeat->inconclusive();
+  } else {
+    row->verdict = first.verdict();
+    row->claim_status = first.claim_status();
+    const bool stopped =
+        first.verdict() == v1::VERDICT_ERROR || first.verdict() == v1::VERDICT_NOT_SUPPORTED;
+    row->key_observation = stopped ? first.error() : first.key_observation();
+    row->inconclusive = first.inconclusive();
+  }
+  if (row->claim_status != v1::CLAIM_STATUS_REFUTED) return;
+  for (const v1::CaseResult* r : row->runs) {
+    if (r->claim_status() == v1::CLAIM_STATUS_REFUTED) {
+      row->evidence = Evidence(*r);
+      return;
+    }
+  }
+}
+
+void Count(const MatrixRow& row, v1::RunSummary* s) {
+  s->set_cases(s->cases() + 1);
+  switch (row.verdict) {
+    case v1::VERDICT_MATCHED: s->set_matched(s->matched() + 1); break;
+    case v1::VERDICT_DEVIATED: s->set_deviated(s->deviated() + 1); break;
+    case v1::VERDICT_ERROR: s->set_errors(s->errors() + 1); break;
+    case v1::VERDICT_NOT_SUPPORTED: s->set_not_supported(s->not_supported() + 1); break;
+    case v1::VERDICT_DOCUMENTED: s->set_documented(s->documented() + 1); break;
+    case v1::VERDICT_INCONCLUSIVE: s->set_inconclusive(s->inconclusive() + 1); break;
+    default: break;
+  }
+  if (row.repeat != nullptr && row.repeat->flaky()) s->set_flaky(s->flaky() + 1);
+}
+
+// A claim on a platform, from its rows (see the header).
+void AddToClaim(const MatrixRow& row, v1::ClaimVerdict* c) {
+  c->set_claim(row.claim);
+  c->set_platform(row.platform);
+  c->add_cases(row.case_name);
+  switch (row.claim_status) {
+    case v1::CLAIM_STATUS_REFUTED:
+      if (c->status() != v1::CLAIM_STATUS_REFUTED) c->set_evidence(row.evidence);
+      c->set_status(v1::CLAIM_STATUS_REFUTED);
+      break;
+    case v1::CLAIM_STATUS_HELD:
+      if (c->status() != v1::CLAIM_STATUS_REFUTED) c->set_status(v1::CLAIM_STATUS_HELD);
+      break;
+    case v1::CLAIM_STATUS_INCONCLUSIVE:
+      c->add_inconclusive(absl::StrCat(row.case_name, ": ", row.inconclusive));
+      if (c->status() == v1::CLAIM_STATUS_UNSPECIFIED ||
+          c->status() == v1::CLAIM_STATUS_NOT_APPLICABLE) {
+        c->set_status(v1::CLAIM_STATUS_INCONCLUSIVE);
+      }
+      break;
+    default:
+      if (c->status() == v1::CLAIM_STATUS_UNSPECIFIED) c->set_status(v1::CLAIM_STATUS_NOT_APPLICABLE);
+  }
+}
+
+}  // namespace
+
+void JudgeRun(v1::CaseResult* r) {
+  r->clear_inconclusive();
+  r->set_claim_status(v1::CLAIM_STATUS_NOT_APPLICABLE);
+  if (r->documented()) {
+    r->set_verdict(v1::VERDICT_DOCUMENTED);
+    return;
+  }
+  if (r->stop() != v1::STOP_NONE) {
+    r->set_verdict(r->stop() == v1::STOP_NOT_SUPPORTED ? v1::VERDICT_NOT_SUPPORTED
+                                                       : v1::VERDICT_ERROR);
+    return;
+  }
+  for (const v1::ExpectationResult& e : r->expectations()) {
+    if (e.applies() && e.not_observable()) {
+      r->set_verdict(v1::VERDICT_NOT_SUPPORTED);
+      r->set_error(kCannotCapture);
+      return;
+    }
+  }
+  for (const v1::ExpectationResult& e : r->expectations()) {
+    if (e.expectation().premise() && !e.met()) {
+      r->set_verdict(v1::VERDICT_INCONCLUSIVE);
+      r->set_claim_status(v1::CLAIM_STATUS_INCONCLUSIVE);
+      r->set_inconclusive(absl::StrCat("premise not met: ", DescribeMiss(e)));
+      return;
+    }
+  }
+  bool all_met = true, claim_checked = false, claim_held = true;
+  for (const v1::ExpectationResult& e : r->expectations()) {
+    if (e.expectation().premise()) continue;
+    if (e.applies() && !e.met()) all_met = false;
+    if (e.from_claim()) {
+      claim_checked = true;
+      claim_held = claim_held && e.met();
+    }
+  }
+  r->set_verdict(all_met ? v1::VERDICT_MATCHED : v1::VERDICT_DEVIATED);
+  if (claim_checked) {
+    r->set_claim_status(claim_held ? v1::CLAIM_STATUS_HELD : v1::CLAIM_STATUS_REFUTED);
+  }
+}
+
+std::vector<MatrixRow> JudgeReport(v1::Report* report) {
+  for (v1::CaseResult& r : *report->mutable_results()) JudgeRun(&r);
+  std::vector<MatrixRow> rows = GroupRows(*report);
+  report->clear_repeats();
+  for (const MatrixRow& row : rows) {
+    if (row.runs.size() > 1) *report->add_repeats() = Fold(row.runs);
+  }
+  // The repeats are in place now: point the rows at them.
+  int next_repeat = 0;
+  for (MatrixRow& row : rows) {
+    if (row.runs.size() > 1) row.repeat = &report->repeats(next_repeat++);
+    JudgeRow(&row);
+  }
+  v1::RunSummary* s = report->mutable_summary();
+  s->Clear();
+  for (const v1::CaseResult& r : report->results()) {
+    s->set_runs(s->runs() + 1);
+    if (r.seconds() > s->longest_case_seconds()) {
+      s->set_longest_case_seconds(r.seconds());
+      s->set_longest_case(absl::StrCat(r.case_name(), " (", r.platform(), ")"));
+    }
+  }
+  // By claim number ("C3" before "C10"), then platform.
+  std::map<std::pair<int, std::string>, v1::ClaimVerdict> claims;
+  for (const MatrixRow& row : rows) {
+    Count(row, s);
+    int number = 0;
+    absl::SimpleAtoi(absl::string_view(row.claim).substr(1), &number);
+    AddToClaim(row, &claims[{number, row.platform}]);
+  }
+  report->clear_claims();
+  for (auto& [key, verdict] : claims) *report->add_claims() = std::move(verdict);
+  CountBaselineDifferences(report);
+  return rows;
+}
+
+void CountBaselineDifferences(v1::Report* report) {
+  v1::RunSummary* s = report->mutable_summary();
+  s->set_baseline_regressions(0);
+  s->set_baseline_changes(0);
+  for (const auto& d : report->baseline_differences()) {
+    if (d.kind() == v1::BaselineDifference::KIND_REGRESSION) {
+      s->set_baseline_regressions(s->baseline_regressions() + 1);
+    } else {
+      s->set_baseline_changes(s->baseline_changes() + 1);
+    }
+  }
+}
+
+int ExitStatusFor(const v1::Report& report) {
+  if (report.summary().errors() > 0) return 3;
+  if (report.summary().deviated() > 0) return 1;
+  return 0;
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,126 @@
+// Verdicts of runs, rows and claims, from recorded expectation results.
+#include "controller/judge/verdicts.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A run of case `name` on linux whose claim expectation met or not, and
+// whose premise (if any) met or not.
+std::string RunText(const std::string& name, bool met, const char* premise = nullptr,
+                const std::string& extra = "") {
+  std::string run = absl::StrCat(
+      "results { case_name: \"", name, "\" platform: \"linux\" claim: \"C12\" ", extra,
+      " expectations { expectation { step: \"send1\" } from_claim: true applies: true met: ",
+      met ? "true" : "false", " expected: \"error=ECONNRESET\" observed: \"error=OK\" }");
+  if (premise != nullptr) {
+    absl::StrAppend(&run, " expectations { expectation { step: \"reset_seen\" premise: true } ",
+                    "applies: true met: ", premise, " expected: \"state=CLOSED\" ",
+                    "observed: \"state=CLOSE_WAIT\" }");
+  }
+  return run + " }\n";
+}
+
+// A report written as text, judged.
+v1::Report Parsed(const std::string& text) {
+  v1::Report r;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &r));
+  return r;
+}
+
+TEST(Verdicts, RunWithFailedPremiseIsInconclusiveAndNamesIt) {
+  const JudgedReport j(Parsed(RunText("a", false, "false")));
+  ASSERT_EQ(j.rows.size(), 1u);
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(j.rows[0].claim_status, v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(j.rows[0].inconclusive, HasSubstr("step reset_seen expected state=CLOSED"));
+  EXPECT_THAT(j.rows[0].inconclusive, HasSubstr("observed state=CLOSE_WAIT"));
+  EXPECT_EQ(j.record.summary().inconclusive(), 1);
+  EXPECT_EQ(j.record.summary().deviated(), 0);
+}
+
+TEST(Verdicts, InconclusiveRowNeverRefutesAClaim) {
+  // One row refutes nothing (premise missing), another holds: HELD, and the
+  // inconclusive row is listed with its reason.
+  const JudgedReport j(Parsed(RunText("a[peer=lwip]", false, "false") + RunText("a[peer=linux]", true, "true")));
+  ASSERT_EQ(j.record.claims_size(), 1);
+  EXPECT_EQ(j.record.claims(0).status(), v1::CLAIM_STATUS_HELD);
+  EXPECT_TRUE(j.record.claims(0).evidence().empty());
+  ASSERT_EQ(j.record.claims(0).inconclusive_size(), 1);
+  EXPECT_THAT(j.record.claims(0).inconclusive(0), HasSubstr("a[peer=lwip]: premise not met"));
+}
+
+TEST(Verdicts, ClaimOnlyTestedInconclusivelyIsInconclusive) {
+  const JudgedReport j(Parsed(RunText("a", false, "false")));
+  ASSERT_EQ(j.record.claims_size(), 1);
+  EXPECT_EQ(j.record.claims(0).status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+}
+
+TEST(Verdicts, RefutationNeedsThePremise) {
+  const JudgedReport j(Parsed(RunText("a", false, "true")));
+  EXPECT_EQ(j.record.claims(0).status(), v1::CLAIM_STATUS_REFUTED);
+  EXPECT_THAT(j.record.claims(0).evidence(), HasSubstr("a: step send1 expected"));
+}
+
+TEST(Verdicts, RaceRowWithNoMatchingRunIsNotMatched) {
+  std::string runs;
+  for (int i = 0; i < 20; ++i) runs += RunText("race", false, "true", "race: true");
+  const JudgedReport j(Parsed(runs));
+  ASSERT_EQ(j.rows.size(), 1u);
+  ASSERT_NE(j.rows[0].repeat, nullptr);
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_DEVIATED);
+  EXPECT_EQ(j.rows[0].repeat->matching_runs(), 0);
+  EXPECT_EQ(j.rows[0].repeat->required_runs(), 1);
+  EXPECT_EQ(j.record.summary().matched(), 0);
+}
+
+TEST(Verdicts, RaceRowMatchesWithOneMatchingRunAndHoldsTheClaim) {
+  std::string runs = RunText("race", true, "true", "race: true outcome: \"message read\"");
+  for (int i = 0; i < 9; ++i) runs += RunText("race", false, "true", "race: true outcome: \"reset\"");
+  const JudgedReport j(Parsed(runs));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_MATCHED);
+  EXPECT_EQ(j.rows[0].claim_status, v1::CLAIM_STATUS_HELD);
+  EXPECT_THAT(j.rows[0].key_observation, HasSubstr("9/10"));
+}
+
+TEST(Verdicts, MinMatchingRunsIsTheBar) {
+  std::string runs;
+  for (int i = 0; i < 4; ++i) runs += RunText("r", i < 2, "true", "race: true min_matching_runs: 3");
+  EXPECT_EQ(JudgedReport(Parsed(runs)).rows[0].verdict, v1::VERDICT_DEVIATED);
+  runs += RunText("r", true, "true", "race: true min_matching_runs: 3");
+  EXPECT_EQ(JudgedReport(Parsed(runs)).rows[0].verdict, v1::VERDICT_MATCHED);
+}
+
+TEST(Verdicts, RepeatedRowNeedsEveryConclusiveRunAndIsFlakyWhenTheyDiffer) {
+  const JudgedReport j(Parsed(RunText("rep", true, "true", "outcome: \"x\"") +
+                 RunText("rep", false, "true", "outcome: \"y\"")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_DEVIATED);
+  EXPECT_TRUE(j.rows[0].repeat->flaky());
+  EXPECT_EQ(j.record.summary().flaky(), 1);
+}
+
+TEST(Verdicts, RepeatedRowWithNoConclusiveRunIsInconclusive) {
+  const JudgedReport j(Parsed(RunText("rep", false, "false") + RunText("rep", false, "false")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(j.rows[0].repeat->conclusive_runs(), 0);
+  EXPECT_THAT(j.rows[0].inconclusive, HasSubstr("premise not met"));
+}
+
+TEST(Verdicts, StoppedRunsAreErrorOrNotSupported) {
+  const JudgedReport j(Parsed(RunText("e", true, nullptr, "stop: STOP_AGENT_FAULT error: \"agent gone\"") +
+                 RunText("n", true, nullptr, "stop: STOP_NOT_SUPPORTED")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_ERROR);
+  EXPECT_EQ(j.rows[0].key_observation, "agent gone");
+  EXPECT_EQ(j.rows[1].verdict, v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_EQ(ExitStatusFor(j.record), 3);
+}
+
+}  // namespace
+}  // namespace closeprobe::controller

@@ -1,0 +1,80 @@
+// Wire checks against attributed segments: counts, ordering, FIN numbering.
+#include "controller/judge/wire_checks.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/text_format.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A segment from `from` (port 1 for client, 2 for server) with raw numbers.
+std::string Seg(const std::string& from, const std::string& flags, uint32_t seq, uint32_t ack) {
+  const int src = from == "client" ? 1 : 2;
+  return absl::StrCat("segments { from_role: \"", from, "\" flags: \"", flags,
+                      "\" raw { src { address: \"a\" port: ", src,
+                      " } dst { address: \"a\" port: ", 3 - src, " } seq: ", seq, " ack: ", ack,
+                      " } }\n");
+}
+
+google::protobuf::RepeatedPtrField<v1::WireSegment> Segments(const std::string& text) {
+  v1::CaseResult r;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &r));
+  return r.segments();
+}
+
+v1::WireCheck Check(const std::string& text) {
+  v1::WireCheck c;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &c));
+  return c;
+}
+
+TEST(WireChecks, CountsAndAfter) {
+  const auto segs = Segments(Seg("client", "FA", 100, 500) + Seg("server", "A", 500, 101) +
+                             Seg("server", "R", 500, 0) + Seg("server", "R", 500, 0));
+  std::string observed;
+  EXPECT_TRUE(WireHolds(Check("from: \"server\" flags: \"R\" count: 2"), segs, &observed));
+  EXPECT_FALSE(WireHolds(Check("from: \"server\" flags: \"R\" count: 1"), segs, &observed));
+  EXPECT_THAT(observed, HasSubstr("server sent 2 such segment(s)"));
+  EXPECT_TRUE(WireHolds(Check("from: \"client\" flags: \"F\" max_count: 1"), segs, &observed));
+  EXPECT_TRUE(WireHolds(
+      Check("from: \"server\" flags: \"R\" after { from: \"client\" flags: \"F\" }"), segs,
+      &observed));
+  EXPECT_FALSE(WireHolds(
+      Check("from: \"client\" flags: \"F\" after { from: \"server\" flags: \"R\" }"), segs,
+      &observed));
+  EXPECT_FALSE(WireHolds(Check("from: \"client\" flags: \"R\""), segs, &observed));
+  EXPECT_EQ(CountSent(Check("from: \"server\" flags: \"R\""), segs), 2);
+}
+
+TEST(WireChecks, AcksPeerFinCountsTheFinAsOneSequenceNumber) {
+  std::string observed;
+  const v1::WireCheck acks = Check("from: \"server\" flags: \"A\" acks_peer_fin: true");
+  EXPECT_TRUE(WireHolds(acks, Segments(Seg("client", "FA", 100, 500) + Seg("server", "A", 500, 101)),
+                        &observed));
+  EXPECT_FALSE(WireHolds(acks, Segments(Seg("client", "FA", 100, 500) + Seg("server", "A", 500, 100)),
+                         &observed));
+}
+
+TEST(WireChecks, CrossedFinsAreFinsThatAcknowledgeNoFin) {
+  const v1::WireCheck client = Check("from: \"client\" flags: \"F\" before_peer_fin: true");
+  const v1::WireCheck server = Check("from: \"server\" flags: \"F\" before_peer_fin: true");
+  std::string observed;
+  // Crossed: each FIN acknowledges only the other's data, not its FIN.
+  const auto crossed = Segments(Seg("client", "FA", 100, 500) + Seg("server", "FA", 500, 100));
+  EXPECT_TRUE(WireHolds(client, crossed, &observed));
+  EXPECT_TRUE(WireHolds(server, crossed, &observed));
+  EXPECT_THAT(observed, HasSubstr("does not acknowledge"));
+  // In turn: the server's FIN acknowledges the client's (ack 101).
+  const auto in_turn = Segments(Seg("client", "FA", 100, 500) + Seg("server", "FA", 500, 101));
+  EXPECT_TRUE(WireHolds(client, in_turn, &observed));
+  EXPECT_FALSE(WireHolds(server, in_turn, &observed));
+  EXPECT_THAT(observed, HasSubstr("acknowledges it"));
+}
+
+}  // namespace
+}  // namespace closeprobe::controller

@@ -1,0 +1,91 @@
+// Findings: the claims a report refutes or qualifies, with the observations
+// that decided them, as Markdown for the README (`closeprobe findings`).
+#include <map>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "controller/report/report_writers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+std::string Cell(const std::string& text) {
+  return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
+}
+
+}  // namespace
+
+void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostream& out) {
+  for (const auto& p : report.platforms()) {
+    out << "Platform `" << p.name() << "`: " << p.subject().info().os() << ", topology `"
+        << report.topology() << "`, run " << report.started_at() << ".\n";
+  }
+  out << "\n| claim | platform | verdict | decided by | observed |\n|---|---|---|---|---|\n";
+  for (const auto& c : report.claims()) {
+    if (c.status() != v1::CLAIM_STATUS_REFUTED) continue;
+    out << "| " << c.claim() << " | " << c.platform() << " | refuted | "
+        << absl::StrJoin(std::set<std::string>(c.cases().begin(), c.cases().end()), ", ")
+        << " | " << Cell(c.evidence()) << " |\n";
+  }
+  // Inconclusive: rows that could not test the claim, and why.
+  for (const auto& c : report.claims()) {
+    for (const std::string& why : c.inconclusive()) {
+      out << "| " << c.claim() << " | " << c.platform() << " | inconclusive | " << Cell(why)
+          << " |  |\n";
+    }
+  }
+  // Qualified: the platform behaves as documented where that differs from
+  // the claim's wording for one of the steps (even if the claim held overall).
+  std::set<std::string> shown;
+  for (const v1::CaseResult& r : report.results()) {
+    for (const auto& e : r.expectations()) {
+      if (e.from_claim() || !e.met() || e.expectation().note().empty()) continue;
+      const std::string key = absl::StrCat(r.case_name(), "/", e.expectation().note());
+      if (!shown.insert(key).second) continue;
+      out << "| " << r.claim() << " | " << r.platform() << " | qualified | " << r.case_name()
+          << " | " << Cell(absl::StrCat(e.expectation().note(), ": ", e.observed())) << " |\n";
+    }
+  }
+  for (const MatrixRow& row : rows) {
+    if (row.repeat == nullptr) continue;
+    out << "| " << row.claim << " | " << row.platform << " | "
+        << (row.repeat->race() ? "race" : "flaky") << " | " << row.case_name << " | "
+        << Cell(row.key_observation) << " |\n";
+  }
+  // Where the platforms differ: the same case, different observations.
+  std::vector<std::string> platforms;
+  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  if (platforms.size() > 1) {
+    std::map<std::string, std::map<std::string, const MatrixRow*>> by_case;
+    std::vector<std::string> order;
+    for (const MatrixRow& row : rows) {
+      if (by_case[row.case_name].empty()) order.push_back(row.case_name);
+      by_case[row.case_name][row.platform] = &row;
+    }
+    out << "\nDifferences between platforms (cases whose key observations differ):\n\n| case | claim |";
+    for (const auto& p : platforms) out << " " << p << " |";
+    out << "\n|---|---|";
+    for (size_t i = 0; i < platforms.size(); ++i) out << "---|";
+    out << "\n";
+    for (const std::string& name : order) {
+      std::set<std::string> seen;
+      for (const auto& [platform, row] : by_case[name]) seen.insert(row->key_observation);
+      if (seen.size() < 2) continue;
+      out << "| " << name << " | " << by_case[name].begin()->second->claim << " |";
+      for (const auto& p : platforms) {
+        auto it = by_case[name].find(p);
+        out << " " << (it == by_case[name].end() ? "-" : Cell(it->second->key_observation)) << " |";
+      }
+      out << "\n";
+    }
+  }
+  std::vector<std::string> held;
+  for (const auto& c : report.claims()) {
+    if (c.status() == v1::CLAIM_STATUS_HELD) held.push_back(absl::StrCat(c.claim(), " (", c.platform(), ")"));
+  }
+  out << "\nHeld: " << absl::StrJoin(held, ", ") << ".\n";
+}
+
+}  // namespace closeprobe::controller

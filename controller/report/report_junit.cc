@@ -1,0 +1,107 @@
+// DIR/junit.xml: one testsuite per platform, one testcase per case (a
+// repeated case counts once); a deviation is a failure whose message holds
+// the expected and observed values; ERROR an error; NOT_SUPPORTED,
+// INCONCLUSIVE (with the premise that did not happen) and DOCUMENTED skipped.
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "controller/judge/expectation_matcher.h"
+#include "controller/report/report_writers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+std::string Xml(const std::string& s) {
+  return absl::StrReplaceAll(
+      s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&apos;"}});
+}
+
+// What deviated, as "step X: expected A, observed B; ...".
+std::string Deviations(const MatrixRow& row) {
+  std::vector<std::string> parts;
+  for (const v1::CaseResult* r : row.runs) {
+    for (const auto& e : r->expectations()) {
+      if (!e.applies() || e.met()) continue;
+      parts.push_back(DescribeMiss(e));
+    }
+    if (!parts.empty()) break;
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+}  // namespace
+
+absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
+                              const std::string& dir) {
+  std::map<std::string, std::vector<const MatrixRow*>> by_platform;
+  for (const MatrixRow& r : rows) by_platform[r.platform].push_back(&r);
+  std::ostringstream out;
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  out << absl::StrFormat("<testsuites name=\"closeprobe\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+                         "time=\"%.3f\">\n",
+                         report.summary().cases(), report.summary().deviated(),
+                         report.summary().errors(), report.wall_seconds());
+  for (const auto& [platform, list] : by_platform) {
+    int failures = 0, errors = 0, skipped = 0;
+    double time = 0;
+    for (const MatrixRow* r : list) {
+      failures += r->verdict == v1::VERDICT_DEVIATED;
+      errors += r->verdict == v1::VERDICT_ERROR;
+      skipped += r->verdict == v1::VERDICT_NOT_SUPPORTED ||
+                 r->verdict == v1::VERDICT_DOCUMENTED || r->verdict == v1::VERDICT_INCONCLUSIVE;
+      for (const auto* run : r->runs) time += run->seconds();
+    }
+    out << absl::StrFormat(
+        "  <testsuite name=\"closeprobe.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
+        "skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">\n",
+        Xml(platform), list.size(), failures, errors, skipped, time, Xml(report.started_at()));
+    for (const MatrixRow* r : list) {
+      double seconds = 0;
+      for (const auto* run : r->runs) seconds += run->seconds();
+      out << absl::StrFormat("    <testcase classname=\"closeprobe.%s.%s\" name=\"%s\" time=\"%.3f\"",
+                             Xml(platform), Xml(r->claim), Xml(r->case_name), seconds);
+      if (r->verdict == v1::VERDICT_MATCHED) {
+        out << "/>\n";
+        continue;
+      }
+      out << ">\n";
+      if (r->verdict == v1::VERDICT_DEVIATED) {
+        const std::string why = Deviations(*r);
+        out << absl::StrFormat("      <failure message=\"%s\" type=\"deviation\">%s</failure>\n",
+                               Xml(why), Xml(r->key_observation));
+      } else if (r->verdict == v1::VERDICT_ERROR) {
+        out << absl::StrFormat("      <error message=\"%s\" type=\"infrastructure\"/>\n",
+                               Xml(r->key_observation));
+      } else if (r->verdict == v1::VERDICT_INCONCLUSIVE) {
+        out << absl::StrFormat("      <skipped message=\"inconclusive: %s\"/>\n",
+                               Xml(r->inconclusive));
+      } else {
+        out << absl::StrFormat("      <skipped message=\"%s\"/>\n", Xml(r->key_observation));
+      }
+      out << "    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+  std::ofstream file(absl::StrCat(dir, "/junit.xml"));
+  file << out.str();
+  if (!file) return absl::UnavailableError(absl::StrCat("cannot write ", dir, "/junit.xml"));
+  return absl::OkStatus();
+}
+
+absl::Status WriteAllReports(const v1::Report& report, const MatrixRows& rows,
+                             const std::string& dir) {
+  absl::Status s = WriteJsonReport(report, dir);
+  for (auto writer : {&WriteHtmlReport, &WriteMarkdownReport, &WriteJunitReport}) {
+    if (s.ok()) s = writer(report, rows, dir);
+  }
+  return s;
+}
+
+}  // namespace closeprobe::controller

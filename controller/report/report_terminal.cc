@@ -1,0 +1,182 @@
+// The matrix on a terminal: one row per case, one column per platform; each
+// cell says whether the platform matched its expectation, whether the claim
+// held there, and the key observation (for repeated cases, how often each
+// outcome happened).
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "controller/judge/expectation_matcher.h"
+#include "controller/report/report_writers.h"
+
+namespace closeprobe::controller {
+namespace {
+
+struct Style {
+  bool color;
+  std::string Paint(const std::string& text, const char* code) const {
+    return color ? absl::StrCat("\033[", code, "m", text, "\033[0m") : text;
+  }
+};
+
+std::string VerdictMark(const MatrixRow& r, const Style& style) {
+  switch (r.verdict) {
+    case v1::VERDICT_MATCHED: return style.Paint("ok ", "32");
+    case v1::VERDICT_DEVIATED: return style.Paint("DEV", "31");
+    case v1::VERDICT_ERROR: return style.Paint("ERR", "35");
+    case v1::VERDICT_NOT_SUPPORTED: return style.Paint("n/s", "33");
+    case v1::VERDICT_DOCUMENTED: return style.Paint("doc", "36");
+    case v1::VERDICT_INCONCLUSIVE: return style.Paint("inc", "36");
+    default: return "?  ";
+  }
+}
+
+std::string ClaimMark(const MatrixRow& r, const Style& style) {
+  switch (r.claim_status) {
+    case v1::CLAIM_STATUS_HELD: return "held    ";
+    case v1::CLAIM_STATUS_REFUTED: return style.Paint("REFUTED", "33");
+    case v1::CLAIM_STATUS_INCONCLUSIVE: return style.Paint("untested", "36");
+    default: return "n/a     ";
+  }
+}
+
+std::string Clip(const std::string& s, size_t width) {
+  return s.size() <= width ? s : s.substr(0, width - 3) + "...";
+}
+
+void PrintDeviations(const std::vector<MatrixRow>& rows, std::ostream& out) {
+  bool header = false;
+  for (const MatrixRow& row : rows) {
+    if (row.verdict != v1::VERDICT_DEVIATED && row.verdict != v1::VERDICT_ERROR &&
+        !(row.repeat != nullptr && row.repeat->flaky())) {
+      continue;
+    }
+    if (!header) out << "\nDeviations, errors and flaky cases:\n";
+    header = true;
+    const std::string where = absl::StrCat(row.case_name, " (", row.platform, ")");
+    if (row.repeat != nullptr && row.repeat->flaky()) {
+      out << "  " << where << ": FLAKY, runs differ: " << row.key_observation << "\n";
+    }
+    for (const v1::CaseResult* r : row.runs) {
+      const std::string run = row.runs.size() > 1 ? absl::StrCat(" run ", r->iteration() + 1) : "";
+      if (r->verdict() == v1::VERDICT_ERROR) {
+        out << "  " << where << run << ": ERROR " << r->error() << "\n";
+        break;
+      }
+      if (r->verdict() != v1::VERDICT_DEVIATED || row.verdict != v1::VERDICT_DEVIATED) continue;
+      for (const auto& e : r->expectations()) {
+        if (!e.applies() || e.met()) continue;
+        out << "  " << where << run << ": " << DescribeMiss(e) << "\n";
+      }
+      break;
+    }
+  }
+}
+
+// Rows whose premise did not happen, with the reason.
+void PrintInconclusive(const MatrixRows& rows, std::ostream& out) {
+  bool header = false;
+  for (const MatrixRow& row : rows) {
+    if (row.verdict != v1::VERDICT_INCONCLUSIVE) continue;
+    if (!header) out << "\nInconclusive (a premise did not happen; the claim was not tested):\n";
+    header = true;
+    out << "  " << row.case_name << " (" << row.platform << "): " << row.inconclusive << "\n";
+  }
+}
+
+}  // namespace
+
+void PrintBaselineDifferences(const v1::Report& report, std::ostream& out) {
+  if (report.baselines().empty()) return;
+  const v1::RunSummary& s = report.summary();
+  out << "\nBaseline (" << absl::StrJoin(report.baselines(), ", ") << "): ";
+  if (report.baseline_differences().empty()) {
+    out << "no differences\n";
+    return;
+  }
+  out << s.baseline_regressions() << " regressions, " << s.baseline_changes() << " changes\n";
+  for (const auto& d : report.baseline_differences()) {
+    out << "  " << (d.kind() == v1::BaselineDifference::KIND_REGRESSION ? "REGRESSION " : "change     ")
+        << d.case_name() << " (" << d.platform() << ") " << d.what() << ": baseline "
+        << d.baseline() << ", now " << d.observed() << "\n";
+  }
+}
+
+void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out,
+                 bool color) {
+  const Style style{color};
+  std::vector<std::string> platforms;
+  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  std::vector<std::string> cases;
+  std::map<std::pair<std::string, std::string>, const MatrixRow*> cell;
+  size_t name_width = 4;
+  for (const MatrixRow& r : rows) {
+    if (std::find(cases.begin(), cases.end(), r.case_name) == cases.end()) {
+      cases.push_back(r.case_name);
+      name_width = std::max(name_width, r.case_name.size());
+    }
+    cell[{r.case_name, r.platform}] = &r;
+  }
+  const size_t obs_width = platforms.size() > 1 ? 40 : 80;
+  out << absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
+  for (const auto& p : platforms) out << "  " << p;
+  out << "\n";
+  for (const auto& name : cases) {
+    std::string claim;
+    std::string row;
+    for (const auto& p : platforms) {
+      auto it = cell.find({name, p});
+      if (it == cell.end()) {
+        row += absl::StrFormat("  %-*s", obs_width + 13, "-");
+        continue;
+      }
+      const MatrixRow& r = *it->second;
+      claim = r.claim;
+      row += absl::StrCat("  ", VerdictMark(r, style), " ", ClaimMark(r, style), " ",
+                          absl::StrFormat("%-*s", obs_width, Clip(r.key_observation, obs_width)));
+    }
+    // No trailing padding on the last column.
+    row.erase(row.find_last_not_of(' ') + 1);
+    out << absl::StrFormat("%-*s  %-5s", name_width, name, claim) << row << "\n";
+  }
+  out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
+         "held/REFUTED = what the claim says;\n inc untested = a premise of the claim did not "
+         "happen, so the run tested nothing;\n N/M = outcome of N of M runs of a repeated case; "
+         "doc = no observation, what the platform's documentation says)\n";
+
+  bool header = false;
+  for (const auto& c : report.claims()) {
+    if (c.status() != v1::CLAIM_STATUS_REFUTED) continue;
+    if (!header) out << "\nClaims refuted:\n";
+    header = true;
+    out << "  " << c.claim() << " on " << c.platform() << ": " << c.evidence() << "\n";
+  }
+  for (const auto& p : report.platforms()) {
+    if (p.documented()) {
+      out << "\n" << p.name() << ": not observed; its cells are the cases' documented expectations";
+    } else if (!p.from_report().empty()) {
+      out << "\n" << p.name() << ": " << p.subject().info().os() << " on "
+          << p.subject().info().hostname() << ", observed " << p.observed_at() << " ("
+          << p.topology() << ", " << p.from_report() << ")";
+    }
+  }
+  out << "\n";
+  PrintDeviations(rows, out);
+  PrintInconclusive(rows, out);
+  PrintBaselineDifferences(report, out);
+  for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
+  const v1::RunSummary& s = report.summary();
+  out << absl::StrFormat(
+      "\n%d rows (%d runs): %d matched, %d deviated, %d inconclusive, %d errors, %d not "
+      "supported, %d flaky%s.\nWall time %.1f s; longest case %.1f s (%s); wall time / longest "
+      "case %.2f.\n",
+      s.cases(), s.runs(), s.matched(), s.deviated(), s.inconclusive(), s.errors(),
+      s.not_supported(), s.flaky(),
+      s.documented() > 0 ? absl::StrCat(", ", s.documented(), " documented only") : "",
+      report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
+      s.longest_case_seconds() > 0 ? report.wall_seconds() / s.longest_case_seconds() : 0.0);
+}
+
+}  // namespace closeprobe::controller

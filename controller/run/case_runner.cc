@@ -1,0 +1,225 @@
+#include "controller/run/case_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include <fstream>
+
+#include "controller/run/port_allocator.h"
+#include "controller/run/step_executor.h"
+#include "controller/run/wire_attribution.h"
+
+namespace closeprobe::controller {
+namespace {
+
+constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
+
+// Steps running alongside the foreground ones, each on a thread of its own.
+class BackgroundSteps {
+ public:
+  ~BackgroundSteps() { JoinAll().IgnoreError(); }
+
+  void Start(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
+             v1::StepRecord* record) {
+    threads_.emplace_back([this, &step, &names, &ctx, record] {
+      absl::Status s = ExecuteStep(step, names, ctx, record);
+      if (s.ok()) return;
+      absl::MutexLock lock(&mu_);
+      if (first_error_.ok()) {
+        first_error_ = absl::Status(s.code(), absl::StrCat("step ", record->index(), " (",
+                                                           record->call(), "): ", s.message()));
+      }
+    });
+  }
+
+  // Waits for every step started so far; the first failure, if any.
+  absl::Status JoinAll() {
+    for (std::thread& t : threads_) t.join();
+    threads_.clear();
+    absl::MutexLock lock(&mu_);
+    absl::Status s = first_error_;
+    first_error_ = absl::OkStatus();
+    return s;
+  }
+
+ private:
+  std::vector<std::thread> threads_;
+  absl::Mutex mu_;
+  absl::Status first_error_ ABSL_GUARDED_BY(mu_);
+};
+
+// Records why the run stops here: a missing feature (Unimplemented) or an
+// agent fault; the judge makes that NOT_SUPPORTED or ERROR.
+void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
+  result->set_stop(why.code() == absl::StatusCode::kUnimplemented ? v1::STOP_NOT_SUPPORTED
+                                                                  : v1::STOP_AGENT_FAULT);
+  result->set_error(absl::StrCat(context, why.message()));
+}
+
+bool Stopped(const v1::CaseResult& r) { return r.stop() != v1::STOP_NONE; }
+
+absl::Status ApplySettings(const v1::Case& spec, CaseContext& ctx, v1::CaseResult* result) {
+  for (const v1::RoleSetting& s : spec.settings()) {
+    v1::SetSettingRequest req;
+    req.set_name(s.name());
+    req.set_value(s.value());
+    auto r = ctx.roles.at(s.role()).session->Call(&v1::Agent::Stub::SetSetting, req,
+                                                   absl::Seconds(10));
+    if (!r.ok()) return r.status();
+    result->add_settings(
+        absl::StrCat(s.role(), ": ", s.name(), "=", s.value(), " (was ", r->previous(), ")"));
+  }
+  return absl::OkStatus();
+}
+
+// Which role sent a segment: each socket's (address, port), and addresses
+// that only one role has.
+WireRoles WireRolesOf(const CaseContext& ctx) {
+  WireRoles w;
+  std::map<std::string, int> holders;
+  for (const auto& [role, r] : ctx.roles) ++holders[r.address];
+  for (const auto& [role, r] : ctx.roles) {
+    if (holders[r.address] == 1) w.by_address[r.address] = role;
+  }
+  for (const auto& [name, h] : ctx.Handles()) {
+    if (h.port != 0) w.by_endpoint[{ctx.roles.at(h.role).address, h.port}] = h.role;
+  }
+  return w;
+}
+
+// Stops the subject's capture and files its segments (and pcap) in the result.
+void FinishCapture(AgentSession& session, const std::string& capture, const CaseContext& ctx,
+                   const CaseRunOptions& options, v1::CaseResult* result) {
+  v1::StopCaptureRequest req;
+  req.set_capture(capture);
+  req.set_want_pcap(!options.pcap_dir.empty());
+  auto r = session.Call(&v1::Agent::Stub::StopCapture, req, absl::Seconds(10));
+  if (!r.ok()) {
+    // The capture ran and is lost (the agent died or went away): the case
+    // cannot be judged, which is an error, not a platform without capture.
+    if (!Stopped(*result)) Fail(result, r.status(), "stopping the capture: ");
+    return;
+  }
+  result->set_captured(true);
+  result->set_capture_dropped(r->dropped());
+  AttributeSegments({r->segments().begin(), r->segments().end()}, WireRolesOf(ctx),
+                    result->mutable_segments());
+  if (options.pcap_dir.empty()) return;
+  const std::string run = options.iteration > 0 ? absl::StrCat(".", options.iteration + 1) : "";
+  // "case[a=x,b=y]" -> "case.a-x.b-y": no brackets or commas in file names.
+  const std::string stem = absl::StrReplaceAll(
+      result->case_name(), {{"[", "."}, {"]", ""}, {",", "."}, {"=", "-"}});
+  const std::string name = absl::StrCat(stem, ".", result->platform(), run, ".pcap");
+  std::ofstream out(absl::StrCat(options.pcap_dir, "/", name), std::ios::binary);
+  out << r->pcap();
+  if (out) result->set_pcap_file(absl::StrCat("pcap/", name));
+}
+
+}  // namespace
+
+v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
+                       const CaseRunOptions& options) {
+  const v1::Case& spec = c.spec;
+  const absl::Time start = absl::Now();
+  v1::CaseResult result;
+  result.set_case_name(spec.name());
+  result.set_claim(spec.claim());
+  result.set_summary(spec.summary());
+  result.set_platform(agents.name);
+  result.set_file(c.file);
+  result.set_base_case(c.base_name.empty() ? spec.name() : c.base_name);
+  for (const auto& [param, value] : c.parameters) (*result.mutable_parameters())[param] = value;
+  result.set_platform_version(agents.subject->info().stack_version());
+
+  CaseContext ctx;
+  std::map<std::string, std::unique_ptr<AgentSession>> sessions;
+  absl::StatusOr<std::map<std::string, uint32_t>> ports = AssignPorts(spec, options.first_port);
+  ctx.first_port = options.first_port;
+  ctx.last_port = options.first_port + kPortsPerCase - 1;
+  if (!ports.ok()) {
+    Fail(&result, ports.status());
+  } else {
+    ctx.ports = *ports;
+    for (const auto& [name, port] : ctx.ports) (*result.mutable_ports())[name] = port;
+    for (const auto& [role, agent] : BindRoles(spec, agents)) {
+      (*result.mutable_role_platforms())[role] = agent->info().platform();
+      absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
+          agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);
+      if (!s.ok()) {
+        Fail(&result, s.status(), absl::StrCat("role ", role, ": "));
+        break;
+      }
+      ctx.roles[role] = RoleContext{s->get(), agent->info().test_address()};
+      sessions[role] = std::move(*s);
+    }
+  }
+
+  if (!Stopped(result)) {
+    absl::Status s = ApplySettings(spec, ctx, &result);
+    if (!s.ok()) Fail(&result, s, "stack settings: ");
+  }
+  // The capture runs on the subject's host, where it sees both directions.
+  std::string capture;
+  AgentSession* subject = Stopped(result) ? nullptr : ctx.roles.at(spec.subject()).session;
+  if (subject != nullptr) {
+    const auto& features = subject->client().info().features();
+    if (std::find(features.begin(), features.end(), "capture") != features.end()) {
+      v1::StartCaptureRequest req;
+      req.set_first_port(ctx.first_port);
+      req.set_last_port(ctx.last_port);
+      auto r = subject->Call(&v1::Agent::Stub::StartCapture, req, absl::Seconds(10));
+      if (r.ok()) capture = r->capture();
+    }
+  }
+
+  const absl::Duration timeout =
+      spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
+  BackgroundSteps background;
+  for (int i = 0; i < spec.step_size() && !Stopped(result); ++i) {
+    if (absl::Now() - start > timeout) {
+      Fail(&result, absl::DeadlineExceededError(absl::StrCat(
+                        "the case ran longer than its timeout of ",
+                        absl::FormatDuration(timeout), " (at step ", i, ")")));
+      break;
+    }
+    // Records are allocated here, in step order; a background step fills its
+    // own record from its thread (RepeatedPtrField keeps elements in place).
+    v1::StepRecord* record = result.add_steps();
+    record->set_index(i);
+    const v1::Step& step = spec.step(i);
+    if (step.background()) {
+      background.Start(step, c.steps[i], ctx, record);
+      continue;
+    }
+    absl::Status s = ExecuteStep(step, c.steps[i], ctx, record);
+    if (s.ok() && step.action_case() == v1::Step::kJoin) s = background.JoinAll();
+    if (!s.ok()) Fail(&result, s, absl::StrCat("step ", i, " (", record->call(), "): "));
+  }
+  absl::Status pending = background.JoinAll();
+  if (!pending.ok() && !Stopped(result)) Fail(&result, pending, "background step: ");
+  // A call the stack does not have makes the case not supported there.
+  for (const v1::StepRecord& step : result.steps()) {
+    if (!Stopped(result) && step.result().unsupported()) {
+      Fail(&result,
+           absl::UnimplementedError(absl::StrCat(
+               step.role(), ": ", step.call(), " is not supported by this stack (",
+               step.result().native_name(), ")")));
+    }
+  }
+  if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
+  sessions.clear();  // closes the sessions: the agents close every socket left
+  result.set_race(spec.race());
+  result.set_min_matching_runs(spec.min_matching_runs());
+  result.set_seconds(absl::ToDoubleSeconds(absl::Now() - start));
+  return result;
+}
+
+}  // namespace closeprobe::controller

@@ -1,0 +1,503 @@
+#include "controller/run/step_executor.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+
+namespace closeprobe::controller {
+namespace {
+
+using Stub = v1::Agent::Stub;
+
+constexpr int kDefaultWithinMs = 5000;
+constexpr absl::Duration kRpcSlack = absl::Seconds(10);
+constexpr size_t kKeptDataBytes = 256;
+
+absl::Duration RpcTimeout(int within_ms) {
+  return absl::Milliseconds(within_ms) + kRpcSlack;
+}
+int Within(int within_ms) { return within_ms > 0 ? within_ms : kDefaultWithinMs; }
+
+// What a step needs to run: its role's session and the handles it uses.
+struct StepEnv {
+  const v1::Step& step;
+  const ResolvedStep& names;
+  CaseContext& ctx;
+  v1::StepRecord* record;
+
+  AgentSession& session() { return *ctx.roles.at(step.role()).session; }
+
+  // The agent handle behind a case handle; nullptr (and the step marked
+  // skipped) when the step that should have created it failed.
+  const HandleBinding* Use(const std::string& name) {
+    if (ctx.FindHandle(name, &used)) return &used;
+    record->set_skipped(true);
+    record->set_skip_reason(absl::StrCat("handle '", name, "' was not created"));
+    return nullptr;
+  }
+
+  void Bind(const std::string& agent_handle, uint32_t port) {
+    ctx.SetHandle(step.as(), HandleBinding{step.role(), agent_handle, port});
+  }
+
+  HandleBinding used;  // the last handle Use() found
+};
+
+template <typename Req>
+Req For(const HandleBinding& h) {
+  Req req;
+  req.set_handle(h.agent_handle);
+  return req;
+}
+
+bool Ok(const v1::CallResult& r) { return r.error() == v1::ERROR_NAME_OK; }
+
+// Creates a socket and binds it to the step's `as` name; returns its agent handle.
+absl::StatusOr<std::string> NewSocket(StepEnv& env) {
+  absl::StatusOr<v1::SocketReply> reply =
+      env.session().Call(&Stub::Socket, v1::SocketRequest(), RpcTimeout(0));
+  if (!reply.ok()) return reply.status();
+  *env.record->mutable_result() = reply->result();
+  return reply->handle();
+}
+
+absl::Status ExecuteSocket(StepEnv& env) {
+  env.record->set_call(absl::StrCat("socket() as ", env.step.as()));
+  absl::StatusOr<std::string> h = NewSocket(env);
+  if (!h.ok()) return h.status();
+  if (!h->empty()) env.Bind(*h, 0);
+  env.record->set_handle(*h);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteListen(StepEnv& env) {
+  const v1::ListenStep& s = env.step.listen();
+  const uint32_t port = s.port().empty() ? 0 : env.ctx.ports.at(s.port());
+  env.record->set_call(s.on().empty()
+                           ? absl::StrCat("listen(", env.step.as(), " on :", port,
+                                          s.reuseaddr() ? ", SO_REUSEADDR" : "", ")")
+                           : absl::StrCat("listen(", s.on(), ")"));
+  std::string handle;
+  if (s.on().empty()) {
+    absl::StatusOr<std::string> h = NewSocket(env);
+    if (!h.ok()) return h.status();
+    if (h->empty()) return absl::OkStatus();
+    handle = *h;
+    env.Bind(handle, port);
+    if (s.reuseaddr()) {
+      v1::SetOptionRequest opt;
+      opt.set_handle(handle);
+      opt.set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
+      opt.mutable_value()->set_enabled(true);
+      auto r = env.session().Call(&Stub::SetOption, opt, RpcTimeout(0));
+      if (!r.ok()) return r.status();
+      *env.record->mutable_result() = r->result();
+      if (!Ok(r->result())) return absl::OkStatus();
+    }
+    v1::BindRequest bind;
+    bind.set_handle(handle);
+    bind.mutable_local()->set_port(port);
+    auto b = env.session().Call(&Stub::Bind, bind, RpcTimeout(0));
+    if (!b.ok()) return b.status();
+    *env.record->mutable_result() = b->result();
+    *env.record->mutable_local() = b->local();
+    if (!Ok(b->result())) return absl::OkStatus();
+  } else {
+    const HandleBinding* h = env.Use(s.on());
+    if (h == nullptr) return absl::OkStatus();
+    handle = h->agent_handle;
+  }
+  v1::HandleRequest req;
+  req.set_handle(handle);
+  req.set_backlog(s.backlog());
+  auto r = env.session().Call(&Stub::Listen, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_local() = r->local();
+  env.record->set_handle(handle);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteBind(StepEnv& env) {
+  const v1::BindStep& s = env.step.bind();
+  const uint32_t port = s.port().empty() ? 0 : env.ctx.ports.at(s.port());
+  env.record->set_call(absl::StrCat("bind(", s.on(), ", :", port, ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::BindRequest>(*h);
+  req.mutable_local()->set_port(port);
+  auto r = env.session().Call(&Stub::Bind, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_local() = r->local();
+  env.ctx.SetHandlePort(s.on(), r->local().port());
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteConnect(StepEnv& env) {
+  const v1::ConnectStep& s = env.step.connect();
+  v1::Endpoint remote;
+  std::string target_name;
+  if (!s.to().empty()) {
+    const HandleBinding* target = env.Use(s.to());
+    if (target == nullptr) return absl::OkStatus();
+    remote.set_address(env.ctx.roles.at(target->role).address);
+    remote.set_port(target->port);
+    target_name = s.to();
+  } else {
+    remote.set_address(env.ctx.roles.at(s.to_role()).address);
+    remote.set_port(env.ctx.ports.at(s.port()));
+    target_name = absl::StrCat(s.to_role(), ":", s.port());
+  }
+  const std::string self = s.on().empty() ? env.step.as() : s.on();
+  env.record->set_call(absl::StrCat("connect(", self, ", ", target_name, " = ",
+                                    remote.address(), ":", remote.port(), ")"));
+  std::string handle;
+  if (s.on().empty()) {
+    absl::StatusOr<std::string> h = NewSocket(env);
+    if (!h.ok()) return h.status();
+    if (h->empty()) return absl::OkStatus();
+    handle = *h;
+    env.Bind(handle, 0);
+  } else {
+    const HandleBinding* h = env.Use(s.on());
+    if (h == nullptr) return absl::OkStatus();
+    handle = h->agent_handle;
+  }
+  v1::ConnectRequest req;
+  req.set_handle(handle);
+  *req.mutable_remote() = remote;
+  req.set_deadline_ms(Within(s.within_ms()));
+  auto r = env.session().Call(&Stub::Connect, req, RpcTimeout(Within(s.within_ms())));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_local() = r->local();
+  *env.record->mutable_peer() = remote;
+  env.ctx.SetHandlePort(self, r->local().port());
+  env.record->set_handle(handle);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteAccept(StepEnv& env) {
+  const v1::AcceptStep& s = env.step.accept();
+  env.record->set_call(absl::StrCat("accept(", s.from(), ") as ", env.step.as()));
+  const HandleBinding* h = env.Use(s.from());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::AcceptRequest>(*h);
+  req.set_deadline_ms(Within(s.within_ms()));
+  const uint32_t port = h->port;
+  auto r = env.session().Call(&Stub::Accept, req, RpcTimeout(Within(s.within_ms())));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_peer() = r->peer();
+  env.record->set_handle(r->handle());
+  if (!r->handle().empty()) env.Bind(r->handle(), port);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteSend(StepEnv& env) {
+  const v1::SendStep& s = env.step.send();
+  env.record->set_call(s.data().empty()
+                           ? absl::StrCat("send(", s.on(), ", ", s.bytes(), " bytes)")
+                           : absl::StrCat("send(", s.on(), ", \"", s.data(), "\")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::SendRequest>(*h);
+  req.set_data(s.data());
+  req.set_length(s.data().empty() ? s.bytes() : 0);
+  req.set_deadline_ms(Within(s.within_ms()));
+  auto r = env.session().Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteRecv(StepEnv& env) {
+  const v1::RecvStep& s = env.step.recv();
+  env.record->set_call(absl::StrCat("recv(", s.on(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::RecvRequest>(*h);
+  req.set_max_bytes(s.max_bytes() > 0 ? s.max_bytes() : 65536);
+  req.set_deadline_ms(Within(s.within_ms()));
+  auto r = env.session().Call(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  env.record->set_data(r->data().substr(0, std::min(r->data().size(), kKeptDataBytes)));
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteShutdown(StepEnv& env) {
+  const v1::ShutdownStep& s = env.step.shutdown();
+  env.record->set_call(absl::StrCat(
+      "shutdown(", s.on(), ", ", absl::StripPrefix(v1::ShutdownHow_Name(s.how()), "SHUTDOWN_HOW_"),
+      ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::ShutdownRequest>(*h);
+  req.set_how(s.how());
+  auto r = env.session().Call(&Stub::Shutdown, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteClose(StepEnv& env) {
+  const v1::CloseStep& s = env.step.close();
+  env.record->set_call(absl::StrCat("close(", s.on(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  // close() with SO_LINGER may block up to 600 s (the validator's bound).
+  auto r = env.session().Call(&Stub::Close, For<v1::HandleRequest>(*h), RpcTimeout(600000));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  return absl::OkStatus();
+}
+
+// The option of a setsockopt step as the agent names it, and its value.
+void ToOption(const v1::SetOptionStep& s, v1::SetOptionRequest* req) {
+  v1::OptionValue* v = req->mutable_value();
+  switch (s.option_case()) {
+    case v1::SetOptionStep::kLinger:
+      req->set_option(v1::SOCKET_OPTION_SO_LINGER);
+      *v->mutable_linger() = s.linger();
+      break;
+    case v1::SetOptionStep::kReuseaddr:
+      req->set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
+      v->set_enabled(s.reuseaddr());
+      break;
+    case v1::SetOptionStep::kReuseport:
+      req->set_option(v1::SOCKET_OPTION_SO_REUSEPORT);
+      v->set_enabled(s.reuseport());
+      break;
+    case v1::SetOptionStep::kExclusiveaddruse:
+      req->set_option(v1::SOCKET_OPTION_SO_EXCLUSIVEADDRUSE);
+      v->set_enabled(s.exclusiveaddruse());
+      break;
+    case v1::SetOptionStep::kKeepalive:
+      req->set_option(v1::SOCKET_OPTION_SO_KEEPALIVE);
+      v->set_enabled(s.keepalive());
+      break;
+    case v1::SetOptionStep::kKeepidleS:
+      req->set_option(v1::SOCKET_OPTION_TCP_KEEPIDLE);
+      v->set_value(s.keepidle_s());
+      break;
+    case v1::SetOptionStep::kKeepintvlS:
+      req->set_option(v1::SOCKET_OPTION_TCP_KEEPINTVL);
+      v->set_value(s.keepintvl_s());
+      break;
+    case v1::SetOptionStep::kKeepcnt:
+      req->set_option(v1::SOCKET_OPTION_TCP_KEEPCNT);
+      v->set_value(s.keepcnt());
+      break;
+    case v1::SetOptionStep::kUserTimeoutMs:
+      req->set_option(v1::SOCKET_OPTION_TCP_USER_TIMEOUT);
+      v->set_value(s.user_timeout_ms());
+      break;
+    case v1::SetOptionStep::kSndbuf:
+      req->set_option(v1::SOCKET_OPTION_SO_SNDBUF);
+      v->set_value(s.sndbuf());
+      break;
+    case v1::SetOptionStep::kRcvbuf:
+      req->set_option(v1::SOCKET_OPTION_SO_RCVBUF);
+      v->set_value(s.rcvbuf());
+      break;
+    case v1::SetOptionStep::kNodelay:
+      req->set_option(v1::SOCKET_OPTION_TCP_NODELAY);
+      v->set_enabled(s.nodelay());
+      break;
+    case v1::SetOptionStep::OPTION_NOT_SET:
+      break;
+  }
+}
+
+absl::Status ExecuteSetOption(StepEnv& env) {
+  const v1::SetOptionStep& s = env.step.setsockopt();
+  v1::SetOptionRequest req;
+  ToOption(s, &req);
+  const std::string value = s.has_linger()
+                                ? absl::StrCat("{", s.linger().enabled() ? 1 : 0, ", ",
+                                               s.linger().seconds(), "}")
+                                : (req.value().value() != 0
+                                       ? absl::StrCat(req.value().value())
+                                       : (req.value().enabled() ? "1" : "0"));
+  env.record->set_call(absl::StrCat("setsockopt(", s.on(), ", ",
+                                    v1::SocketOption_Name(req.option()).substr(14), ", ",
+                                    value, ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  req.set_handle(h->agent_handle);
+  auto r = env.session().Call(&Stub::SetOption, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteGetOption(StepEnv& env) {
+  const v1::GetOptionStep& s = env.step.getsockopt();
+  env.record->set_call(absl::StrCat("getsockopt(", s.on(), ", ", s.option(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::GetOptionRequest>(*h);
+  req.set_option(env.names.option);
+  auto r = env.session().Call(&Stub::GetOption, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_option() = r->value();
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteSetBlocking(StepEnv& env) {
+  const v1::SetBlockingStep& s = env.step.set_blocking();
+  env.record->set_call(absl::StrCat("set_blocking(", s.on(), ", ", s.blocking(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::SetBlockingRequest>(*h);
+  req.set_blocking(s.blocking());
+  auto r = env.session().Call(&Stub::SetBlocking, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteWaitReadable(StepEnv& env) {
+  const v1::WaitReadableStep& s = env.step.wait_readable();
+  env.record->set_call(absl::StrCat("poll(", s.on(), ", POLLIN, ", s.within_ms(), " ms)"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::WaitReadableRequest>(*h);
+  req.set_deadline_ms(s.within_ms());
+  auto r = env.session().Call(&Stub::WaitReadable, req, RpcTimeout(s.within_ms()));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_readable() = *r;
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteState(StepEnv& env) {
+  const v1::StateStep& s = env.step.state();
+  env.record->set_call(absl::StrCat("state(", s.on(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto r = env.session().Call(&Stub::GetState, For<v1::StateRequest>(*h), RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_state() = *r;
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteWaitState(StepEnv& env) {
+  const v1::WaitStateStep& s = env.step.wait_state();
+  env.record->set_call(
+      absl::StrCat("wait_state(", s.on(), ", ", s.state(), ", ", s.within_ms(), " ms)"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::WaitStateRequest>(*h);
+  req.set_state(env.names.state);
+  req.set_deadline_ms(s.within_ms());
+  auto r = env.session().Call(&Stub::WaitState, req, RpcTimeout(s.within_ms()));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_wait() = *r;
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteDrop(StepEnv& env) {
+  const v1::DropStep& s = env.step.drop();
+  const char* way = s.way() == v1::FAULT_DIRECTION_OUTGOING   ? "->"
+                    : s.way() == v1::FAULT_DIRECTION_INCOMING ? "<-"
+                                                              : "<->";
+  env.record->set_call(absl::StrCat("drop(", env.step.role(), " ", way, " ", s.peer(),
+                                    s.exact_flags().empty() ? "" : ", flags == " + s.exact_flags(),
+                                    ") as ", env.step.as()));
+  v1::AddFaultRequest req;
+  req.set_peer_address(env.ctx.roles.at(s.peer()).address);
+  req.set_first_port(env.ctx.first_port);
+  req.set_last_port(env.ctx.last_port);
+  req.set_direction(s.way() == v1::FAULT_DIRECTION_UNSPECIFIED ? v1::FAULT_DIRECTION_BOTH
+                                                               : s.way());
+  req.set_exact_flags(s.exact_flags());
+  auto r = env.session().Call(&Stub::AddFault, req, RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  env.record->set_fault(r->fault());
+  env.Bind(r->fault(), 0);
+  return absl::OkStatus();
+}
+
+absl::Status ExecuteLift(StepEnv& env) {
+  const v1::LiftStep& s = env.step.lift();
+  env.record->set_call(absl::StrCat("lift(", s.fault(), ")"));
+  const HandleBinding* h = env.Use(s.fault());
+  if (h == nullptr) return absl::OkStatus();
+  v1::RemoveFaultRequest req;
+  req.set_fault(h->agent_handle);
+  auto r = env.session().Call(&Stub::RemoveFault, req, RpcTimeout(0));
+  return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status ExecuteSleep(StepEnv& env) {
+  env.record->set_call(absl::StrCat("sleep(", env.step.sleep().ms(), " ms)"));
+  absl::SleepFor(absl::Milliseconds(env.step.sleep().ms()));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool CaseContext::FindHandle(const std::string& name, HandleBinding* out) const {
+  absl::MutexLock lock(&mu_);
+  auto it = handles_.find(name);
+  if (it == handles_.end()) return false;
+  *out = it->second;
+  return true;
+}
+
+void CaseContext::SetHandle(const std::string& name, const HandleBinding& h) {
+  absl::MutexLock lock(&mu_);
+  handles_[name] = h;
+}
+
+void CaseContext::SetHandlePort(const std::string& name, uint32_t port) {
+  absl::MutexLock lock(&mu_);
+  auto it = handles_.find(name);
+  if (it != handles_.end()) it->second.port = port;
+}
+
+std::map<std::string, HandleBinding> CaseContext::Handles() const {
+  absl::MutexLock lock(&mu_);
+  return handles_;
+}
+
+absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
+                         v1::StepRecord* record) {
+  StepEnv env{step, names, ctx, record};
+  record->set_id(step.id());
+  record->set_role(step.role());
+  record->set_start_unix_ns(absl::GetCurrentTimeNanos());
+  switch (step.action_case()) {
+    case v1::Step::kSocket: return ExecuteSocket(env);
+    case v1::Step::kListen: return ExecuteListen(env);
+    case v1::Step::kBind: return ExecuteBind(env);
+    case v1::Step::kConnect: return ExecuteConnect(env);
+    case v1::Step::kAccept: return ExecuteAccept(env);
+    case v1::Step::kSend: return ExecuteSend(env);
+    case v1::Step::kRecv: return ExecuteRecv(env);
+    case v1::Step::kShutdown: return ExecuteShutdown(env);
+    case v1::Step::kClose: return ExecuteClose(env);
+    case v1::Step::kSetsockopt: return ExecuteSetOption(env);
+    case v1::Step::kGetsockopt: return ExecuteGetOption(env);
+    case v1::Step::kSetBlocking: return ExecuteSetBlocking(env);
+    case v1::Step::kWaitReadable: return ExecuteWaitReadable(env);
+    case v1::Step::kState: return ExecuteState(env);
+    case v1::Step::kWaitState: return ExecuteWaitState(env);
+    case v1::Step::kSleep: return ExecuteSleep(env);
+    case v1::Step::kDrop: return ExecuteDrop(env);
+    case v1::Step::kLift: return ExecuteLift(env);
+    case v1::Step::kJoin:
+      record->set_call("join()");
+      return absl::OkStatus();  // the runner waits for background steps
+    case v1::Step::ACTION_NOT_SET: break;
+  }
+  return absl::InvalidArgumentError("step without an action");  // rejected by validation
+}
+
+}  // namespace closeprobe::controller
