@@ -22,35 +22,20 @@ AgentService::AgentService(Platform platform, AgentOptions options)
     : platform_(std::move(platform)),
       sockets_(platform_.sockets.get()),
       options_(std::move(options)),
-      sessions_(&sockets_, options_.limits) {}
+      sessions_(&sockets_, options_.limits),
+      gate_(options_.auth),
+      gated_(this, &gate_) {}
 
 AgentService::~AgentService() { sessions_.CloseAll(); }
 
-absl::Status AgentService::Authenticate(const grpc::ServerContext& ctx) const {
-  if (options_.token.empty()) return absl::OkStatus();
-  const auto& md = ctx.client_metadata();
-  auto it = md.find("authorization");
-  if (it == md.end()) {
-    return absl::UnauthenticatedError("this agent requires a token (authorization: Bearer ...)");
-  }
-  if (absl::string_view(it->second.data(), it->second.size()) !=
-      absl::StrCat("Bearer ", options_.token)) {
-    return absl::UnauthenticatedError("wrong token");
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<ActiveSession> AgentService::Enter(const grpc::ServerContext& ctx,
-                                                  const std::string& session) {
-  absl::Status auth = Authenticate(ctx);
-  if (!auth.ok()) return auth;
+absl::StatusOr<ActiveSession> AgentService::Enter(const std::string& session) {
   return sessions_.Acquire(session);
 }
 
 absl::StatusOr<AgentService::Target> AgentService::EnterSocket(
     const grpc::ServerContext& ctx, const std::string& session,
     const std::string& handle, bool allow_closed) {
-  absl::StatusOr<ActiveSession> active = Enter(ctx, session);
+  absl::StatusOr<ActiveSession> active = Enter(session);
   if (!active.ok()) return active.status();
   if (handle.empty()) return absl::InvalidArgumentError("the request names no handle");
   absl::StatusOr<std::shared_ptr<SocketRecord>> record = (*active)->handles().Get(handle);
@@ -59,7 +44,15 @@ absl::StatusOr<AgentService::Target> AgentService::EnterSocket(
     return absl::FailedPreconditionError(
         absl::StrCat("handle '", handle, "' was closed"));
   }
-  return Target{std::move(*active), std::move(*record)};
+  std::shared_ptr<ScheduledStartScope> start;
+  auto at = ctx.client_metadata().find(kStartAtMetadata);
+  if (at != ctx.client_metadata().end()) {
+    absl::StatusOr<int64_t> when =
+        ParseStartAt(std::string(at->second.data(), at->second.size()), MonotonicNowNs());
+    if (!when.ok()) return when.status();
+    start = std::make_shared<ScheduledStartScope>(*when);
+  }
+  return Target{std::move(*active), std::move(*record), std::move(start)};
 }
 
 absl::StatusOr<absl::Duration> AgentService::Deadline(int32_t ms) const {
@@ -82,22 +75,21 @@ absl::StatusOr<ConnectionInfo> AgentService::StateOf(const SocketRecord& record)
 
 grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*,
                                 v1::InfoReply* reply) {
-  absl::Status auth = Authenticate(*ctx);
-  if (!auth.ok()) return ToGrpcStatus(auth);
   DescriptionToProto(platform_.info->Describe(), reply);
   if (platform_.capture) reply->add_features("capture");
   if (platform_.faults) reply->add_features("faults");
   if (platform_.settings) reply->add_features("settings");
   reply->set_test_address(options_.test_address);
   reply->set_agent_version(CLOSEPROBE_VERSION);
+  reply->set_clock_domain(MonotonicClockDomain());
+  reply->set_mono_now_ns(MonotonicNowNs());
+  for (const std::string& w : options_.warnings) reply->add_warnings(w);
   return grpc::Status::OK;
 }
 
 grpc::Status AgentService::OpenSession(grpc::ServerContext* ctx,
                                        const v1::OpenSessionRequest* req,
                                        v1::OpenSessionReply* reply) {
-  absl::Status auth = Authenticate(*ctx);
-  if (!auth.ok()) return ToGrpcStatus(auth);
   if (req->lease_ms() < 0) {
     return ToGrpcStatus(absl::InvalidArgumentError("lease_ms is negative"));
   }
@@ -112,7 +104,7 @@ grpc::Status AgentService::OpenSession(grpc::ServerContext* ctx,
 grpc::Status AgentService::RenewSession(grpc::ServerContext* ctx,
                                         const v1::SessionRequest* req,
                                         v1::RenewSessionReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   reply->set_lease_ms(static_cast<int32_t>(absl::ToInt64Milliseconds(s->lease())));
   return grpc::Status::OK;
 }
@@ -120,8 +112,6 @@ grpc::Status AgentService::RenewSession(grpc::ServerContext* ctx,
 grpc::Status AgentService::CloseSession(grpc::ServerContext* ctx,
                                         const v1::SessionRequest* req,
                                         v1::CloseSessionReply* reply) {
-  absl::Status auth = Authenticate(*ctx);
-  if (!auth.ok()) return ToGrpcStatus(auth);
   int closed = 0;
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(closed, sessions_.Close(req->session()));
   reply->set_sockets_closed(closed);
@@ -130,7 +120,7 @@ grpc::Status AgentService::CloseSession(grpc::ServerContext* ctx,
 
 grpc::Status AgentService::Socket(grpc::ServerContext* ctx, const v1::SocketRequest* req,
                                   v1::SocketReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   const Family family =
       req->family() == v1::ADDRESS_FAMILY_INET6 ? Family::kInet6 : Family::kInet;
   NativeSocket native = kNoSocket;
@@ -328,6 +318,7 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
       v1::StateTransition* tr = reply->add_transitions();
       tr->set_state(c.state);
       tr->set_at_mono_ns(now);
+      tr->set_at_unix_ns(absl::GetCurrentTimeNanos());
     }
     reply->set_state(c.state);
     reply->set_waited_ns(now - start);
@@ -343,7 +334,7 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
 grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
                                        const v1::ConnectionsRequest* req,
                                        v1::ConnectionsReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   if (req->local_port() == 0 || req->local_port() > 65535) {
     return ToGrpcStatus(absl::InvalidArgumentError("local_port must be 1..65535"));
   }
@@ -358,7 +349,7 @@ grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
 grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
                                         const v1::StartCaptureRequest* req,
                                         v1::StartCaptureReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   WireCapture* capture = platform_.capture.get();
   if (capture == nullptr) return Missing("wire capture (it needs root)");
   absl::Status ports = CheckPortRange(req->first_port(), req->last_port());
@@ -375,7 +366,7 @@ grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
 grpc::Status AgentService::StopCapture(grpc::ServerContext* ctx,
                                        const v1::StopCaptureRequest* req,
                                        v1::StopCaptureReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   int id = 0;
   if (platform_.capture == nullptr) return Missing("wire capture (it needs root)");
   if (!absl::SimpleAtoi(req->capture(), &id) ||
@@ -393,7 +384,7 @@ grpc::Status AgentService::StopCapture(grpc::ServerContext* ctx,
 
 grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
                                     v1::AddFaultReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   FaultInjector* faults = platform_.faults.get();
   if (faults == nullptr) return Missing("fault injection (start it with --allow_faults, as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(FaultRule rule, FaultRuleFromProto(*req));
@@ -407,7 +398,7 @@ grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFault
 grpc::Status AgentService::RemoveFault(grpc::ServerContext* ctx,
                                        const v1::RemoveFaultRequest* req,
                                        v1::RemoveFaultReply*) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   if (platform_.faults == nullptr) return Missing("fault injection");
   int id = 0;
   if (!absl::SimpleAtoi(req->fault(), &id) || !s->DropCleanup(absl::StrCat("fault:", id))) {
@@ -419,7 +410,7 @@ grpc::Status AgentService::RemoveFault(grpc::ServerContext* ctx,
 
 grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
                                       v1::SetSettingReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(*ctx, req->session()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   StackSettings* settings = platform_.settings.get();
   if (settings == nullptr) return Missing("stack settings (start it with --allow_settings, as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_previous(),

@@ -8,8 +8,13 @@
 // SessionRegistry, whose reaper thread closes the sockets of expired
 // sessions. The Platform's pieces are safe for concurrent use.
 //
-// Handlers follow one shape: authenticate, acquire the session, look up the
-// handle, convert the request, make the call, fill the reply. A failed
+// Authentication is not a handler's business: the service is registered
+// with a server only as grpc_service(), an AuthenticatedService that puts
+// the AuthGate in front of every RPC. The handlers' base is private, so the
+// ungated service cannot be registered by mistake.
+//
+// Handlers follow one shape: acquire the session, look up the handle,
+// convert the request, make the call, fill the reply. A failed
 // socket call is an OK RPC carrying the error; a gRPC error status means a
 // bad request or an agent fault, with a message saying which.
 #ifndef CLOSEPROBE_AGENT_AGENT_SERVICE_H_
@@ -17,9 +22,13 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
+#include "agent/auth_gate.h"
+#include "agent/authenticated_service.h"
 #include "agent/platform.h"
+#include "agent/scheduled_start.h"
 #include "agent/session_registry.h"
 #include "agent/target_allow_list.h"
 #include "agent/timed_socket_api.h"
@@ -28,8 +37,10 @@
 namespace closeprobe::agent {
 
 struct AgentOptions {
-  std::string token;         // if non-empty, every call must carry it
+  AuthOptions auth;          // the token (if any) and the refusal bound
   std::string test_address;  // reported by Info: where peers reach this stack
+  // Said at start and by Info: e.g. that the token travels in clear.
+  std::vector<std::string> warnings;
   SessionLimits limits;
   absl::Duration default_deadline = absl::Seconds(10);
   absl::Duration max_deadline = absl::Minutes(10);
@@ -37,13 +48,17 @@ struct AgentOptions {
   TargetAllowList targets;       // where connect() may go (default: anywhere)
 };
 
-class AgentService final : public v1::Agent::Service {
+class AgentService final : private v1::Agent::Service {
  public:
   AgentService(Platform platform, AgentOptions options);
   ~AgentService() override;
 
   SessionRegistry& sessions() { return sessions_; }
+  // What to register with a grpc::ServerBuilder: every RPC behind the gate.
+  AuthenticatedService* grpc_service() { return &gated_; }
+  bool requires_token() const { return gate_.requires_token(); }
 
+ private:
   grpc::Status Info(grpc::ServerContext* ctx, const v1::InfoRequest* req,
                     v1::InfoReply* reply) override;
   grpc::Status OpenSession(grpc::ServerContext* ctx,
@@ -110,10 +125,10 @@ class AgentService final : public v1::Agent::Service {
   struct Target {
     ActiveSession session;
     std::shared_ptr<SocketRecord> record;
+    // The request's scheduled start, armed for this handler (scheduled_start.h).
+    std::shared_ptr<ScheduledStartScope> start;
   };
-  absl::Status Authenticate(const grpc::ServerContext& ctx) const;
-  absl::StatusOr<ActiveSession> Enter(const grpc::ServerContext& ctx,
-                                      const std::string& session);
+  absl::StatusOr<ActiveSession> Enter(const std::string& session);
   // REQUIRES: the handle is open unless allow_closed.
   absl::StatusOr<Target> EnterSocket(const grpc::ServerContext& ctx,
                                      const std::string& session,
@@ -130,6 +145,8 @@ class AgentService final : public v1::Agent::Service {
   TimedSocketApi sockets_;
   const AgentOptions options_;
   SessionRegistry sessions_;
+  AuthGate gate_;
+  AuthenticatedService gated_;
 };
 
 }  // namespace closeprobe::agent

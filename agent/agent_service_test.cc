@@ -226,7 +226,7 @@ TEST_F(AgentServiceTest, BadRequestsGetClearStatusesAndTheAgentKeepsServing) {
 
 TEST_F(AgentServiceTest, TokenIsRequiredOnEveryCallWhenConfigured) {
   agent::AgentOptions options;
-  options.token = "s3cret";
+  options.auth.token = "s3cret";
   Start(options);
   v1::InfoReply info;
   EXPECT_EQ(Call(&Stub::Info, v1::InfoRequest(), &info).error_code(),

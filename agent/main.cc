@@ -56,6 +56,13 @@ ABSL_FLAG(int, max_deadline_ms, 600000, "The longest a call may ask to wait.");
 ABSL_FLAG(std::string, tls_cert, "",
           "PEM certificate chain: serve over TLS (with --tls_key) instead of plain TCP.");
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(bool, allow_token_without_tls, false,
+          "Off loopback, serve with --token_file but without --tls_cert: the token then "
+          "travels in clear on every call. Refused at start-up unless given; with it the "
+          "agent warns at start and in Info.");
+ABSL_FLAG(int, max_auth_failures, 10,
+          "Calls with a missing or wrong token one host may make per minute; beyond that "
+          "its calls are refused (RESOURCE_EXHAUSTED) until the minute passes.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA: require a client certificate signed by it (mutual TLS).");
 ABSL_FLAG(int, default_lease_ms, 10000,
@@ -120,18 +127,31 @@ int Run() {
     std::ifstream in(absl::GetFlag(FLAGS_token_file));
     std::stringstream text;
     text << in.rdbuf();
-    options.token = std::string(absl::StripAsciiWhitespace(text.str()));
-    if (!in || options.token.empty()) {
+    options.auth.token = std::string(absl::StripAsciiWhitespace(text.str()));
+    if (!in || options.auth.token.empty()) {
       std::cerr << "closeprobe-agent: cannot read a token from "
                 << absl::GetFlag(FLAGS_token_file) << "\n";
       return 2;
     }
   }
-  if (!IsLocalOnly(listen) && options.token.empty()) {
+  if (!IsLocalOnly(listen) && options.auth.token.empty()) {
     std::cerr << "closeprobe-agent: listening on " << listen
-              << " (not loopback) requires --token-file\n";
+              << " (not loopback) requires --token_file\n";
     return 2;
   }
+  const bool clear_token = !IsLocalOnly(listen) && absl::GetFlag(FLAGS_tls_cert).empty();
+  if (clear_token && !absl::GetFlag(FLAGS_allow_token_without_tls)) {
+    std::cerr << "closeprobe-agent: listening on " << listen
+              << " with a token but without TLS would send the token in clear on every call; "
+                 "give --tls_cert and --tls_key (docs/operating.md says how to make them), or "
+                 "--allow_token_without_tls to accept that\n";
+    return 2;
+  }
+  if (clear_token) {
+    options.warnings.push_back(absl::StrCat(
+        "serving on ", listen, " without TLS: the token travels in clear (--allow_token_without_tls)"));
+  }
+  options.auth.max_failures = absl::GetFlag(FLAGS_max_auth_failures);
   options.test_address = absl::GetFlag(FLAGS_test_address);
   if (options.test_address.empty()) options.test_address = HostOf(listen);
   if (options.test_address.empty()) options.test_address = "127.0.0.1";
@@ -171,12 +191,19 @@ int Run() {
   InstallStopSignal();
 
   AgentService service(std::move(*platform), options);
+  if (!service.grpc_service()->missing().empty()) {
+    std::cerr << "closeprobe-agent: RPCs of agent.proto not behind the token check: "
+              << absl::StrJoin(service.grpc_service()->missing(), ", ") << "\n";
+    return 3;
+  }
+  // Health answers without a token (it says only whether the agent is up);
+  // reflection would describe the API to anyone, so only without a token.
   grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  if (!service.requires_token()) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, credentials, &port);
-  builder.RegisterService(&service);
+  builder.RegisterService(service.grpc_service());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr) {
     std::cerr << "closeprobe-agent: cannot listen on " << listen << "\n";
@@ -188,10 +215,11 @@ int Run() {
   std::cerr << "closeprobe-agent: " << name << " stack, serving on " << listen
             << (port > 0 ? absl::StrCat(" (port ", port, ")") : "")
             << ", test address " << options.test_address
-            << (options.token.empty() ? "" : ", token required")
+            << (options.auth.token.empty() ? "" : ", token required")
             << (absl::GetFlag(FLAGS_tls_cert).empty() ? "" : ", TLS")
             << (absl::GetFlag(FLAGS_tls_client_ca).empty() ? "" : " with client certificates")
             << ", targets " << options.targets.ToString() << "\n";
+  for (const std::string& w : options.warnings) std::cerr << "closeprobe-agent: warning: " << w << "\n";
 
   std::thread stopper([&] {
     const std::string why = WaitForStopSignal();

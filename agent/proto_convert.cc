@@ -143,6 +143,7 @@ void CallResultToProto(const CallResult& r, ErrorNameTable names,
   out->set_start_mono_ns(r.start_mono_ns);
   out->set_end_mono_ns(r.end_mono_ns);
   out->set_start_unix_ns(r.start_unix_ns);
+  out->set_requested_start_mono_ns(r.requested_start_mono_ns);
   out->set_unsupported(r.unsupported);
 }
 

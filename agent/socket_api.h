@@ -85,6 +85,7 @@ struct CallResult {
   int64_t start_mono_ns = 0;
   int64_t end_mono_ns = 0;
   int64_t start_unix_ns = 0;
+  int64_t requested_start_mono_ns = 0;  // the scheduled start asked for (0: none)
 };
 
 class SocketApi {

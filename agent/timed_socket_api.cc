@@ -1,5 +1,9 @@
 #include "agent/timed_socket_api.h"
 
+#include <optional>
+
+#include "agent/scheduled_start.h"
+
 #include <chrono>
 #include <utility>
 
@@ -16,14 +20,23 @@ int64_t MonotonicNowNs() {
 namespace {
 
 // Runs `call` and stamps its result with monotonic and wall-clock times.
+// A call scheduled for an instant (scheduled_start.h) is held until then.
 template <typename Call>
 CallResult Timed(Call&& call) {
+  const int64_t requested = TakeScheduledStart();
+  std::optional<SpinPriority> ahead;  // spin and call ahead of the agent's samplers
+  if (requested > 0) {
+    SleepUntilNear(requested);
+    ahead.emplace();
+    SpinUntil(requested);
+  }
   const int64_t unix_start = absl::GetCurrentTimeNanos();
   const int64_t start = MonotonicNowNs();
   CallResult result = std::forward<Call>(call)();
   result.end_mono_ns = MonotonicNowNs();
   result.start_mono_ns = start;
   result.start_unix_ns = unix_start;
+  result.requested_start_mono_ns = requested;
   return result;
 }
 

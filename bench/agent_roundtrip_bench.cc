@@ -4,6 +4,8 @@
 // CLOSEPROBE_AGENT_TARGET=127.0.0.1:PORT it measures a running agent process.
 #include <benchmark/benchmark.h>
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/client_unary_call.h>
+#include <grpcpp/support/byte_buffer.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,7 +15,7 @@
 #include <memory>
 #include <vector>
 
-#include "agent/agent_service.h"
+#include "bench/in_process_agent.h"
 
 namespace closeprobe {
 namespace {
@@ -52,17 +54,10 @@ BENCHMARK(BM_GetOptionDirect);
 class AgentOverLoopback {
  public:
   AgentOverLoopback() {
-    service_ = std::make_unique<agent::AgentService>(std::move(*agent::NewPlatform()),
-                                                     agent::AgentOptions());
-    grpc::ServerBuilder builder;
-    int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
     // CLOSEPROBE_AGENT_TARGET=HOST:PORT measures a separate agent process instead.
     const char* external = getenv("CLOSEPROBE_AGENT_TARGET");
     const std::string target =
-        external != nullptr ? external : "127.0.0.1:" + std::to_string(port);
+        external != nullptr ? external : agent_.target();
     stub_ = v1::Agent::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
     grpc::ClientContext ctx;
     v1::OpenSessionReply session;
@@ -76,7 +71,6 @@ class AgentOverLoopback {
     request_.set_handle(socket.handle());
     request_.set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
   }
-  ~AgentOverLoopback() { server_->Shutdown(); }
 
   bool Renew() {
     grpc::ClientContext ctx;
@@ -93,8 +87,7 @@ class AgentOverLoopback {
   }
 
  private:
-  std::unique_ptr<agent::AgentService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  InProcessAgent agent_;
   std::unique_ptr<v1::Agent::Stub> stub_;
   v1::GetOptionRequest request_;
 };
@@ -114,6 +107,64 @@ void BM_RenewSessionThroughAgent(benchmark::State& state) {
   Measure(state, [&] { return agent.Renew(); });
 }
 BENCHMARK(BM_RenewSessionThroughAgent)->UseRealTime();
+
+// The agent's cost against bare gRPC, measured side by side in one run: each
+// iteration makes one GetOption through the agent and one health Check (the
+// server's own service: no agent code) on the same server and transport.
+// Reports both medians and their ratio; arg 0 = TCP 127.0.0.1, 1 = unix socket.
+void BM_AgentCallVersusBareGrpc(benchmark::State& state) {
+  InProcessAgent agent;
+  const std::string target = state.range(0) == 0 ? agent.target() : agent.unix_target();
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = v1::Agent::NewStub(channel);
+  // The health Check, called as a generated sync stub would call it; its
+  // empty request is zero bytes.
+  const grpc::internal::RpcMethod check("/grpc.health.v1.Health/Check",
+                                        grpc::internal::RpcMethod::NORMAL_RPC);
+  grpc::ClientContext open_ctx, socket_ctx;
+  v1::OpenSessionReply session;
+  stub->OpenSession(&open_ctx, v1::OpenSessionRequest(), &session);
+  v1::SocketRequest sreq;
+  sreq.set_session(session.session());
+  v1::SocketReply socket;
+  stub->Socket(&socket_ctx, sreq, &socket);
+  v1::GetOptionRequest get;
+  get.set_session(session.session());
+  get.set_handle(socket.handle());
+  get.set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
+  auto agent_call = [&] {
+    grpc::ClientContext ctx;
+    v1::GetOptionReply reply;
+    return stub->GetOption(&ctx, get, &reply).ok();
+  };
+  auto bare_call = [&] {
+    grpc::ClientContext ctx;
+    grpc::Slice empty("");
+    grpc::ByteBuffer request(&empty, 1), reply;
+    return grpc::internal::BlockingUnaryCall<grpc::ByteBuffer, grpc::ByteBuffer>(
+               channel.get(), check, &ctx, request, &reply)
+        .ok();
+  };
+  for (int i = 0; i < 300; ++i) agent_call(), bare_call();  // warm up
+  std::vector<double> through_agent, bare;
+  for (auto _ : state) {
+    auto t0 = Clock::now();
+    if (!agent_call()) state.SkipWithError("agent call failed");
+    through_agent.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+    t0 = Clock::now();
+    if (!bare_call()) state.SkipWithError("bare call failed");
+    bare.push_back(std::chrono::duration<double, std::micro>(Clock::now() - t0).count());
+  }
+  if (bare.empty()) return;
+  std::sort(through_agent.begin(), through_agent.end());
+  std::sort(bare.begin(), bare.end());
+  const double a = through_agent[through_agent.size() / 2], b = bare[bare.size() / 2];
+  state.counters["agent_p50_us"] = a;
+  state.counters["bare_p50_us"] = b;
+  state.counters["ratio"] = a / b;
+  state.SetLabel(state.range(0) == 0 ? "tcp" : "unix");
+}
+BENCHMARK(BM_AgentCallVersusBareGrpc)->Arg(0)->Arg(1)->UseRealTime();
 
 }  // namespace
 }  // namespace closeprobe

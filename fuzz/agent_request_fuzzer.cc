@@ -41,7 +41,7 @@ Harness& Agent() {
     harness->service =
         std::make_unique<AgentService>(std::move(*platform), options);
     grpc::ServerBuilder builder;
-    builder.RegisterService(harness->service.get());
+    builder.RegisterService(harness->service->grpc_service());
     harness->server = builder.BuildAndStart();
     harness->stub = v1::Agent::NewStub(
         harness->server->InProcessChannel(grpc::ChannelArguments()));

@@ -5,7 +5,7 @@
 # Docker) skip with a reason when not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup_debian.sh
+scripts/setup_debian.sh tests
 scripts/build.sh
 (cd "${BUILD_DIR:-build}" && ctest --output-on-failure --timeout 1800 "$@")
 scripts/sanitizers.sh

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the README's "Findings" section from a real report:
+# Regenerates docs/findings.md from a real report:
 #   scripts/update_findings.sh [REPORT.json]
 # Without a report it runs the matrix first (as root: netns topology).
 set -euo pipefail
@@ -19,13 +19,13 @@ findings=$(mktemp)
 python3 - "$findings" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
-readme = open("README.md").read()
+readme = open("docs/findings.md").read()
 begin, end = "<!-- findings:begin -->", "<!-- findings:end -->"
 if begin not in readme:
-    sys.exit("README.md has no findings markers")
+    sys.exit("docs/findings.md has no findings markers")
 head, rest = readme.split(begin, 1)
 _, tail = rest.split(end, 1)
-open("README.md", "w").write(head + begin + "\n" + text + end + tail)
+open("docs/findings.md", "w").write(head + begin + "\n" + text + end + tail)
 PY
 rm -f "$findings"
-echo "README.md findings updated from $report"
+echo "docs/findings.md updated from $report"

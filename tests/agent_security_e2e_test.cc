@@ -9,7 +9,11 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <future>
+#include <sstream>
 #include <thread>
+
+#include <grpcpp/generic/generic_stub.h>
 
 #include "controller/run/agent_client.h"
 #include "tests/testutil/subprocess.h"
@@ -37,6 +41,12 @@ class Agent {
     RemoveTree(dir_);
   }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
+  std::string log() const {
+    std::ifstream in(dir_ + "/agent.log");
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
 
@@ -86,6 +96,81 @@ TEST(AgentSecurity, ACallWithoutTheTokenIsRefused) {
   EXPECT_THAT(Ping(agent.target(), {"--token_file=" + token}, &code),
               HasSubstr("linux"));
   EXPECT_EQ(code, 0);
+  RemoveTree(dir);
+}
+
+// One call of `method` ("/closeprobe.v1.Agent/Info") with an empty request
+// and, unless empty, the token; its status.
+grpc::Status CallMethod(const std::string& target, const std::string& method,
+                        const std::string& token) {
+  grpc::GenericStub stub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!token.empty()) ctx.AddMetadata("authorization", "Bearer " + token);
+  grpc::Slice empty("");  // an empty request: zero bytes, but a message
+  grpc::ByteBuffer request(&empty, 1), reply;
+  std::promise<grpc::Status> done;
+  stub.UnaryCall(&ctx, method, grpc::StubOptions(), &request, &reply,
+                 [&done](grpc::Status s) { done.set_value(s); });
+  return done.get_future().get();
+}
+
+// Every RPC of the contract, read from its descriptor (not from a list that
+// could fall behind it), refuses a call without the token.
+TEST(AgentSecurity, EveryMethodRefusesACallWithoutTheToken) {
+  const std::string dir = MakeTempDir();
+  Agent agent({"--token_file=" + WriteFile(dir, "token", "s3cret\n"),
+               "--max_auth_failures=1000"});
+  const auto* service = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+      "closeprobe.v1.Agent");
+  ASSERT_NE(service, nullptr);
+  ASSERT_GE(service->method_count(), 25);
+  for (int i = 0; i < service->method_count(); ++i) {
+    const std::string method = "/closeprobe.v1.Agent/" + service->method(i)->name();
+    SCOPED_TRACE(method);
+    EXPECT_EQ(CallMethod(agent.target(), method, "").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+    EXPECT_EQ(CallMethod(agent.target(), method, "guess").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  // With the token the same calls reach their handlers (Info needs no session).
+  EXPECT_TRUE(CallMethod(agent.target(), "/closeprobe.v1.Agent/Info", "s3cret").ok());
+  RemoveTree(dir);
+}
+
+TEST(AgentSecurity, RepeatedFailuresFromOneHostAreRefusedAndLogged) {
+  const std::string dir = MakeTempDir();
+  Agent agent({"--token_file=" + WriteFile(dir, "token", "s3cret\n"), "--max_auth_failures=3"});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(CallMethod(agent.target(), "/closeprobe.v1.Agent/Info", "guess").error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  // Now even the right token is refused from this host, with the reason.
+  const grpc::Status s = CallMethod(agent.target(), "/closeprobe.v1.Agent/Info", "s3cret");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(s.error_message(), HasSubstr("until the window passes"));
+  EXPECT_THAT(agent.log(), HasSubstr("refused a call from ipv4:127.0.0.1"));
+  RemoveTree(dir);
+}
+
+TEST(AgentSecurity, ATokenWithoutTlsOffLoopbackIsRefusedAtStartUp) {
+  const std::string dir = MakeTempDir();
+  const std::string token = WriteFile(dir, "token", "s3cret\n");
+  ProcessResult refused = RunProcess({BinDir() + "/closeprobe-agent", "--listen=198.18.77.1:7100",
+                                      "--token_file=" + token},
+                                     30);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_THAT(refused.err, HasSubstr("in clear"));
+  EXPECT_THAT(refused.err, HasSubstr("--allow_token_without_tls"));
+  // Allowed explicitly, it serves and says so at start and in Info.
+  Agent allowed({"--listen=0.0.0.0:0", "--token_file=" + token, "--allow_token_without_tls"});
+  ASSERT_GT(allowed.port(), 0);
+  EXPECT_THAT(allowed.log(), HasSubstr("warning: serving on 0.0.0.0:0 without TLS"));
+  absl::StatusOr<std::unique_ptr<AgentClient>> client =
+      AgentClient::Connect(allowed.target(), "s3cret", absl::Seconds(5));
+  ASSERT_TRUE(client.ok()) << client.status();
+  ASSERT_EQ((*client)->info().warnings_size(), 1);
+  EXPECT_THAT((*client)->info().warnings(0), HasSubstr("token travels in clear"));
   RemoveTree(dir);
 }
 

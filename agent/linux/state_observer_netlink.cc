@@ -14,6 +14,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -75,6 +76,10 @@ class NetlinkStateObserver final : public StateObserver {
   }
 
   absl::StatusOr<ConnectionInfo> Find(const SocketIdentity& id) override {
+    // A connection is looked up by its 4-tuple, which the kernel answers from
+    // its hash at once; a dump walks every bucket of the host's table (a
+    // millisecond and more of kernel time), too slow to sample every 1 ms.
+    if (id.remote.port != 0 && id.local.port != 0) return FindConnection(id);
     absl::StatusOr<std::vector<DiagEntry>> all = DumpAll();
     if (!all.ok()) return all.status();
     if (id.native != kNoSocket) {
@@ -85,9 +90,8 @@ class NetlinkStateObserver final : public StateObserver {
           if (e.inode == st.st_ino) return e.info;
         }
       }
-      return Closed(id);
     }
-    // A closed handle: its connection, if any, is an orphan with its tuple.
+    // A listener or a closed handle: matched by its tuple, an orphan first.
     const DiagEntry* best = nullptr;
     for (const DiagEntry& e : *all) {
       if (!SameTuple(e.info, id)) continue;
@@ -154,8 +158,60 @@ class NetlinkStateObserver final : public StateObserver {
     return status;
   }
 
-  static absl::Status ReadReplies(int fd, int family,
-                                  std::vector<DiagEntry>* out) {
+  // The connection with this 4-tuple, open or orphaned (inode 0), or CLOSED
+  // when the kernel holds none: whether the descriptor was just closed on
+  // another thread does not matter, so no CLOSED is invented in between.
+  static absl::StatusOr<ConnectionInfo> FindConnection(const SocketIdentity& id) {
+    const int family = id.local.address.find(':') == std::string::npos &&
+                               id.remote.address.find(':') == std::string::npos
+                           ? AF_INET
+                           : AF_INET6;
+    struct {
+      nlmsghdr nlh;
+      inet_diag_req_v2 req;
+    } msg{};
+    msg.nlh.nlmsg_len = sizeof(msg);
+    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    msg.nlh.nlmsg_flags = NLM_F_REQUEST;  // one socket, no dump
+    msg.req.sdiag_family = static_cast<uint8_t>(family);
+    msg.req.sdiag_protocol = IPPROTO_TCP;
+    msg.req.idiag_states = ~0U;
+    msg.req.id.idiag_sport = htons(id.local.port);
+    msg.req.id.idiag_dport = htons(id.remote.port);
+    msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (inet_pton(family, Canonical(id.local.address).c_str(), msg.req.id.idiag_src) != 1 ||
+        inet_pton(family, Canonical(id.remote.address).c_str(), msg.req.id.idiag_dst) != 1) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot look up ", id.local.address, " -> ", id.remote.address));
+    }
+    const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("NETLINK_SOCK_DIAG socket: ", std::strerror(errno)));
+    }
+    sockaddr_nl kernel{};
+    kernel.nl_family = AF_NETLINK;
+    std::vector<DiagEntry> found;
+    absl::Status status = absl::OkStatus();
+    if (sendto(fd, &msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) <
+        0) {
+      status = absl::UnavailableError(absl::StrCat("sock_diag request: ", std::strerror(errno)));
+    } else {
+      status = ReadReplies(fd, family, &found, /*one=*/true);
+    }
+    close(fd);
+    if (!status.ok()) return status;
+    // The kernel's lookup falls back to a listener on the local port (as for
+    // an arriving segment): that is not this connection.
+    if (found.empty() || found.front().info.remote.port != id.remote.port) return Closed(id);
+    return found.front().info;
+  }
+
+  // `one`: the answer to a single lookup (one message, or an error that
+  // says there is no such socket), not a dump ending in NLMSG_DONE.
+  static absl::Status ReadReplies(int fd, int family, std::vector<DiagEntry>* out,
+                                  bool one = false) {
     std::vector<char> buf(64 * 1024);
     for (;;) {
       const ssize_t n = recv(fd, buf.data(), buf.size(), 0);
@@ -169,7 +225,10 @@ class NetlinkStateObserver final : public StateObserver {
            h = NLMSG_NEXT(h, left)) {
         if (h->nlmsg_type == NLMSG_DONE) return absl::OkStatus();
         if (h->nlmsg_type == NLMSG_ERROR) {
-          return absl::UnavailableError("sock_diag answered with an error");
+          const auto* err = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
+          if (one && err->error == -ENOENT) return absl::OkStatus();  // no such socket
+          return absl::UnavailableError(
+              absl::StrCat("sock_diag answered with an error: ", std::strerror(-err->error)));
         }
         const auto* m = static_cast<const inet_diag_msg*>(NLMSG_DATA(h));
         DiagEntry e;
@@ -182,6 +241,7 @@ class NetlinkStateObserver final : public StateObserver {
         e.info.orphaned = m->idiag_inode == 0;
         e.inode = m->idiag_inode;
         out->push_back(e);
+        if (one) return absl::OkStatus();
       }
     }
   }

@@ -129,7 +129,7 @@ class Validator {
     }
     if (!IsClaim(spec_.claim())) {
       Error(where_.Field("claim"),
-            absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+            absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (docs/claims.md)"));
     }
     if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
     if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
@@ -186,6 +186,7 @@ class Validator {
             absl::StrCat("a ", kind, " step cannot run in the background (it creates a handle "
                          "or only waits)"));
     }
+    if (!step.together().empty()) CheckTogether(i, kind);
     if (!step.as().empty()) {
       if (!CreatesHandle(step)) {
         Error(where_.At("step", i, {"as"}),
@@ -196,6 +197,40 @@ class Validator {
       }
     } else if (CreatesHandle(step)) {
       Error(where_.At("step", i), absl::StrCat("a ", kind, " step must name its handle with `as`"));
+    }
+  }
+
+  // A scheduled step: one socket call, on a handle that exists; all but the
+  // group's last step in the background (the controller issues the calls
+  // one after another, and each agent holds its own until the instant).
+  void CheckTogether(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    static const std::set<std::string>* single_calls = new std::set<std::string>{
+        "bind", "accept", "send", "recv", "shutdown", "close", "setsockopt", "getsockopt",
+        "set_blocking", "wait_readable", "connect", "listen"};
+    const bool one_call = single_calls->count(kind) > 0 &&
+                          !(step.action_case() == v1::Step::kConnect && step.connect().on().empty()) &&
+                          !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
+    if (!one_call) {
+      Error(where_.At("step", i, {"together"}),
+            absl::StrCat("a ", kind, " step cannot be scheduled with `together`: only one socket "
+                         "call on an existing handle can (connect and listen need `on`)"));
+    }
+    if (step.together_offset_us() < 0 || step.together_offset_us() > 1'000'000) {
+      Error(where_.At("step", i, {"together_offset_us"}), "together_offset_us must be 0..1000000");
+    }
+    int later = 0;
+    for (int j = i + 1; j < spec_.step_size(); ++j) later += spec_.step(j).together() == step.together();
+    int earlier = 0;
+    for (int j = 0; j < i; ++j) earlier += spec_.step(j).together() == step.together();
+    if (later > 0 && !step.background()) {
+      Error(where_.At("step", i, {"together"}),
+            absl::StrCat("step of group '", step.together(), "' must run with `background: true`: "
+                         "a later step of the group would otherwise be sent after the instant"));
+    }
+    if (later == 0 && earlier == 0) {
+      Error(where_.At("step", i, {"together"}),
+            absl::StrCat("group '", step.together(), "' has one step; `together` needs two or more"));
     }
   }
 
@@ -429,7 +464,7 @@ class GridValidator {
       CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
       if (!IsClaim(c.claim())) {
         Error(where_.At("claim_when", i, {"claim"}),
-              absl::StrCat("claim '", c.claim(), "' is not one of C1..C20 (CLAIMS.md)"));
+              absl::StrCat("claim '", c.claim(), "' is not one of C1..C20 (docs/claims.md)"));
       }
     }
     if (spec_.pairings() && !spec_.settings().empty()) {

@@ -26,7 +26,8 @@ void PrintRow(const MatrixRow& row) {
   std::cout << r.case_name() << " (" << r.claim() << ") on " << r.platform() << ": "
             << r.summary() << "\n"
             << MarkdownCell(row) << "\n";
-  if (!r.error().empty()) std::cout << r.error() << "\n";
+  // The cell already says why a stopped run stopped.
+  if (!r.error().empty() && row.key_observation != r.error()) std::cout << r.error() << "\n";
   std::cout << "\n";
   PrintLadder(BuildLadder(r), std::cout);
   std::cout << "\n";
@@ -37,6 +38,11 @@ void PrintRow(const MatrixRow& row) {
                                             : "  (claim) ")
               << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
               << e.expected() << "  observed " << e.observed() << "\n";
+  }
+  for (const v1::StartGroup& g : r.start_groups()) {
+    std::cout << "  together '" << g.name() << "': started " << g.skew_ns() / 1000.0
+              << " us apart (clock uncertainty " << g.clock_uncertainty_ns() / 1000.0
+              << " us), the latest " << g.latest_late_ns() / 1000.0 << " us after the instant\n";
   }
   if (row.runs.size() > 1) {
     std::cout << "\n" << row.runs.size() << " runs: " << row.key_observation << "\n";

@@ -205,10 +205,12 @@ int RunCommand(const Config& flags) {
   for (const PlatformAgents& column : agents.columns) {
     v1::PlatformColumn* p = report.add_platforms();
     p->set_name(column.name);
-    p->mutable_subject()->set_target(column.subject->target());
-    *p->mutable_subject()->mutable_info() = column.subject->info();
-    p->mutable_peer()->set_target(column.peer->target());
-    *p->mutable_peer()->mutable_info() = column.peer->info();
+    for (auto [agent, into] : {std::make_pair(column.subject, p->mutable_subject()),
+                               std::make_pair(column.peer, p->mutable_peer())}) {
+      into->set_target(agent->target());
+      *into->mutable_info() = agent->info();
+      *into->mutable_clock() = agent->clock();
+    }
     std::cerr << "closeprobe: " << column.name << " (" << column.subject->info().os()
               << "), topology " << report.topology() << "\n";
   }

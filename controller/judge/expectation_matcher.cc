@@ -178,10 +178,16 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   for (const auto& r : result->expectations()) {
     if (!r.expectation().has_wire() || !r.applies()) continue;
     const std::string check = DescribeWireCheck(r.expectation().wire());
-    outcome.push_back(absl::StrCat("[", check, ": ", r.met() ? "yes" : "no", "]"));
+    // A check that failed says how many such segments there were ("no, 2
+    // seen" for "R x1"), so the label never reads as if none were captured.
+    const std::string value =
+        r.met() || !result->captured()
+            ? (r.met() ? "yes" : "no")
+            : absl::StrCat("no, ", CountSent(r.expectation().wire(), result->segments()), " seen");
+    outcome.push_back(absl::StrCat("[", check, ": ", value, "]"));
     v1::OutcomePart* part = result->add_outcome_parts();
     part->set_what(absl::StrCat("wire: ", check));
-    part->set_value(r.met() ? "yes" : "no");
+    part->set_value(value);
   }
   result->set_outcome(absl::StrJoin(outcome, " "));
   for (int i = 0; i < spec.expect_size(); ++i) {

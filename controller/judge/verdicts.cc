@@ -75,14 +75,26 @@ void CountOutcomes(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSum
     }
     it->set_count(it->count() + 1);
   }
-  std::stable_sort(outcomes.begin(), outcomes.end(),
-                   [](const auto& a, const auto& b) { return a.count() > b.count(); });
+  // What happened where the premise held first, then the most frequent.
+  std::stable_sort(outcomes.begin(), outcomes.end(), [](const auto& a, const auto& b) {
+    const bool a_out = a.verdict() == v1::VERDICT_INCONCLUSIVE;
+    const bool b_out = b.verdict() == v1::VERDICT_INCONCLUSIVE;
+    return a_out != b_out ? b_out : a.count() > b.count();
+  });
   std::vector<std::string> keys;
   for (v1::OutcomeCount& o : outcomes) {
     keys.push_back(absl::StrCat(o.count(), "/", runs.size(), " ", o.outcome()));
     *row->add_outcomes() = std::move(o);
   }
-  row->set_key_observation(absl::StrJoin(keys, " | "));
+  // Runs whose premise did not hold say nothing of the claim: how many did
+  // comes first ("premise held in 7/10 runs: ...").
+  int inconclusive = 0;
+  for (const v1::CaseResult* r : runs) inconclusive += r->verdict() == v1::VERDICT_INCONCLUSIVE;
+  const std::string premise =
+      inconclusive == 0 ? ""
+                        : absl::StrCat("premise held in ", runs.size() - inconclusive, "/",
+                                       runs.size(), " runs: ");
+  row->set_key_observation(absl::StrCat(premise, absl::StrJoin(keys, " | ")));
   row->set_flaky(!row->race() && row->outcomes_size() > 1);
 }
 

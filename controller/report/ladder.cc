@@ -1,7 +1,10 @@
 #include "controller/report/ladder.h"
 
 #include <algorithm>
+#include <climits>
 #include <map>
+#include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -9,6 +12,75 @@
 
 namespace closeprobe::controller {
 namespace {
+
+// When the step's call returned, on the agent's wall clock; the controller's
+// record time for steps without a call of the agent's (sleep, lift).
+int64_t ReturnedAt(const v1::StepRecord& s) {
+  if (s.has_result() && s.result().start_unix_ns() != 0) {
+    return s.result().start_unix_ns() + s.result().duration_ns();
+  }
+  if (s.has_wait() && !s.wait().transitions().empty()) {
+    const auto& first = s.wait().transitions(0);
+    if (first.at_unix_ns() != 0) return first.at_unix_ns() + s.wait().waited_ns();
+  }
+  return s.start_unix_ns();
+}
+
+double TookMs(const v1::StepRecord& s) {
+  if (s.has_wait()) return s.wait().waited_ns() / 1e6;
+  return s.has_result() ? s.result().duration_ns() / 1e6 : 0;
+}
+
+// "SFRA" letters of a segment's flags, as a drop's exact_flags names them.
+std::string FaultLetters(const std::string& flags) {
+  std::string out;
+  for (char c : std::string("SFRA")) {
+    if (flags.find(c) != std::string::npos) out += c;
+  }
+  return out;
+}
+
+bool SameLetters(const std::string& a, const std::string& b) {
+  return FaultLetters(a) == FaultLetters(b);
+}
+
+// A drop step's fault and when it held (until its lift, or the end).
+struct Fault {
+  std::string host, peer, exact_flags;
+  v1::FaultDirection direction;
+  int64_t from_ns, until_ns;
+};
+
+std::vector<Fault> FaultsOf(const v1::CaseResult& r) {
+  std::vector<Fault> faults;
+  for (const v1::StepRecord& s : r.steps()) {
+    if (s.fault().empty() || s.fault_peer().empty()) continue;  // drop steps only
+    Fault f{s.role(), s.fault_peer(), s.fault_exact_flags(), s.fault_direction(),
+            s.start_unix_ns(), INT64_MAX};
+    for (const v1::StepRecord& later : r.steps()) {
+      // The lift step records the fault it removed.
+      if (later.index() > s.index() && later.fault() == s.fault() && later.fault_peer().empty()) {
+        f.until_ns = later.start_unix_ns();
+        break;
+      }
+    }
+    faults.push_back(f);
+  }
+  return faults;
+}
+
+bool Dropped(const v1::WireSegment& w, const std::vector<Fault>& faults) {
+  for (const Fault& f : faults) {
+    if (w.raw().unix_ns() < f.from_ns || w.raw().unix_ns() > f.until_ns) continue;
+    const bool incoming = w.from_role() == f.peer && w.to_role() == f.host;
+    const bool outgoing = w.from_role() == f.host && w.to_role() == f.peer;
+    const bool way = f.direction == v1::FAULT_DIRECTION_INCOMING   ? incoming
+                     : f.direction == v1::FAULT_DIRECTION_OUTGOING ? outgoing
+                                                                   : incoming || outgoing;
+    if (way && (f.exact_flags.empty() || SameLetters(w.flags(), f.exact_flags))) return true;
+  }
+  return false;
+}
 
 std::string Outcome(const v1::StepRecord& s) {
   if (s.skipped()) return " skipped";
@@ -27,36 +99,43 @@ std::string Outcome(const v1::StepRecord& s) {
 
 LadderDiagram BuildLadder(const v1::CaseResult& r) {
   LadderDiagram d;
+  // Lanes in name order, so the same roles are drawn on the same sides in
+  // every run (the record's map has no order of its own).
+  std::set<std::string> roles;
+  for (const auto& [role, platform] : r.role_platforms()) roles.insert(role);
   std::map<std::string, int> lane;
-  for (const auto& [role, platform] : r.role_platforms()) {
+  for (const std::string& role : roles) {
     lane[role] = static_cast<int>(d.lanes.size());
     d.lanes.push_back(role);
   }
   auto lane_of = [&](const std::string& role) {
-    auto it = lane.find(role.empty() ? "?" : role);
-    if (it != lane.end()) return it->second;
-    lane[role.empty() ? "?" : role] = static_cast<int>(d.lanes.size());
-    d.lanes.push_back(role.empty() ? "?" : role);
-    return static_cast<int>(d.lanes.size()) - 1;
+    const std::string name = role.empty() ? "?" : role;
+    auto [it, fresh] = lane.try_emplace(name, static_cast<int>(d.lanes.size()));
+    if (fresh) d.lanes.push_back(name);
+    return it->second;
   };
   for (const v1::StepRecord& s : r.steps()) {
     if (s.role().empty()) continue;  // sleep, join
     LadderEvent call;
     call.kind = LadderEvent::kCall;
-    call.unix_ns = s.start_unix_ns();
+    call.unix_ns = ReturnedAt(s);
     call.lane = lane_of(s.role());
-    call.text = absl::StrCat(s.call(), Outcome(s));
+    call.text = absl::StrCat(s.call(), Outcome(s),
+                             TookMs(s) >= 0.1 ? absl::StrFormat(" (took %.1f ms)", TookMs(s)) : "");
     d.events.push_back(call);
     const auto& t = s.wait().transitions();
     for (int i = 1; i < t.size(); ++i) {
       LadderEvent state;
       state.kind = LadderEvent::kState;
-      state.unix_ns = s.start_unix_ns() + (t[i].at_mono_ns() - t[0].at_mono_ns());
+      state.unix_ns = t[i].at_unix_ns() != 0
+                          ? t[i].at_unix_ns()
+                          : s.start_unix_ns() + (t[i].at_mono_ns() - t[0].at_mono_ns());
       state.lane = call.lane;
       state.text = absl::StrCat("[", StateText(t[i].state()), "]");
       d.events.push_back(state);
     }
   }
+  const std::vector<Fault> faults = FaultsOf(r);
   for (const v1::WireSegment& w : r.segments()) {
     LadderEvent seg;
     seg.kind = LadderEvent::kSegment;
@@ -64,8 +143,10 @@ LadderDiagram BuildLadder(const v1::CaseResult& r) {
     seg.lane = lane_of(w.from_role());
     seg.to_lane = lane_of(w.to_role());
     seg.flags = w.flags();
-    seg.text = absl::StrFormat("%s seq=%u ack=%u%s", w.flags(), w.rel_seq(), w.rel_ack(),
-                               w.length() > 0 ? absl::StrCat(" len=", w.length()) : "");
+    seg.dropped = Dropped(w, faults);
+    seg.text = absl::StrFormat("%s seq=%u ack=%u%s%s", w.flags(), w.rel_seq(), w.rel_ack(),
+                               w.length() > 0 ? absl::StrCat(" len=", w.length()) : "",
+                               seg.dropped ? " DROPPED" : "");
     d.events.push_back(seg);
   }
   std::stable_sort(d.events.begin(), d.events.end(),
@@ -78,11 +159,11 @@ void PrintLadder(const LadderDiagram& d, std::ostream& out) {
   for (const LadderEvent& e : d.events) {
     std::string line;
     if (e.kind == LadderEvent::kSegment) {
-      line = absl::StrFormat("%-8s %s %-8s  %s", d.lanes[e.lane], e.to_lane > e.lane ? "---->" : "<----",
-                             d.lanes[e.to_lane], e.text);
-      if (e.to_lane < e.lane) {
-        line = absl::StrFormat("%-8s <---- %-8s  %s", d.lanes[e.to_lane], d.lanes[e.lane], e.text);
-      }
+      // The lower lane always on the left; a dropped segment stops short (--x).
+      const bool right = e.to_lane > e.lane;
+      const int left = right ? e.lane : e.to_lane, other = right ? e.to_lane : e.lane;
+      const char* arrow = right ? (e.dropped ? "---x " : "---->") : (e.dropped ? " x---" : "<----");
+      line = absl::StrFormat("%-8s %s %-8s  %s", d.lanes[left], arrow, d.lanes[other], e.text);
     } else {
       line = absl::StrFormat("%-8s %s", d.lanes[e.lane], e.text);
     }

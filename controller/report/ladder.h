@@ -14,9 +14,12 @@
 
 namespace closeprobe::controller {
 
+// Every event is placed on the agents' wall clock (one origin for calls,
+// states and segments): a call when it returned, with how long it took.
 struct LadderEvent {
   enum Kind { kCall, kState, kSegment } kind = kCall;
   int64_t unix_ns = 0;
+  bool dropped = false;  // segments: a fault of the case dropped it
   int lane = 0;     // the role that acts (sends, for segments)
   int to_lane = 0;  // segments: the receiving role
   std::string text;
@@ -24,7 +27,7 @@ struct LadderEvent {
 };
 
 struct LadderDiagram {
-  std::vector<std::string> lanes;  // role names; "?" for segments no role owns
+  std::vector<std::string> lanes;  // role names, sorted (stable sides); "?" for segments no role owns
   std::vector<LadderEvent> events;  // in time order; one kSegment per captured segment
 };
 

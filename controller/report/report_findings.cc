@@ -31,9 +31,11 @@ void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostrea
   }
   // Inconclusive: rows that could not test the claim, and why.
   for (const auto& c : report.claims()) {
-    for (const std::string& why : c.inconclusive()) {
-      out << "| " << c.claim() << " | " << c.platform() << " | inconclusive | " << Cell(why)
-          << " |  |\n";
+    for (const std::string& row_why : c.inconclusive()) {  // "case: why"
+      const size_t colon = row_why.find(": ");
+      out << "| " << c.claim() << " | " << c.platform() << " | inconclusive | "
+          << Cell(row_why.substr(0, colon)) << " | "
+          << Cell(colon == std::string::npos ? "" : row_why.substr(colon + 2)) << " |\n";
     }
   }
   // Qualified: the platform behaves as documented where that differs from

@@ -71,6 +71,7 @@ td.cell{font-family:ui-monospace,monospace;font-size:12px;max-width:38em}
 .matched{background:#e3f5e1}.deviated{background:#fbe0df}.documented{background:#e4ecfa}
 .unsupported{background:#eee;color:#666}.error{background:#f3e0f7}
 .inconclusive{background:#fdf3d0}
+.arrow.dropped{stroke-dasharray:4 3}.drop{fill:#a33;font-weight:bold}
 tr.claim-group td{background:#f6f6f6;font-weight:bold}
 .refuted{color:#a33;font-weight:bold}.held{color:#282}
 .ladder text{font:11px ui-monospace,monospace}
@@ -115,10 +116,22 @@ void Ladder(const v1::CaseResult& r, std::ostream& out) {
     const LadderEvent& e = d.events[i];
     const int y = top + row * static_cast<int>(i);
     if (e.kind == LadderEvent::kSegment) {
-      const int x1 = x_of(e.lane), x2 = x_of(e.to_lane);
-      const char* cls = e.flags.find('R') != std::string::npos   ? "arrow rst"
+      // A dropped segment stops halfway, with a cross and no head.
+      const int x1 = x_of(e.lane);
+      const int x2 = e.dropped ? (x_of(e.lane) + x_of(e.to_lane)) / 2 : x_of(e.to_lane);
+      const char* cls = e.dropped                                ? "arrow dropped"
+                        : e.flags.find('R') != std::string::npos ? "arrow rst"
                         : e.flags.find('F') != std::string::npos ? "arrow fin"
                                                                  : "arrow";
+      if (e.dropped) {
+        out << absl::StrFormat(
+            "<line class=\"%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+            "<text class=\"drop\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">x</text>"
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
+            cls, x1, y, x2, y + 6, x2, y + 10, (x_of(e.lane) + x_of(e.to_lane)) / 2, y + 3,
+            Esc(e.text));
+        continue;
+      }
       out << absl::StrFormat(
           "<line class=\"%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
           "<polygon class=\"head\" points=\"%d,%d %d,%d %d,%d\"/>"

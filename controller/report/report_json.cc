@@ -99,7 +99,10 @@ absl::Status ReadJsonReport(const std::string& path, v1::Report* report) {
     UpgradeEnumNames(v1::Report::descriptor(), &json);
     status = google::protobuf::util::MessageToJsonString(json, &upgraded);
   }
-  if (status.ok()) status = google::protobuf::util::JsonStringToMessage(upgraded, report);
+  // A report of a newer closeprobe may hold fields this one does not know.
+  google::protobuf::util::JsonParseOptions options;
+  options.ignore_unknown_fields = true;
+  if (status.ok()) status = google::protobuf::util::JsonStringToMessage(upgraded, report, options);
   if (!status.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(path, ": ", status.ToString()));
   }

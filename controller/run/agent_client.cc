@@ -57,6 +57,11 @@ absl::StatusOr<std::unique_ptr<AgentClient>> AgentClient::Connect(
         client->Call(&v1::Agent::Stub::Info, v1::InfoRequest(), absl::Seconds(2));
     if (info.ok()) {
       client->info_ = *info;
+      absl::StatusOr<v1::ClockSync> clock = SyncClock(*info, [&client] {
+        return client->Call(&v1::Agent::Stub::Info, v1::InfoRequest(), absl::Seconds(2));
+      });
+      if (!clock.ok()) return clock.status();
+      client->clock_ = *clock;
       client->keeper_ = std::thread([c = client.get()] { c->KeepAlive(); });
       return client;
     }
@@ -68,9 +73,13 @@ absl::StatusOr<std::unique_ptr<AgentClient>> AgentClient::Connect(
                                                 last.message()));
 }
 
-void AgentClient::Prepare(grpc::ClientContext* ctx, absl::Duration timeout) const {
+void AgentClient::Prepare(grpc::ClientContext* ctx, absl::Duration timeout,
+                          int64_t start_at_ns) const {
   ctx->set_deadline(std::chrono::system_clock::now() + absl::ToChronoMilliseconds(timeout));
   if (!token_.empty()) ctx->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  if (start_at_ns > 0) {
+    ctx->AddMetadata("closeprobe-start-at-mono-ns", absl::StrCat(start_at_ns + clock_.offset_ns()));
+  }
 }
 
 void AgentClient::Track(const std::string& session, bool alive) {

@@ -24,6 +24,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "closeprobe/v1/agent.grpc.pb.h"
+#include "closeprobe/v1/report.pb.h"
+#include "controller/run/clock_sync.h"
 
 namespace closeprobe::controller {
 
@@ -49,14 +51,17 @@ class AgentClient {
 
   const std::string& target() const { return target_; }
   const v1::InfoReply& info() const { return info_; }
+  // How the controller's clock maps onto the agent's (clock_sync.h).
+  const v1::ClockSync& clock() const { return clock_; }
 
-  // One unary call with a deadline.
+  // One unary call with a deadline. A socket call with `start_at_ns` (the
+  // controller's clock, ControllerNowNs) starts then on the agent's clock.
   template <typename Req, typename Reply>
   absl::StatusOr<Reply> Call(
       grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
-      const Req& req, absl::Duration timeout) {
+      const Req& req, absl::Duration timeout, int64_t start_at_ns = 0) {
     grpc::ClientContext ctx;
-    Prepare(&ctx, timeout);
+    Prepare(&ctx, timeout, start_at_ns);
     Reply reply;
     grpc::Status s = (stub_.get()->*method)(&ctx, req, &reply);
     if (!s.ok()) {
@@ -74,7 +79,7 @@ class AgentClient {
  private:
   friend class AgentSession;
   AgentClient(std::string target, std::string token, const ClientTls& tls);
-  void Prepare(grpc::ClientContext* ctx, absl::Duration timeout) const;
+  void Prepare(grpc::ClientContext* ctx, absl::Duration timeout, int64_t start_at_ns) const;
   void KeepAlive();
   void Track(const std::string& session, bool alive);
 
@@ -83,6 +88,7 @@ class AgentClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::Agent::Stub> stub_;
   v1::InfoReply info_;
+  v1::ClockSync clock_;
   absl::Mutex mu_;
   std::set<std::string> sessions_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
@@ -103,9 +109,9 @@ class AgentSession {
   template <typename Req, typename Reply>
   absl::StatusOr<Reply> Call(
       grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
-      Req req, absl::Duration timeout) {
+      Req req, absl::Duration timeout, int64_t start_at_ns = 0) {
     req.set_session(id_);
-    return client_->Call(method, req, timeout);
+    return client_->Call(method, req, timeout, start_at_ns);
   }
 
  private:

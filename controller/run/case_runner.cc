@@ -95,6 +95,34 @@ WireRoles WireRolesOf(const CaseContext& ctx) {
   return w;
 }
 
+// How close together each `together` group's calls really started.
+void RecordStartGroups(const CaseContext& ctx, v1::CaseResult* result) {
+  std::vector<v1::StartGroup> groups;
+  std::map<std::string, std::pair<int64_t, int64_t>> span;  // group -> earliest, latest
+  for (const v1::StepRecord& s : result->steps()) {
+    if (s.together().empty() || s.actual_start_ns() == 0) continue;
+    auto g = std::find_if(groups.begin(), groups.end(),
+                          [&](const v1::StartGroup& x) { return x.name() == s.together(); });
+    if (g == groups.end()) {
+      groups.emplace_back();
+      g = groups.end() - 1;
+      g->set_name(s.together());
+      span[s.together()] = {s.actual_start_ns(), s.actual_start_ns()};
+    }
+    g->add_steps(s.index());
+    auto& [earliest, latest] = span[s.together()];
+    earliest = std::min(earliest, s.actual_start_ns());
+    latest = std::max(latest, s.actual_start_ns());
+    g->set_skew_ns(latest - earliest);
+    g->set_latest_late_ns(
+        std::max(g->latest_late_ns(), s.actual_start_ns() - s.requested_start_ns()));
+    g->set_clock_uncertainty_ns(std::max(
+        g->clock_uncertainty_ns(),
+        ctx.roles.at(s.role()).session->client().clock().uncertainty_ns()));
+  }
+  for (v1::StartGroup& g : groups) *result->add_start_groups() = std::move(g);
+}
+
 // Stops the subject's capture and files its segments (and pcap) in the result.
 void FinishCapture(AgentSession& session, const std::string& capture, const CaseContext& ctx,
                    const CaseRunOptions& options, v1::CaseResult* result) {
@@ -214,6 +242,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
                step.result().native_name(), ")")));
     }
   }
+  RecordStartGroups(ctx, &result);
   if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
   result.set_race(spec.race());

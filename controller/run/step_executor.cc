@@ -1,10 +1,14 @@
 #include "controller/run/step_executor.h"
 
 #include <algorithm>
+#include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "controller/run/clock_sync.h"
+#include "controller/run/tcp_transitions.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -38,11 +42,21 @@ struct StepEnv {
     return nullptr;
   }
 
+  // The step's call to its agent; a scheduled step's (one call) starts at
+  // its group's instant.
+  template <typename Req, typename Reply>
+  absl::StatusOr<Reply> Call(
+      grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
+      const Req& req, absl::Duration timeout) {
+    return session().Call(method, req, timeout, std::exchange(start_at, 0));
+  }
+
   void Bind(const std::string& agent_handle, uint32_t port) {
     ctx.SetHandle(step.as(), HandleBinding{step.role(), agent_handle, port});
   }
 
   HandleBinding used;  // the last handle Use() found
+  int64_t start_at = 0;  // a scheduled step's start (controller clock); 0: none
 };
 
 template <typename Req>
@@ -57,7 +71,7 @@ bool Ok(const v1::CallResult& r) { return r.error() == v1::ERROR_NAME_OK; }
 // Creates a socket and binds it to the step's `as` name; returns its agent handle.
 absl::StatusOr<std::string> NewSocket(StepEnv& env) {
   absl::StatusOr<v1::SocketReply> reply =
-      env.session().Call(&Stub::Socket, v1::SocketRequest(), RpcTimeout(0));
+      env.Call(&Stub::Socket, v1::SocketRequest(), RpcTimeout(0));
   if (!reply.ok()) return reply.status();
   *env.record->mutable_result() = reply->result();
   return reply->handle();
@@ -91,7 +105,7 @@ absl::Status ExecuteListen(StepEnv& env) {
       opt.set_handle(handle);
       opt.set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
       opt.mutable_value()->set_enabled(true);
-      auto r = env.session().Call(&Stub::SetOption, opt, RpcTimeout(0));
+      auto r = env.Call(&Stub::SetOption, opt, RpcTimeout(0));
       if (!r.ok()) return r.status();
       *env.record->mutable_result() = r->result();
       if (!Ok(r->result())) return absl::OkStatus();
@@ -99,7 +113,7 @@ absl::Status ExecuteListen(StepEnv& env) {
     v1::BindRequest bind;
     bind.set_handle(handle);
     bind.mutable_local()->set_port(port);
-    auto b = env.session().Call(&Stub::Bind, bind, RpcTimeout(0));
+    auto b = env.Call(&Stub::Bind, bind, RpcTimeout(0));
     if (!b.ok()) return b.status();
     *env.record->mutable_result() = b->result();
     *env.record->mutable_local() = b->local();
@@ -112,7 +126,7 @@ absl::Status ExecuteListen(StepEnv& env) {
   v1::HandleRequest req;
   req.set_handle(handle);
   req.set_backlog(s.backlog());
-  auto r = env.session().Call(&Stub::Listen, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::Listen, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
@@ -128,7 +142,7 @@ absl::Status ExecuteBind(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::BindRequest>(*h);
   req.mutable_local()->set_port(port);
-  auto r = env.session().Call(&Stub::Bind, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::Bind, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
@@ -170,7 +184,7 @@ absl::Status ExecuteConnect(StepEnv& env) {
   req.set_handle(handle);
   *req.mutable_remote() = remote;
   req.set_deadline_ms(Within(s.within_ms()));
-  auto r = env.session().Call(&Stub::Connect, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.Call(&Stub::Connect, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
@@ -188,7 +202,7 @@ absl::Status ExecuteAccept(StepEnv& env) {
   auto req = For<v1::AcceptRequest>(*h);
   req.set_deadline_ms(Within(s.within_ms()));
   const uint32_t port = h->port;
-  auto r = env.session().Call(&Stub::Accept, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.Call(&Stub::Accept, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_peer() = r->peer();
@@ -201,14 +215,14 @@ absl::Status ExecuteSend(StepEnv& env) {
   const v1::SendStep& s = env.step.send();
   env.record->set_call(s.data().empty()
                            ? absl::StrCat("send(", s.on(), ", ", s.bytes(), " bytes)")
-                           : absl::StrCat("send(", s.on(), ", \"", s.data(), "\")"));
+                           : absl::StrCat("send(", s.on(), ", \"", absl::CEscape(s.data()), "\")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SendRequest>(*h);
   req.set_data(s.data());
   req.set_length(s.data().empty() ? s.bytes() : 0);
   req.set_deadline_ms(Within(s.within_ms()));
-  auto r = env.session().Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   return absl::OkStatus();
@@ -222,7 +236,7 @@ absl::Status ExecuteRecv(StepEnv& env) {
   auto req = For<v1::RecvRequest>(*h);
   req.set_max_bytes(s.max_bytes() > 0 ? s.max_bytes() : 65536);
   req.set_deadline_ms(Within(s.within_ms()));
-  auto r = env.session().Call(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.Call(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   env.record->set_data(r->data().substr(0, std::min(r->data().size(), kKeptDataBytes)));
@@ -238,7 +252,7 @@ absl::Status ExecuteShutdown(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::ShutdownRequest>(*h);
   req.set_how(s.how());
-  auto r = env.session().Call(&Stub::Shutdown, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::Shutdown, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   return absl::OkStatus();
@@ -250,7 +264,7 @@ absl::Status ExecuteClose(StepEnv& env) {
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   // close() with SO_LINGER may block up to 600 s (the validator's bound).
-  auto r = env.session().Call(&Stub::Close, For<v1::HandleRequest>(*h), RpcTimeout(600000));
+  auto r = env.Call(&Stub::Close, For<v1::HandleRequest>(*h), RpcTimeout(600000));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   return absl::OkStatus();
@@ -329,7 +343,7 @@ absl::Status ExecuteSetOption(StepEnv& env) {
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   req.set_handle(h->agent_handle);
-  auto r = env.session().Call(&Stub::SetOption, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::SetOption, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   return absl::OkStatus();
@@ -342,7 +356,7 @@ absl::Status ExecuteGetOption(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::GetOptionRequest>(*h);
   req.set_option(env.names.option);
-  auto r = env.session().Call(&Stub::GetOption, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::GetOption, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_option() = r->value();
@@ -356,7 +370,7 @@ absl::Status ExecuteSetBlocking(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SetBlockingRequest>(*h);
   req.set_blocking(s.blocking());
-  auto r = env.session().Call(&Stub::SetBlocking, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::SetBlocking, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   return absl::OkStatus();
@@ -369,7 +383,7 @@ absl::Status ExecuteWaitReadable(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::WaitReadableRequest>(*h);
   req.set_deadline_ms(s.within_ms());
-  auto r = env.session().Call(&Stub::WaitReadable, req, RpcTimeout(s.within_ms()));
+  auto r = env.Call(&Stub::WaitReadable, req, RpcTimeout(s.within_ms()));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
   *env.record->mutable_readable() = *r;
@@ -381,7 +395,7 @@ absl::Status ExecuteState(StepEnv& env) {
   env.record->set_call(absl::StrCat("state(", s.on(), ")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
-  auto r = env.session().Call(&Stub::GetState, For<v1::StateRequest>(*h), RpcTimeout(0));
+  auto r = env.Call(&Stub::GetState, For<v1::StateRequest>(*h), RpcTimeout(0));
   if (!r.ok()) return r.status();
   *env.record->mutable_state() = *r;
   return absl::OkStatus();
@@ -396,9 +410,18 @@ absl::Status ExecuteWaitState(StepEnv& env) {
   auto req = For<v1::WaitStateRequest>(*h);
   req.set_state(env.names.state);
   req.set_deadline_ms(s.within_ms());
-  auto r = env.session().Call(&Stub::WaitState, req, RpcTimeout(s.within_ms()));
+  auto r = env.Call(&Stub::WaitState, req, RpcTimeout(s.within_ms()));
   if (!r.ok()) return r.status();
   *env.record->mutable_wait() = *r;
+  // A sequence TCP cannot produce is the observer's fault, not the stack's:
+  // the run ends as an error instead of handing it to the judge as fact.
+  std::vector<v1::TcpState> seen;
+  for (const auto& t : r->transitions()) seen.push_back(t.state());
+  const std::string impossible = ImpossibleStep(seen);
+  if (!impossible.empty()) {
+    return absl::InternalError(absl::StrCat("observer fault: the agent reported ", impossible,
+                                            ", a sequence TCP cannot produce"));
+  }
   return absl::OkStatus();
 }
 
@@ -417,9 +440,12 @@ absl::Status ExecuteDrop(StepEnv& env) {
   req.set_direction(s.way() == v1::FAULT_DIRECTION_UNSPECIFIED ? v1::FAULT_DIRECTION_BOTH
                                                                : s.way());
   req.set_exact_flags(s.exact_flags());
-  auto r = env.session().Call(&Stub::AddFault, req, RpcTimeout(0));
+  auto r = env.Call(&Stub::AddFault, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   env.record->set_fault(r->fault());
+  env.record->set_fault_peer(s.peer());
+  env.record->set_fault_direction(req.direction());
+  env.record->set_fault_exact_flags(s.exact_flags());
   env.Bind(r->fault(), 0);
   return absl::OkStatus();
 }
@@ -431,7 +457,8 @@ absl::Status ExecuteLift(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   v1::RemoveFaultRequest req;
   req.set_fault(h->agent_handle);
-  auto r = env.session().Call(&Stub::RemoveFault, req, RpcTimeout(0));
+  env.record->set_fault(h->agent_handle);
+  auto r = env.Call(&Stub::RemoveFault, req, RpcTimeout(0));
   return r.ok() ? absl::OkStatus() : r.status();
 }
 
@@ -441,7 +468,67 @@ absl::Status ExecuteSleep(StepEnv& env) {
   return absl::OkStatus();
 }
 
+absl::Status Dispatch(const v1::Step& step, StepEnv& env) {
+  switch (step.action_case()) {
+    case v1::Step::kSocket: return ExecuteSocket(env);
+    case v1::Step::kListen: return ExecuteListen(env);
+    case v1::Step::kBind: return ExecuteBind(env);
+    case v1::Step::kConnect: return ExecuteConnect(env);
+    case v1::Step::kAccept: return ExecuteAccept(env);
+    case v1::Step::kSend: return ExecuteSend(env);
+    case v1::Step::kRecv: return ExecuteRecv(env);
+    case v1::Step::kShutdown: return ExecuteShutdown(env);
+    case v1::Step::kClose: return ExecuteClose(env);
+    case v1::Step::kSetsockopt: return ExecuteSetOption(env);
+    case v1::Step::kGetsockopt: return ExecuteGetOption(env);
+    case v1::Step::kSetBlocking: return ExecuteSetBlocking(env);
+    case v1::Step::kWaitReadable: return ExecuteWaitReadable(env);
+    case v1::Step::kState: return ExecuteState(env);
+    case v1::Step::kWaitState: return ExecuteWaitState(env);
+    case v1::Step::kSleep: return ExecuteSleep(env);
+    case v1::Step::kDrop: return ExecuteDrop(env);
+    case v1::Step::kLift: return ExecuteLift(env);
+    case v1::Step::kJoin:
+      env.record->set_call("join()");
+      return absl::OkStatus();  // the runner waits for background steps
+    case v1::Step::ACTION_NOT_SET: break;
+  }
+  return absl::InvalidArgumentError("step without an action");  // rejected by validation
+}
+
 }  // namespace
+
+int64_t CaseContext::GroupStart(const std::string& group) {
+  // 30 ms covers a request's way to a local agent many times over; a clock
+  // known only within some microseconds widens it.
+  int64_t lead_ns = 30'000'000;
+  for (const auto& [role, r] : roles) {
+    lead_ns = std::max(lead_ns, 30'000'000 + 4 * r.session->client().clock().uncertainty_ns());
+  }
+  absl::MutexLock lock(&mu_);
+  auto [it, fresh] = group_starts_.try_emplace(group, 0);
+  if (fresh) it->second = ControllerNowNs() + lead_ns;
+  return it->second;
+}
+
+absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
+                         v1::StepRecord* record) {
+  StepEnv env{step, names, ctx, record};
+  record->set_id(step.id());
+  record->set_role(step.role());
+  record->set_start_unix_ns(absl::GetCurrentTimeNanos());
+  if (!step.together().empty()) {
+    env.start_at = ctx.GroupStart(step.together()) + step.together_offset_us() * 1000LL;
+    record->set_together(step.together());
+    record->set_requested_start_ns(env.start_at);
+  }
+  absl::Status s = Dispatch(step, env);
+  if (!step.together().empty() && record->result().start_mono_ns() != 0) {
+    record->set_actual_start_ns(record->result().start_mono_ns() -
+                                env.session().client().clock().offset_ns());
+  }
+  return s;
+}
 
 bool CaseContext::FindHandle(const std::string& name, HandleBinding* out) const {
   absl::MutexLock lock(&mu_);
@@ -465,39 +552,6 @@ void CaseContext::SetHandlePort(const std::string& name, uint32_t port) {
 std::map<std::string, HandleBinding> CaseContext::Handles() const {
   absl::MutexLock lock(&mu_);
   return handles_;
-}
-
-absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
-                         v1::StepRecord* record) {
-  StepEnv env{step, names, ctx, record};
-  record->set_id(step.id());
-  record->set_role(step.role());
-  record->set_start_unix_ns(absl::GetCurrentTimeNanos());
-  switch (step.action_case()) {
-    case v1::Step::kSocket: return ExecuteSocket(env);
-    case v1::Step::kListen: return ExecuteListen(env);
-    case v1::Step::kBind: return ExecuteBind(env);
-    case v1::Step::kConnect: return ExecuteConnect(env);
-    case v1::Step::kAccept: return ExecuteAccept(env);
-    case v1::Step::kSend: return ExecuteSend(env);
-    case v1::Step::kRecv: return ExecuteRecv(env);
-    case v1::Step::kShutdown: return ExecuteShutdown(env);
-    case v1::Step::kClose: return ExecuteClose(env);
-    case v1::Step::kSetsockopt: return ExecuteSetOption(env);
-    case v1::Step::kGetsockopt: return ExecuteGetOption(env);
-    case v1::Step::kSetBlocking: return ExecuteSetBlocking(env);
-    case v1::Step::kWaitReadable: return ExecuteWaitReadable(env);
-    case v1::Step::kState: return ExecuteState(env);
-    case v1::Step::kWaitState: return ExecuteWaitState(env);
-    case v1::Step::kSleep: return ExecuteSleep(env);
-    case v1::Step::kDrop: return ExecuteDrop(env);
-    case v1::Step::kLift: return ExecuteLift(env);
-    case v1::Step::kJoin:
-      record->set_call("join()");
-      return absl::OkStatus();  // the runner waits for background steps
-    case v1::Step::ACTION_NOT_SET: break;
-  }
-  return absl::InvalidArgumentError("step without an action");  // rejected by validation
 }
 
 }  // namespace closeprobe::controller

@@ -53,9 +53,15 @@ struct CaseContext {
   void SetHandlePort(const std::string& name, uint32_t port);
   std::map<std::string, HandleBinding> Handles() const;
 
+  // The instant (controller clock) at which the steps of a `together` group
+  // start: fixed by the group's first step, far enough ahead for every
+  // step's request to reach its agent and for the clocks' uncertainty.
+  int64_t GroupStart(const std::string& group);
+
  private:
   mutable absl::Mutex mu_;
   std::map<std::string, HandleBinding> handles_ ABSL_GUARDED_BY(mu_);  // sockets and faults
+  std::map<std::string, int64_t> group_starts_ ABSL_GUARDED_BY(mu_);
 };
 
 // `names`: the step's names as the case set resolved them.

@@ -20,13 +20,14 @@ std::string Direction(const v1::Endpoint& from, const v1::Endpoint& to) {
 
 void AttributeSegments(const std::vector<v1::Segment>& captured, const WireRoles& roles,
                        google::protobuf::RepeatedPtrField<v1::WireSegment>* out) {
-  std::map<std::string, uint32_t> base;  // direction -> its first sequence number
+  // Direction -> the initial sequence number of its current connection: a
+  // SYN starts a new one (a reconnect on the same ports), so numbers stay
+  // relative to their own connection and never wrap.
+  std::map<std::string, uint32_t> base;
+  const int64_t t0 = captured.empty() ? 0 : captured.front().unix_ns();
   for (const v1::Segment& s : captured) {
     const std::string dir = Direction(s.src(), s.dst());
     if (s.flags().find('S') != std::string::npos || base.count(dir) == 0) base[dir] = s.seq();
-  }
-  const int64_t t0 = captured.empty() ? 0 : captured.front().unix_ns();
-  for (const v1::Segment& s : captured) {
     v1::WireSegment* w = out->Add();
     w->set_t_ms((s.unix_ns() - t0) / 1e6);
     w->set_from_role(RoleOf(s.src(), roles));

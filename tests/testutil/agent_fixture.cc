@@ -11,7 +11,7 @@ void AgentFixture::Start(agent::AgentOptions options) {
   service_ = std::make_unique<agent::AgentService>(std::move(*platform), options);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
-  builder.RegisterService(service_.get());
+  builder.RegisterService(service_->grpc_service());
   server_ = builder.BuildAndStart();
   ASSERT_NE(server_, nullptr);
   stub_ = v1::Agent::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(port_),
