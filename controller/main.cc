@@ -42,6 +42,9 @@ ABSL_FLAG(int, lease_ms, 10000,
           "long after its last call.");
 ABSL_FLAG(int, port_base, 20000, "First port of the per-case port blocks.");
 ABSL_FLAG(std::string, cases_dir, "cases", "Where the case files are when none are named.");
+ABSL_FLAG(std::string, claims, "claims",
+          "Claims files or folders (comma-separated) that cases may cite: the articles' "
+          "claims/articles.textproto, and your own with a prefix (docs/cases.md).");
 ABSL_FLAG(std::string, color, "auto", "Colour the matrix: auto, always, never.");
 ABSL_FLAG(std::string, platform, "", "Only this platform's column (show: default the first).");
 ABSL_FLAG(std::string, baselines, "baselines",
@@ -142,6 +145,7 @@ Config ConfigFromFlags(Config config) {
   config.lease_ms = absl::GetFlag(FLAGS_lease_ms);
   config.port_base = absl::GetFlag(FLAGS_port_base);
   config.cases_dir = absl::GetFlag(FLAGS_cases_dir);
+  config.claims = absl::GetFlag(FLAGS_claims);
   config.color = absl::GetFlag(FLAGS_color);
   config.platform = absl::GetFlag(FLAGS_platform);
   config.baselines = absl::GetFlag(FLAGS_baselines);

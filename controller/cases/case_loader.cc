@@ -13,18 +13,44 @@
 namespace closeprobe::controller {
 namespace {
 
+// For the parser's "Unknown enumeration value of "X" for field "how"": the
+// values the field takes, so the message says how to fix it.
+std::string EnumValuesOf(const std::string& message, const google::protobuf::FileDescriptor* file) {
+  const std::string marker = "for field \"";
+  const size_t at = message.find(marker);
+  if (message.find("Unknown enumeration value") == std::string::npos || at == std::string::npos ||
+      file == nullptr) {
+    return "";
+  }
+  const size_t start = at + marker.size();
+  const std::string field = message.substr(start, message.find('"', start) - start);
+  for (int i = 0; i < file->message_type_count(); ++i) {
+    const auto* f = file->message_type(i)->FindFieldByName(field);
+    if (f == nullptr || f->enum_type() == nullptr) continue;
+    std::vector<std::string> values;
+    for (int v = 1; v < f->enum_type()->value_count(); ++v) {
+      values.push_back(f->enum_type()->value(v)->name());
+    }
+    return absl::StrCat(" (one of ", absl::StrJoin(values, ", "), ")");
+  }
+  return "";
+}
+
 // Collects the parser's messages with their positions (0-based from protobuf).
 class Collector final : public google::protobuf::io::ErrorCollector {
  public:
-  explicit Collector(std::string file) : file_(std::move(file)) {}
+  Collector(std::string file, const google::protobuf::FileDescriptor* schema)
+      : file_(std::move(file)), schema_(schema) {}
   void AddError(int line, int column, const std::string& message) override {
-    errors_.push_back(absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message));
+    errors_.push_back(absl::StrCat(file_, ":", line + 1, ":", column + 1, ": ", message,
+                                   EnumValuesOf(message, schema_)));
   }
   void AddWarning(int line, int column, const std::string& message) override {}
   const std::vector<std::string>& errors() const { return errors_; }
 
  private:
   std::string file_;
+  const google::protobuf::FileDescriptor* schema_;
   std::vector<std::string> errors_;
 };
 
@@ -33,7 +59,7 @@ class Collector final : public google::protobuf::io::ErrorCollector {
 absl::Status ParseTextProto(const std::string& file, const std::string& text,
                             google::protobuf::Message* message,
                             google::protobuf::TextFormat::ParseInfoTree* locations) {
-  Collector collector(file);
+  Collector collector(file, message->GetDescriptor()->file());
   google::protobuf::TextFormat::Parser parser;
   parser.RecordErrorsTo(&collector);
   if (locations != nullptr) parser.WriteLocationsTo(locations);

@@ -12,11 +12,12 @@ namespace closeprobe::controller {
 namespace {
 
 // Validates one parsed file and appends its rows; its problems go to `errors`.
-void AddFile(absl::StatusOr<LoadedCase> parsed, std::map<std::string, std::string>* names,
-             CaseSet* set, std::vector<std::string>* errors) {
+void AddFile(absl::StatusOr<LoadedCase> parsed, const ClaimSet& claims,
+             std::map<std::string, std::string>* names, CaseSet* set,
+             std::vector<std::string>* errors) {
   ++set->files;
   absl::StatusOr<std::vector<LoadedCase>> rows =
-      parsed.ok() ? ValidateAndExpand(*parsed) : parsed.status();
+      parsed.ok() ? ValidateAndExpand(*parsed, claims) : parsed.status();
   if (!rows.ok()) {
     errors->push_back(std::string(rows.status().message()));
     return;
@@ -37,7 +38,8 @@ absl::StatusOr<CaseSet> Finish(CaseSet set, const std::vector<std::string>& erro
 
 }  // namespace
 
-absl::StatusOr<CaseSet> LoadCaseSet(const std::vector<std::string>& paths) {
+absl::StatusOr<CaseSet> LoadCaseSet(const std::vector<std::string>& paths,
+                                    const ClaimSet& claims) {
   absl::StatusOr<std::vector<std::string>> files = ExpandCasePaths(paths);
   if (!files.ok()) return files.status();
   if (files->empty()) {
@@ -47,15 +49,18 @@ absl::StatusOr<CaseSet> LoadCaseSet(const std::vector<std::string>& paths) {
   CaseSet set;
   std::map<std::string, std::string> names;
   std::vector<std::string> errors;
-  for (const std::string& file : *files) AddFile(LoadCaseFile(file), &names, &set, &errors);
+  for (const std::string& file : *files) {
+    AddFile(LoadCaseFile(file), claims, &names, &set, &errors);
+  }
   return Finish(std::move(set), errors);
 }
 
-absl::StatusOr<CaseSet> ParseCaseSet(const std::string& file, const std::string& text) {
+absl::StatusOr<CaseSet> ParseCaseSet(const std::string& file, const std::string& text,
+                                     const ClaimSet& claims) {
   CaseSet set;
   std::map<std::string, std::string> names;
   std::vector<std::string> errors;
-  AddFile(ParseCase(file, text), &names, &set, &errors);
+  AddFile(ParseCase(file, text), claims, &names, &set, &errors);
   return Finish(std::move(set), errors);
 }
 

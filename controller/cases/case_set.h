@@ -11,6 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "controller/cases/case_loader.h"
+#include "controller/cases/claims.h"
 
 namespace closeprobe::controller {
 
@@ -19,14 +20,17 @@ struct CaseSet {
   int files = 0;                 // case files read
 };
 
-// The case files under `paths` (files or folders of *.textproto) as rows.
+// The case files under `paths` (files or folders of *.textproto) as rows,
+// their claims checked against `claims`.
 // InvalidArgument listing every problem ("FILE:LINE:COL: what", one per
 // line) when any file is invalid or two files name the same case; NotFound
 // for a missing path or no case file at all.
-absl::StatusOr<CaseSet> LoadCaseSet(const std::vector<std::string>& paths);
+absl::StatusOr<CaseSet> LoadCaseSet(const std::vector<std::string>& paths,
+                                    const ClaimSet& claims = ProjectClaims());
 
 // The same for one case file's text already in memory (tests, the fuzzer).
-absl::StatusOr<CaseSet> ParseCaseSet(const std::string& file, const std::string& text);
+absl::StatusOr<CaseSet> ParseCaseSet(const std::string& file, const std::string& text,
+                                     const ClaimSet& claims = ProjectClaims());
 
 // Every row of a case with `pairings` becomes one row per platform in
 // `peer_platforms` ("name[...,peer=P]"); other rows stay as they are.

@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
+#include "controller/cases/claims.h"
 #include "controller/cases/names.h"
 
 namespace closeprobe::controller {
@@ -37,10 +38,77 @@ const std::set<std::string>& KnownPlatforms() {
   return *known;
 }
 
-bool IsClaim(const std::string& claim) {
-  int n = 0;
-  return claim.size() >= 2 && claim[0] == 'C' && absl::SimpleAtoi(claim.substr(1), &n) &&
-         n >= 1 && n <= 20;
+// "" when `claim` is empty (a question case) or known; else what is wrong.
+std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
+  if (claim.empty() || claims.Find(claim) != nullptr) return "";
+  return absl::StrCat("claim '", claim, "' is not a known claim (", claims.Known(),
+                      "; claims files: ", absl::StrJoin(claims.files(), ", "),
+                      "); leave `claim` out for a question case");
+}
+
+// " (did you mean X?)" when `text` is close to one of `names` (case and
+// underscores aside, or a few letters off), else " (one of A, B, ...)".
+std::string DidYouMean(const std::string& text, const std::vector<std::string>& names) {
+  auto squash = [](const std::string& s) {
+    std::string out;
+    for (char c : s) {
+      if (c != '_' && c != '-') out += absl::ascii_toupper(c);
+    }
+    return out;
+  };
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diagonal = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        const size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_distance = 3;  // more letters off than this is no suggestion
+  for (const std::string& name : names) {
+    const size_t d = distance(squash(text), squash(name));
+    if (d < best_distance) {
+      best_distance = d;
+      best = name;
+    }
+  }
+  if (!best.empty()) return absl::StrCat(" (did you mean ", best, "?)");
+  return absl::StrCat(" (one of ", absl::StrJoin(names, ", "), ")");
+}
+
+// The names case files use for a protocol enum, without its prefix.
+template <typename Enum>
+std::vector<std::string> TextsOf(const google::protobuf::EnumDescriptor* type,
+                                 std::string (*text)(Enum)) {
+  std::vector<std::string> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    const std::string t = text(static_cast<Enum>(type->value(i)->number()));
+    if (t != "UNSPECIFIED") out.push_back(t);
+  }
+  return out;
+}
+std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
+std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
+std::vector<std::string> OptionTexts() {
+  std::vector<std::string> out;
+  for (int i = 0; i < v1::SocketOption_descriptor()->value_count(); ++i) {
+    const std::string t(absl::StripPrefix(v1::SocketOption_descriptor()->value(i)->name(),
+                                          "SOCKET_OPTION_"));
+    if (t != "UNSPECIFIED") out.push_back(t);
+  }
+  return out;
+}
+
+const char* StepKindName(v1::Step::ActionCase kind) {
+  const auto* f = v1::Step::descriptor()->FindFieldByNumber(static_cast<int>(kind));
+  return f == nullptr ? "?" : f->name().c_str();
 }
 
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
@@ -98,7 +166,8 @@ struct HandleInfo {
 
 class Validator {
  public:
-  explicit Validator(const LoadedCase& c) : c_(c), spec_(c.spec), where_(c) {}
+  Validator(const LoadedCase& c, const ClaimSet& claims)
+      : c_(c), spec_(c.spec), where_(c), claims_(claims) {}
 
   // The problems, one per line; on success the iteration's names resolved
   // into `resolved`.
@@ -127,9 +196,8 @@ class Validator {
       Error(where_.Field("name"),
             absl::StrCat("name '", c_.base_name, "' must equal the file's stem '", stem, "'"));
     }
-    if (!IsClaim(spec_.claim())) {
-      Error(where_.Field("claim"),
-            absl::StrCat("claim '", spec_.claim(), "' is not one of C1..C20 (docs/claims.md)"));
+    if (const std::string problem = ClaimProblem(spec_.claim(), claims_); !problem.empty()) {
+      Error(where_.Field("claim"), problem);
     }
     if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
     if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
@@ -176,6 +244,7 @@ class Validator {
       Error(where_.At("step", i, {"role"}),
             absl::StrCat("unknown role '", step.role(), "'"));
     }
+    if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
       Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
     }
@@ -307,14 +376,16 @@ class Validator {
       case v1::Step::kGetsockopt: {
         if (!ParseOptionText(step.getsockopt().option(), &steps_[i].option)) {
           Error(where_.At("step", i, {k, "option"}),
-                absl::StrCat("unknown option '", step.getsockopt().option(), "'"));
+                absl::StrCat("unknown option '", step.getsockopt().option(), "'",
+                             DidYouMean(step.getsockopt().option(), OptionTexts())));
         }
         break;
       }
       case v1::Step::kWaitState: {
         if (!ParseStateText(step.wait_state().state(), &steps_[i].state)) {
           Error(where_.At("step", i, {k, "state"}),
-                absl::StrCat("unknown TCP state '", step.wait_state().state(), "'"));
+                absl::StrCat("unknown TCP state '", step.wait_state().state(), "'",
+                             DidYouMean(step.wait_state().state(), StateTexts())));
         }
         break;
       }
@@ -346,8 +417,38 @@ class Validator {
     }
   }
 
+  // What an expectation checks must be something its step observes.
+  void CheckFitsStep(int i, v1::Step::ActionCase kind) {
+    const v1::Expectation& e = spec_.expect(i);
+    const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
+    const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
+                           kind != v1::Step::kDrop && kind != v1::Step::kLift;
+    const char* step_kind = StepKindName(kind);
+    auto misfit = [&](const char* field, const char* fits) {
+      Error(where_.At("expect", i, {field}),
+            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is a ", step_kind,
+                         " step, so it can never hold"));
+    };
+    if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
+    if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
+    if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
+    if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
+    if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
+    if (e.has_result() && !call_step) misfit("result", "a socket call's result");
+  }
+
   void CheckWire(int i, const v1::WireCheck& w) {
     const std::string where = where_.At("expect", i, {"wire"});
+    if (w.has_count() && (w.has_min_count() || w.has_max_count())) {
+      Error(where, "wire: `count` is exact; drop `min_count`/`max_count` or `count`");
+    }
+    if (w.has_min_count() && w.has_max_count() && w.min_count() > w.max_count()) {
+      Error(where, absl::StrCat("wire: min_count ", w.min_count(), " is above max_count ",
+                                w.max_count()));
+    }
+    if ((w.has_count() && w.count() < 0) || (w.has_min_count() && w.min_count() < 0)) {
+      Error(where, "wire: counts cannot be negative");
+    }
     if (roles_.count(w.from()) == 0) {
       Error(where, absl::StrCat("wire: unknown role '", w.from(), "' in `from`"));
     }
@@ -386,6 +487,7 @@ class Validator {
       }
       return;
     }
+    if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'"));
@@ -408,13 +510,14 @@ class Validator {
     }
     if (!e.error().empty() && !ParseErrorText(e.error(), &typed.error)) {
       Error(where_.At("expect", i, {"error"}),
-            absl::StrCat("unknown error name '", e.error(), "'"));
+            absl::StrCat("unknown error name '", e.error(), "'",
+                         DidYouMean(e.error(), ErrorTexts())));
     }
     for (auto [text, into, field] : {std::make_tuple(&e.state(), &typed.state, "state"),
                                      std::make_tuple(&e.seen(), &typed.seen, "seen")}) {
       if (!text->empty() && !ParseStateText(*text, into)) {
         Error(where_.At("expect", i, {field}),
-              absl::StrCat("unknown TCP state '", *text, "'"));
+              absl::StrCat("unknown TCP state '", *text, "'", DidYouMean(*text, StateTexts())));
       }
     }
     const auto& d = e.duration_ms();
@@ -430,8 +533,10 @@ class Validator {
   const LoadedCase& c_;
   const v1::Case& spec_;
   Locator where_;
+  const ClaimSet& claims_;
   std::set<std::string> roles_;
   std::set<std::string> ids_;
+  std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
   std::map<std::string, HandleInfo> handles_;
   std::vector<std::string> errors_;
   std::vector<ResolvedStep> steps_;
@@ -442,7 +547,8 @@ class Validator {
 // naming a declared parameter and one of its values.
 class GridValidator {
  public:
-  explicit GridValidator(const LoadedCase& c) : spec_(c.spec), where_(c) {}
+  GridValidator(const LoadedCase& c, const ClaimSet& claims)
+      : spec_(c.spec), where_(c), claims_(claims) {}
 
   std::vector<std::string> Run() {
     for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
@@ -462,9 +568,8 @@ class GridValidator {
       const v1::ClaimChoice& c = spec_.claim_when(i);
       if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
       CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
-      if (!IsClaim(c.claim())) {
-        Error(where_.At("claim_when", i, {"claim"}),
-              absl::StrCat("claim '", c.claim(), "' is not one of C1..C20 (docs/claims.md)"));
+      if (const std::string problem = ClaimProblem(c.claim(), claims_); !problem.empty()) {
+        Error(where_.At("claim_when", i, {"claim"}), problem);
       }
     }
     if (spec_.pairings() && !spec_.settings().empty()) {
@@ -542,6 +647,7 @@ class GridValidator {
 
   const v1::Case& spec_;
   Locator where_;
+  const ClaimSet& claims_;
   std::map<std::string, std::set<std::string>> values_;
   std::vector<std::string> errors_;
 };
@@ -569,8 +675,9 @@ bool CreatesHandle(const v1::Step& step) {
   }
 }
 
-absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c) {
-  GridValidator grid(c);
+absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
+                                                           const ClaimSet& claims) {
+  GridValidator grid(c, claims);
   std::vector<std::string> errors = grid.Run();
   std::vector<LoadedCase> iterations;
   if (errors.empty()) {
@@ -581,7 +688,7 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c) {
   // several iterations is told once, naming the first.
   std::set<std::string> told;
   for (LoadedCase& it : iterations) {
-    for (const std::string& line : Validator(it).Run(&it)) {
+    for (const std::string& line : Validator(it, claims).Run(&it)) {
       if (!told.insert(line).second) continue;
       errors.push_back(it.parameters.empty() ? line
                                              : absl::StrCat(line, " (in ", it.spec.name(), ")"));

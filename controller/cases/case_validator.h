@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "controller/cases/case_loader.h"
+#include "controller/cases/claims.h"
 
 namespace closeprobe::controller {
 
@@ -17,7 +18,9 @@ namespace closeprobe::controller {
 // validated as the case it becomes and with its names resolved into typed
 // values (LoadedCase::steps, ::expects). InvalidArgumentError listing every
 // problem, one per line. A grid's declarations are checked first.
-absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c);
+// A case's claim must be one of `claims` (or empty: a question case).
+absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
+                                                           const ClaimSet& claims);
 
 // The step kind's name as written in case files ("close", "wait_state").
 std::string StepKind(const v1::Step& step);

@@ -1,6 +1,10 @@
 // Case files: syntax errors, unknown fields, roles, handles and names are
 // rejected with FILE:LINE:COLUMN before anything runs.
+#include <filesystem>
+#include <fstream>
+
 #include "controller/cases/case_set.h"
+#include "controller/cases/claims.h"
 #include "controller/cases/case_validator.h"
 
 #include <gmock/gmock.h>
@@ -112,7 +116,63 @@ TEST(CaseValidator, ClaimMustBeOneOfTheListedClaims) {
                            "name: \"x\" claim: \"C21\" summary: \"s\" roles: [\"a\"] subject: \"a\"")
                   .status(),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                                         HasSubstr("claim 'C21' is not one of C1..C20")));
+                                         HasSubstr("claim 'C21' is not a known claim (C1..C20")));
+}
+
+TEST(CaseValidator, AUsersClaimIsCitedWithItsPrefixAndAQuestionCitesNone) {
+  absl::StatusOr<ClaimSet> claims = LoadClaims({"claims", "tests/testdata/user_claims/claims"});
+  ASSERT_THAT(claims, IsOk());
+  const std::string body =
+      "summary: \"s\" roles: [\"a\"] subject: \"a\"\n"
+      "step { role: \"a\" socket {} as: \"h\" }\n"
+      "step { role: \"a\" close { on: \"h\" } id: \"c\" }\n"
+      "expect { step: \"c\" error: \"OK\" }\n";
+  EXPECT_THAT(ParseCaseSet("cases/x.textproto", "name: \"x\" claim: \"acme.S1\" " + body, *claims)
+                  .status(),
+              IsOk());
+  EXPECT_THAT(ParseCaseSet("cases/x.textproto", "name: \"x\" " + body, *claims).status(), IsOk());
+  EXPECT_THAT(ParseCaseSet("cases/x.textproto", "name: \"x\" claim: \"S1\" " + body, *claims).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/x.textproto:1:11: claim 'S1' is not a known claim "
+                                 "(C1..C20, acme.S1")));
+}
+
+TEST(Claims, FilesAreCheckedLikeCases) {
+  const std::string dir = ::testing::TempDir() + "/claims_check";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/a.textproto") << "claim { id: \"X1\" text: \"t\" }\n";
+  std::ofstream(dir + "/b.textproto") << "claim { id: \"X2\" text: \"t\" }\n";
+  std::ofstream(dir + "/c.textproto") << "prefix: \"Bad\"\nclaim { id: \"x.1\" }\n";
+  absl::Status s = LoadClaims({dir}).status();
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("only one claims file may go without a prefix")));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("c.textproto:1:1: prefix 'Bad'"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("c.textproto:2:1: claim id 'x.1'"));
+  std::filesystem::remove_all(dir);
+}
+
+// The mistakes a new user made, each caught with how to fix it.
+TEST(CaseValidator, MistakesComeWithTheirFix) {
+  const std::string conn =
+      "step { role: \"server\" listen { port: \"srv\" } as: \"lsn\" }\n"
+      "step { role: \"client\" connect { to: \"lsn\" } as: \"c\" }\n"
+      "step { role: \"client\" send { on: \"c\" bytes: 1 } id: \"sent\" }\n";
+  EXPECT_THAT(Check(conn + "expect { step: \"sent\" state: \"CLOSED\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("`state` checks a state or wait_state step; step 'sent' is a "
+                                 "send step, so it can never hold")));
+  EXPECT_THAT(Check(conn + "expect { wire { from: \"client\" flags: \"F\" count: 1 min_count: 2 } }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("`count` is exact")));
+  EXPECT_THAT(Check(conn + "step { role: \"client\" shutdown { on: \"c\" how: SHUT_WR } }\n"
+                           "expect { step: \"sent\" error: \"OK\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("(one of SHUTDOWN_HOW_READ, SHUTDOWN_HOW_WRITE, SHUTDOWN_HOW_BOTH)")));
+  EXPECT_THAT(Check(conn + "step { role: \"client\" wait_state { on: \"c\" state: \"FIN_WAIT2\" } }\n"
+                           "expect { step: \"sent\" error: \"OK\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("unknown TCP state 'FIN_WAIT2' (did you mean FIN_WAIT_2?)")));
+  EXPECT_THAT(Check(conn + "expect { step: \"sent\" error: \"ECONNRESTE\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("(did you mean ECONNRESET?)")));
 }
 
 TEST(CaseValidator, CreatingStepsNeedAsAndOthersMustNotHaveIt) {

@@ -1,5 +1,6 @@
 #include "controller/commands/command_support.h"
 
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -8,6 +9,8 @@
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "controller/report/report_writers.h"
 
 namespace closeprobe::controller {
@@ -24,11 +27,25 @@ bool UseColor(const Config& config) {
   return config.color == "always" || (config.color == "auto" && isatty(1));
 }
 
+// The terminal's width, or $COLUMNS, or 120 columns when output is a file.
+int TerminalWidth() {
+  winsize size{};
+  if (isatty(1) && ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  const char* columns = getenv("COLUMNS");
+  int n = 0;
+  return columns != nullptr && absl::SimpleAtoi(columns, &n) && n > 0 ? n : 120;
+}
+
 }  // namespace
 
 bool LoadCases(const Config& config, CaseSet* set) {
-  absl::StatusOr<CaseSet> loaded =
-      LoadCaseSet(config.args.empty() ? std::vector<std::string>{config.cases_dir} : config.args);
+  absl::StatusOr<ClaimSet> claims = LoadClaims(absl::StrSplit(config.claims, ',', absl::SkipEmpty()));
+  if (!claims.ok()) {
+    std::cerr << claims.status().message() << "\n";
+    return false;
+  }
+  absl::StatusOr<CaseSet> loaded = LoadCaseSet(
+      config.args.empty() ? std::vector<std::string>{config.cases_dir} : config.args, *claims);
   if (!loaded.ok()) {
     std::cerr << loaded.status().message() << "\n";
     return false;
@@ -50,7 +67,7 @@ bool LoadReport(std::string path, JudgedReport* report) {
 
 bool WriteAndPrint(const Config& config, const v1::Report& report, const MatrixRows& rows) {
   absl::Status written = WriteAllReports(report, rows, config.out);
-  PrintMatrix(report, rows, std::cout, UseColor(config));
+  PrintMatrix(report, rows, std::cout, UseColor(config), TerminalWidth());
   if (!written.ok()) {
     std::cerr << "closeprobe: " << written.message() << "\n";
     return false;

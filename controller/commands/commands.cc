@@ -11,11 +11,14 @@ const std::vector<Command>& Commands() {
        "DIR/report.json (the record), report.html, matrix.md, junit.xml and pcap/ (--out DIR).",
        {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary",
         "token_file", "tls_ca", "tls_cert", "tls_key", "lease_ms", "port_base", "cases_dir",
-        "color", "baselines"},
+        "claims", "color", "baselines"},
        &RunCommand},
-      {"validate", "validate [CASES...]", "Checks case files; nothing runs.", {"cases_dir"},
+      {"validate", "validate [CASES...]",
+       "Checks case files and the claims files they cite; nothing runs.",
+       {"cases_dir", "claims"},
        &ValidateCommand},
-      {"list", "list [CASES...]", "Lists the cases' rows, grids expanded.", {"cases_dir"},
+      {"list", "list [CASES...]", "Lists the cases' rows, grids expanded.",
+       {"cases_dir", "claims"},
        &ListCommand},
       {"show", "show CASE", "A row's ladder diagram and results, as text.",
        {"report", "out", "platform"}, &ShowCommand},
@@ -35,7 +38,7 @@ const std::vector<Command>& Commands() {
        "One matrix from runs made on different hosts; each column keeps where and when it "
        "was observed, and a platform no run observed gets a column of the cases' documented "
        "expectations.",
-       {"out", "cases_dir", "color"}, &MergeCommand},
+       {"out", "cases_dir", "claims", "color"}, &MergeCommand},
       {"ping", "ping TARGET...", "Is an agent there? Prints what it says of itself.",
        {"token_file", "tls_ca", "tls_cert", "tls_key"}, &PingCommand},
   };

@@ -31,6 +31,7 @@ struct Config {
   int lease_ms = 10000;
   int port_base = 20000;
   std::string cases_dir;
+  std::string claims;  // claims files or folders, comma-separated
   std::string color;
   std::string platform;
   std::string baselines;

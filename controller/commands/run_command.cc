@@ -129,10 +129,10 @@ bool Connect(const Config& config, const std::vector<std::map<std::string, std::
   }
   // Local: the shared linux hosts and the lwIP host, if any (the other pairs
   // are the settings rows' own hosts). Given agents: a column per subject.
-  const auto& sets_ = agents->host_sets;
+  const auto& hosts = agents->host_sets;
   const bool has_lwip = agents->topology && !agents->topology->lwip_pair().subject_target.empty();
-  agents->columns = agents->topology ? std::vector<PlatformAgents>{sets_.front()} : sets_;
-  if (has_lwip) agents->columns.push_back(sets_.back());
+  agents->columns = agents->topology ? std::vector<PlatformAgents>{hosts.front()} : hosts;
+  if (has_lwip) agents->columns.push_back(hosts.back());
   if (!absl::StrContains(config.platforms, "linux") && agents->columns.size() > 1) {
     agents->columns.erase(agents->columns.begin());
   }

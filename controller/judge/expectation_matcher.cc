@@ -27,6 +27,29 @@ v1::TcpState ObservedState(const v1::StepRecord& s) {
   return v1::TCP_STATE_UNSPECIFIED;
 }
 
+// A step's observation in a word or two, as the matrix shows it: a state, a
+// value read back, "timeout" for a wait that ran out, else the error name.
+std::string KeyValue(const v1::StepRecord& s) {
+  if (s.skipped()) return "skipped";
+  const v1::TcpState st = ObservedState(s);
+  if (st != v1::TCP_STATE_UNSPECIFIED) return StateText(st);
+  if (!HasCall(s)) return "?";
+  const v1::ErrorName e = s.result().error();
+  if (e == v1::ERROR_NAME_TIMEOUT || (s.has_readable() && e == v1::ERROR_NAME_OK &&
+                                      !s.readable().readable() && !s.readable().hangup() &&
+                                      !s.readable().error())) {
+    return "timeout";
+  }
+  if (s.has_option() && e == v1::ERROR_NAME_OK) {
+    const v1::OptionValue& o = s.option();
+    if (o.has_linger()) {
+      return absl::StrCat("{", o.linger().enabled() ? 1 : 0, ",", o.linger().seconds(), "}");
+    }
+    return absl::StrCat(o.value() != 0 || !o.enabled() ? o.value() : 1);
+  }
+  return ErrorText(e);
+}
+
 std::string ErrorWithNative(const v1::CallResult& r) {
   if (r.error() == v1::ERROR_NAME_OK || r.native_name().empty()) return ErrorText(r.error());
   if (r.native_code() == 0) return absl::StrCat(ErrorText(r.error()), " (", r.native_name(), ")");
@@ -141,13 +164,17 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   std::set<std::string> described;
   for (int i = 0; i < spec.expect_size(); ++i) {
     const v1::Expectation& e = spec.expect(i);
-    const bool from_claim = e.platform().empty() && !e.premise();
+    // Without a platform an expectation is general: the claim's, or in a
+    // question case (no claim) simply what every platform should do; a
+    // platform's own expectation for the same step overrides it.
+    const bool general = e.platform().empty() && !e.premise();
+    const bool from_claim = general && !spec.claim().empty();
     if (!here[i]) continue;
     auto it = by_id.find(e.step());
     v1::ExpectationResult* r = result->add_expectations();
     *r->mutable_expectation() = e;
     r->set_from_claim(from_claim);
-    r->set_applies(!from_claim || overridden.count(Subject(e)) == 0);
+    r->set_applies(!general || overridden.count(Subject(e)) == 0);
     r->set_expected(DescribeExpectation(e));
     if (e.has_wire()) {
       std::string observed = "no capture on this platform";
@@ -161,18 +188,19 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
       r->set_met(Holds(e, c.expects[i], *it->second));
       r->set_observed(DescribeObservation(*it->second));
     }
-    if (it != by_id.end() && described.insert(e.step()).second) {
-      const v1::StepRecord& s = *it->second;
-      const v1::TcpState st = ObservedState(s);
-      const std::string value = s.skipped()                       ? "skipped"
-                                : st != v1::TCP_STATE_UNSPECIFIED ? StateText(st)
-                                : HasCall(s) ? ErrorText(s.result().error())
-                                             : "?";
-      key.push_back(absl::StrCat(e.step(), "=", value));
-      v1::OutcomePart* part = result->add_outcome_parts();
-      part->set_what(e.step());
-      part->set_value(value);
-    }
+  }
+  // Every step any expectation names is shown on every platform, whether or
+  // not this platform has an expectation for it: a column shows what it saw.
+  for (const v1::Expectation& e : spec.expect()) {
+    auto it = by_id.find(e.step());
+    if (it == by_id.end() || !described.insert(e.step()).second) continue;
+    const v1::StepRecord& s = *it->second;
+    const v1::TcpState st = ObservedState(s);
+    const std::string value = KeyValue(s);
+    key.push_back(absl::StrCat(e.step(), "=", value));
+    v1::OutcomePart* part = result->add_outcome_parts();
+    part->set_what(e.step());
+    part->set_value(value);
   }
   std::vector<std::string> outcome = key;
   for (const auto& r : result->expectations()) {

@@ -311,6 +311,7 @@ std::vector<MatrixRow> JudgeReport(v1::Report* report) {
   std::map<std::pair<int, std::string>, v1::ClaimVerdict> claims;
   for (const MatrixRow& row : rows) {
     Count(row, s);
+    if (row.claim.empty()) continue;  // a question: no claim to hold or refute
     int number = 0;
     absl::SimpleAtoi(absl::string_view(row.claim).substr(1), &number);
     AddToClaim(row, &claims[{number, row.platform}]);

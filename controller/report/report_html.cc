@@ -255,12 +255,13 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
   out << "<table id=\"matrix\"><thead><tr><th>case</th><th>claim</th>";
   for (const auto& p : platforms) out << "<th class=\"platform\">" << Esc(p) << "</th>";
   out << "</tr></thead><tbody>\n";
-  std::string group;
+  std::string group = "\n";  // no group yet (a question's group is "")
   for (const std::string& name : names) {
     if (claim_of[name] != group) {
       group = claim_of[name];
       out << absl::StrFormat("<tr class=\"claim-group\"><td colspan=\"%d\">%s</td></tr>\n",
-                             platforms.size() + 2, Esc(group));
+                             platforms.size() + 2,
+                             group.empty() ? "Questions (no claim)" : Esc(group));
     }
     std::set<std::string> observations;
     bool deviates = false;
@@ -282,7 +283,7 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
         "<tr class=\"case-row\" data-differs=\"%d\" data-deviates=\"%d\"><td><a "
         "href=\"#case-%s\">%s</a></td><td>%s</td>%s</tr>\n",
         observations.size() > 1 ? 1 : 0, deviates ? 1 : 0, Esc(name), Esc(name),
-        Esc(claim_of[name]), cells);
+        claim_of[name].empty() ? "question" : Esc(claim_of[name]), cells);
   }
   out << "</tbody></table>\n<h2>Claims</h2>\n<table id=\"claims\"><tr><th>claim</th>";
   for (const auto& p : platforms) out << "<th>" << Esc(p) << "</th>";
@@ -339,7 +340,7 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
   for (const std::string& name : names) {
     const MatrixRow& first = *by_case[name].begin()->second;
     out << absl::StrFormat("<section class=\"case\" id=\"case-%s\"><h3>%s (%s)</h3><p>%s</p>\n",
-                           Esc(name), Esc(name), Esc(first.claim),
+                           Esc(name), Esc(name), first.claim.empty() ? "question" : Esc(first.claim),
                            Esc(first.runs.front()->summary()));
     for (const auto& p : platforms) {
       auto it = by_case[name].find(p);

@@ -46,7 +46,8 @@ absl::Status WriteMarkdownReport(const v1::Report& report, const MatrixRows& row
   }
   absl::StrAppend(&md, "\n", rule, "\n");
   for (const auto& name : cases) {
-    absl::StrAppend(&md, "| ", name, " | ", claim_of[name], " |");
+    absl::StrAppend(&md, "| ", name, " | ", claim_of[name].empty() ? "question" : claim_of[name],
+                    " |");
     for (const auto& p : platforms) {
       auto it = cells.find({name, p});
       absl::StrAppend(&md, " ", it == cells.end() ? "no observation" : it->second, " |");

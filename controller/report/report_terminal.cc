@@ -36,7 +36,7 @@ std::string VerdictMark(const MatrixRow& r, const Style& style) {
 std::string ClaimMark(const MatrixRow& r, const Style& style) {
   switch (r.claim_status) {
     case v1::CLAIM_STATUS_HELD: return "held    ";
-    case v1::CLAIM_STATUS_REFUTED: return style.Paint("REFUTED", "33");
+    case v1::CLAIM_STATUS_REFUTED: return style.Paint("REFUTED", "33") + " ";
     case v1::CLAIM_STATUS_INCONCLUSIVE: return style.Paint("untested", "36");
     default: return "n/a     ";
   }
@@ -105,46 +105,70 @@ void PrintBaselineDifferences(const v1::Report& report, std::ostream& out) {
 }
 
 void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out,
-                 bool color) {
+                 bool color, int width) {
   const Style style{color};
   std::vector<std::string> platforms;
-  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  size_t platform_width = 4;
+  for (const auto& p : report.platforms()) {
+    platforms.push_back(p.name());
+    platform_width = std::max(platform_width, p.name().size());
+  }
   std::vector<std::string> cases;
   std::map<std::pair<std::string, std::string>, const MatrixRow*> cell;
+  std::map<std::string, std::string> claim_of;
   size_t name_width = 4;
   for (const MatrixRow& r : rows) {
-    if (std::find(cases.begin(), cases.end(), r.case_name) == cases.end()) {
+    if (claim_of.emplace(r.case_name, r.claim.empty() ? "-" : r.claim).second) {
       cases.push_back(r.case_name);
       name_width = std::max(name_width, r.case_name.size());
     }
     cell[{r.case_name, r.platform}] = &r;
   }
-  const size_t obs_width = platforms.size() > 1 ? 40 : 80;
-  out << absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
-  for (const auto& p : platforms) out << "  " << p;
-  out << "\n";
-  for (const auto& name : cases) {
-    std::string claim;
-    std::string row;
-    for (const auto& p : platforms) {
-      auto it = cell.find({name, p});
-      if (it == cell.end()) {
-        row += absl::StrFormat("  %-*s", obs_width + 13, "-");
-        continue;
+  // A cell is "ok  held     " (13 characters) and the observation. Side by
+  // side when every column keeps 40 characters of its observation within the
+  // terminal's width; otherwise each row is its name, then a line per
+  // platform, so the answer (the expectations' steps come first) stays whole.
+  const int kMark = 13, kMinObservation = 40;
+  const int side_by_side = static_cast<int>(width) - static_cast<int>(name_width) - 7;
+  const int per_column = platforms.empty() ? 0 : side_by_side / static_cast<int>(platforms.size()) - 2 - kMark;
+  // A cell's text, and how wide it shows (colour codes take no room).
+  auto observation = [&](const MatrixRow& r, int room, size_t* visible) {
+    const std::string clipped = Clip(r.key_observation, std::max(room, 10));
+    *visible = kMark + clipped.size();
+    return absl::StrCat(VerdictMark(r, style), " ", ClaimMark(r, style), " ", clipped);
+  };
+  size_t visible = 0;
+  if (per_column >= kMinObservation) {
+    std::string header = absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
+    for (const auto& p : platforms) absl::StrAppend(&header, absl::StrFormat("  %-*s", per_column + kMark, p));
+    out << header.substr(0, header.find_last_not_of(' ') + 1) << "\n";
+    for (const auto& name : cases) {
+      std::string row;
+      for (const auto& p : platforms) {
+        auto it = cell.find({name, p});
+        const std::string text =
+            it == cell.end() ? (visible = 1, "-") : observation(*it->second, per_column, &visible);
+        row += absl::StrCat("  ", text, std::string(per_column + kMark - visible, ' '));
       }
-      const MatrixRow& r = *it->second;
-      claim = r.claim;
-      row += absl::StrCat("  ", VerdictMark(r, style), " ", ClaimMark(r, style), " ",
-                          absl::StrFormat("%-*s", obs_width, Clip(r.key_observation, obs_width)));
+      row.erase(row.find_last_not_of(' ') + 1);  // no trailing padding
+      out << absl::StrFormat("%-*s  %-5s", name_width, name, claim_of[name]) << row << "\n";
     }
-    // No trailing padding on the last column.
-    row.erase(row.find_last_not_of(' ') + 1);
-    out << absl::StrFormat("%-*s  %-5s", name_width, name, claim) << row << "\n";
+  } else {
+    const int room = static_cast<int>(width) - 4 - static_cast<int>(platform_width) - 2 - kMark;
+    for (const auto& name : cases) {
+      out << name << "  (" << claim_of[name] << ")\n";
+      for (const auto& p : platforms) {
+        auto it = cell.find({name, p});
+        out << absl::StrFormat("    %-*s  ", platform_width, p)
+            << (it == cell.end() ? "-" : observation(*it->second, room, &visible)) << "\n";
+      }
+    }
   }
   out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
          "held/REFUTED = what the claim says;\n inc untested = a premise of the claim did not "
          "happen, so the run tested nothing;\n N/M = outcome of N of M runs of a repeated case; "
-         "doc = no observation, what the platform's documentation says)\n";
+         "doc = no observation, what the platform's documentation says;\n claim - = a question case: "
+         "observations and expectations, no claim)\n";
 
   bool header = false;
   for (const auto& c : report.claims()) {

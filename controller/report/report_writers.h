@@ -31,7 +31,9 @@ absl::StatusOr<std::vector<v1::CaseResult>> ReadJsonLines(const std::string& pat
 
 // report_terminal.cc: the matrix as a table, then refuted claims,
 // inconclusive rows and totals.
-void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out, bool color);
+// `width`: the terminal's columns; the cells are sized to it.
+void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out, bool color,
+                 int width = 120);
 // report_terminal.cc: the differences from the baselines, if any were compared.
 void PrintBaselineDifferences(const v1::Report& report, std::ostream& out);
 
