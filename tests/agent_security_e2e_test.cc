@@ -171,6 +171,10 @@ TEST(AgentSecurity, ATokenWithoutTlsOffLoopbackIsRefusedAtStartUp) {
   ASSERT_TRUE(client.ok()) << client.status();
   ASSERT_EQ((*client)->info().warnings_size(), 1);
   EXPECT_THAT((*client)->info().warnings(0), HasSubstr("token travels in clear"));
+  int code = 0;
+  EXPECT_THAT(Ping(allowed.target(), {"--token_file=" + token}, &code),
+              HasSubstr("warning: serving on 0.0.0.0:0 without TLS"));
+  EXPECT_EQ(code, 0);
   RemoveTree(dir);
 }
 

@@ -29,6 +29,7 @@ int PingCommand(const Config& config) {
               << info.hostname() << " (" << info.os() << "), test address "
               << info.test_address() << ", features " << absl::StrJoin(info.features(), ",")
               << "\n";
+    for (const std::string& w : info.warnings()) std::cout << target << ": warning: " << w << "\n";
   }
   return status;
 }
