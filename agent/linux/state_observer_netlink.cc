@@ -128,34 +128,38 @@ class NetlinkStateObserver final : public StateObserver {
     return out;
   }
 
-  static absl::Status Dump(int family, std::vector<DiagEntry>* out) {
-    const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0) {
-      return absl::UnavailableError(
-          absl::StrCat("NETLINK_SOCK_DIAG socket: ", std::strerror(errno)));
-    }
+  // A sock_diag request for TCP sockets of `family` in every state: all of
+  // them (a dump), or with `id` the one socket of that 4-tuple.
+  static absl::Status Request(int family, const inet_diag_sockid* id,
+                              std::vector<DiagEntry>* out) {
     struct {
       nlmsghdr nlh;
       inet_diag_req_v2 req;
     } msg{};
     msg.nlh.nlmsg_len = sizeof(msg);
     msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    msg.nlh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    msg.nlh.nlmsg_flags = id == nullptr ? NLM_F_REQUEST | NLM_F_DUMP : NLM_F_REQUEST;
     msg.req.sdiag_family = static_cast<uint8_t>(family);
     msg.req.sdiag_protocol = IPPROTO_TCP;
     msg.req.idiag_states = ~0U;  // every state, TIME_WAIT included
+    if (id != nullptr) msg.req.id = *id;
+    const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd < 0) {
+      return absl::UnavailableError(
+          absl::StrCat("NETLINK_SOCK_DIAG socket: ", std::strerror(errno)));
+    }
     sockaddr_nl kernel{};
     kernel.nl_family = AF_NETLINK;
-    if (sendto(fd, &msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&kernel),
-               sizeof(kernel)) < 0) {
-      const int err = errno;
-      close(fd);
-      return absl::UnavailableError(
-          absl::StrCat("sock_diag request: ", std::strerror(err)));
-    }
-    absl::Status status = ReadReplies(fd, family, out);
+    absl::Status status =
+        sendto(fd, &msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) < 0
+            ? absl::UnavailableError(absl::StrCat("sock_diag request: ", std::strerror(errno)))
+            : ReadReplies(fd, family, out, /*one=*/id != nullptr);
     close(fd);
     return status;
+  }
+
+  static absl::Status Dump(int family, std::vector<DiagEntry>* out) {
+    return Request(family, nullptr, out);
   }
 
   // The connection with this 4-tuple, open or orphaned (inode 0), or CLOSED
@@ -166,41 +170,18 @@ class NetlinkStateObserver final : public StateObserver {
                                id.remote.address.find(':') == std::string::npos
                            ? AF_INET
                            : AF_INET6;
-    struct {
-      nlmsghdr nlh;
-      inet_diag_req_v2 req;
-    } msg{};
-    msg.nlh.nlmsg_len = sizeof(msg);
-    msg.nlh.nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    msg.nlh.nlmsg_flags = NLM_F_REQUEST;  // one socket, no dump
-    msg.req.sdiag_family = static_cast<uint8_t>(family);
-    msg.req.sdiag_protocol = IPPROTO_TCP;
-    msg.req.idiag_states = ~0U;
-    msg.req.id.idiag_sport = htons(id.local.port);
-    msg.req.id.idiag_dport = htons(id.remote.port);
-    msg.req.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
-    msg.req.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
-    if (inet_pton(family, Canonical(id.local.address).c_str(), msg.req.id.idiag_src) != 1 ||
-        inet_pton(family, Canonical(id.remote.address).c_str(), msg.req.id.idiag_dst) != 1) {
+    inet_diag_sockid tuple{};
+    tuple.idiag_sport = htons(id.local.port);
+    tuple.idiag_dport = htons(id.remote.port);
+    tuple.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+    tuple.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+    if (inet_pton(family, Canonical(id.local.address).c_str(), tuple.idiag_src) != 1 ||
+        inet_pton(family, Canonical(id.remote.address).c_str(), tuple.idiag_dst) != 1) {
       return absl::InvalidArgumentError(absl::StrCat(
           "cannot look up ", id.local.address, " -> ", id.remote.address));
     }
-    const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
-    if (fd < 0) {
-      return absl::UnavailableError(
-          absl::StrCat("NETLINK_SOCK_DIAG socket: ", std::strerror(errno)));
-    }
-    sockaddr_nl kernel{};
-    kernel.nl_family = AF_NETLINK;
     std::vector<DiagEntry> found;
-    absl::Status status = absl::OkStatus();
-    if (sendto(fd, &msg, sizeof(msg), 0, reinterpret_cast<sockaddr*>(&kernel), sizeof(kernel)) <
-        0) {
-      status = absl::UnavailableError(absl::StrCat("sock_diag request: ", std::strerror(errno)));
-    } else {
-      status = ReadReplies(fd, family, &found, /*one=*/true);
-    }
-    close(fd);
+    absl::Status status = Request(family, &tuple, &found);
     if (!status.ok()) return status;
     // The kernel's lookup falls back to a listener on the local port (as for
     // an arriving segment): that is not this connection.
@@ -208,8 +189,6 @@ class NetlinkStateObserver final : public StateObserver {
     return found.front().info;
   }
 
-  // `one`: the answer to a single lookup (one message, or an error that
-  // says there is no such socket), not a dump ending in NLMSG_DONE.
   static absl::Status ReadReplies(int fd, int family, std::vector<DiagEntry>* out,
                                   bool one = false) {
     std::vector<char> buf(64 * 1024);
