@@ -41,12 +41,7 @@ class Agent {
     RemoveTree(dir_);
   }
   std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string log() const {
-    std::ifstream in(dir_ + "/agent.log");
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-  }
+  std::string log() const { return FileText(dir_ + "/agent.log"); }
   pid_t pid() const { return pid_; }
   int port() const { return port_; }
 

@@ -22,13 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 int Count(const std::string& text, const std::string& what) {
   int n = 0;
   for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
@@ -117,7 +110,7 @@ TEST_F(ReportFormats, JunitFollowsTheJunitStructure) {
                                   30);
   if (lint.exit_code == 127) GTEST_SKIP() << "xmllint is not installed";
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
-  const std::string xml = Slurp(*dir_ + "/junit.xml");
+  const std::string xml = FileText(*dir_ + "/junit.xml");
   EXPECT_EQ(Count(xml, "<testcase "), report_->summary().cases());
   EXPECT_EQ(Count(xml, "<failure "), 1);
   EXPECT_THAT(xml, HasSubstr("name=\"deviates_on_purpose\""));
@@ -125,7 +118,7 @@ TEST_F(ReportFormats, JunitFollowsTheJunitStructure) {
 }
 
 TEST_F(ReportFormats, MarkdownHasTheCellsOfTheRecord) {
-  const std::string md = Slurp(*dir_ + "/matrix.md");
+  const std::string md = FileText(*dir_ + "/matrix.md");
   std::map<std::string, std::string> rows;  // case -> its line
   for (absl::string_view line : absl::StrSplit(md, '\n')) {
     std::vector<std::string> cells = absl::StrSplit(line, " | ");

@@ -17,13 +17,6 @@ using ::testing::HasSubstr;
 constexpr char kClaims[] = "--claims=claims,tests/testdata/user_claims/claims";
 constexpr char kCases[] = "tests/testdata/user_claims/cases";
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
   ProcessResult validate = RunProcess({BinDir() + "/closeprobe", "validate", kClaims, kCases}, 30);
   ASSERT_EQ(validate.exit_code, 0) << validate.err << validate.out;
@@ -56,7 +49,7 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
   }
   EXPECT_TRUE(question);
   EXPECT_THAT(run.out, HasSubstr("acme.S1"));
-  EXPECT_THAT(Slurp(dir + "/report.html"), HasSubstr("Questions (no claim)"));
+  EXPECT_THAT(FileText(dir + "/report.html"), HasSubstr("Questions (no claim)"));
   ProcessResult findings =
       RunProcess({BinDir() + "/closeprobe", "findings", dir + "/report.json"}, 30);
   EXPECT_THAT(findings.out, HasSubstr("acme.S1"));

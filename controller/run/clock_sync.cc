@@ -42,7 +42,6 @@ absl::StatusOr<v1::ClockSync> SyncClock(
     best_rtt = back - sent;
     sync.set_offset_ns(info->mono_now_ns() - (sent + back) / 2);
     sync.set_uncertainty_ns(best_rtt / 2);
-    sync.set_samples(i + 1);
   }
   sync.set_samples(samples);
   return sync;

@@ -13,14 +13,14 @@
 #include <thread>
 
 namespace closeprobe::testing {
-namespace {
-
-std::string Slurp(const std::string& path) {
+std::string FileText(const std::string& path) {
   std::ifstream in(path);
   std::stringstream s;
   s << in.rdbuf();
   return s.str();
 }
+
+namespace {
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& out,
             const std::string& err) {
@@ -66,8 +66,8 @@ ProcessResult RunProcess(const std::vector<std::string>& argv, int timeout_s) {
   ProcessResult r;
   const pid_t pid = Spawn(argv, dir + "/out", dir + "/err");
   r.exit_code = WaitBounded(pid, timeout_s);
-  r.out = Slurp(dir + "/out");
-  r.err = Slurp(dir + "/err");
+  r.out = FileText(dir + "/out");
+  r.err = FileText(dir + "/err");
   RemoveTree(dir);
   return r;
 }

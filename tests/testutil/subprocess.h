@@ -32,6 +32,9 @@ void StopProcess(pid_t pid, int sig);
 // serving; 0 if none appears within timeout_s.
 int WaitForPortFile(const std::string& path, int timeout_s);
 
+// The whole content of a file ("" if it cannot be read).
+std::string FileText(const std::string& path);
+
 // A fresh temporary folder, removed by the caller with RemoveTree.
 std::string MakeTempDir();
 void RemoveTree(const std::string& dir);
