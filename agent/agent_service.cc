@@ -205,7 +205,9 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
   }
   const std::string filler(req->data().empty() ? req->length() : 0, 'x');
   const std::string& data = req->data().empty() ? filler : req->data();
-  Fill(sockets_.Send(t.record->native, data, wait), reply->mutable_result());
+  IoFlags flags;
+  flags.dont_wait = req->dont_wait();
+  Fill(sockets_.Send(t.record->native, data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }
 
@@ -218,7 +220,10 @@ grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest*
         "max_bytes must be 1..", options_.max_call_bytes, " (--max_call_bytes), got ",
         req->max_bytes())));
   }
-  Fill(sockets_.Recv(t.record->native, req->max_bytes(), req->peek(), wait,
+  IoFlags flags;
+  flags.peek = req->peek();
+  flags.dont_wait = req->dont_wait();
+  Fill(sockets_.Recv(t.record->native, req->max_bytes(), flags, wait,
                      reply->mutable_data()),
        reply->mutable_result());
   return grpc::Status::OK;
@@ -258,7 +263,7 @@ grpc::Status AgentService::GetOption(grpc::ServerContext* ctx, const v1::GetOpti
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(SocketOption option, OptionFromProto(req->option()));
   OptionValue value;
   Fill(sockets_.GetOption(t.record->native, option, &value), reply->mutable_result());
-  OptionValueToProto(value, reply->mutable_value());
+  OptionValueToProto(option, value, reply->mutable_value());
   return grpc::Status::OK;
 }
 
@@ -277,11 +282,44 @@ grpc::Status AgentService::WaitReadable(grpc::ServerContext* ctx,
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
       absl::Duration wait,
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
-  PollEvents events;
-  Fill(sockets_.WaitReadable(t.record->native, wait, &events), reply->mutable_result());
-  reply->set_readable(events.readable);
-  reply->set_hangup(events.hangup);
-  reply->set_error(events.error);
+  PollEvents wanted, fired;
+  wanted.in = true;
+  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  reply->set_readable(fired.in);
+  reply->set_hangup(fired.hangup || fired.read_hangup);
+  reply->set_error(fired.error);
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::Poll(grpc::ServerContext* ctx, const v1::PollRequest* req,
+                                v1::PollReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
+      absl::Duration wait,
+      DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(PollEvents wanted, PollEventsFromProto(req->events()));
+  PollEvents fired;
+  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  PollEventsToProto(fired, reply->mutable_fired());
+  return grpc::Status::OK;
+}
+
+grpc::Status AgentService::GetSockName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                                       v1::NameReply* reply) {
+  return Name(*ctx, *req, NameOf::kLocal, reply);
+}
+
+grpc::Status AgentService::GetPeerName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                                       v1::NameReply* reply) {
+  return Name(*ctx, *req, NameOf::kPeer, reply);
+}
+
+grpc::Status AgentService::Name(grpc::ServerContext& ctx, const v1::NameRequest& req,
+                                NameOf which, v1::NameReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(ctx, req.session(), req.handle()));
+  Endpoint e;
+  Fill(sockets_.Name(t.record->native, which, &e), reply->mutable_result());
+  if (reply->result().error() == v1::ERROR_NAME_OK) EndpointToProto(e, reply->mutable_endpoint());
   return grpc::Status::OK;
 }
 

@@ -101,6 +101,12 @@ class AgentService final : private v1::Agent::Service {
   grpc::Status WaitReadable(grpc::ServerContext* ctx,
                             const v1::WaitReadableRequest* req,
                             v1::WaitReadableReply* reply) override;
+  grpc::Status Poll(grpc::ServerContext* ctx, const v1::PollRequest* req,
+                    v1::PollReply* reply) override;
+  grpc::Status GetSockName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                           v1::NameReply* reply) override;
+  grpc::Status GetPeerName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                           v1::NameReply* reply) override;
   grpc::Status GetState(grpc::ServerContext* ctx, const v1::StateRequest* req,
                         v1::StateReply* reply) override;
   grpc::Status WaitState(grpc::ServerContext* ctx,
@@ -135,6 +141,9 @@ class AgentService final : private v1::Agent::Service {
                                      const std::string& handle,
                                      bool allow_closed = false);
   absl::StatusOr<absl::Duration> Deadline(int32_t ms) const;
+  // getsockname() or getpeername() for a request.
+  grpc::Status Name(grpc::ServerContext& ctx, const v1::NameRequest& req, NameOf which,
+                    v1::NameReply* reply);
   void Fill(const CallResult& r, v1::CallResult* out) const;
   // Refreshes the record's addresses from the open socket.
   void Track(SocketRecord& record);

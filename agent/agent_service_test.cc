@@ -289,5 +289,93 @@ TEST_F(AgentServiceTest, GetOptionReadsBackLinger) {
   EXPECT_EQ(value.value().linger().seconds(), 7);
 }
 
+TEST_F(AgentServiceTest, PollReportsWhatTheStackReportsAfterThePeersFin) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  v1::PollRequest poll;
+  poll.set_session(s);
+  poll.set_handle(client);
+  poll.add_events(v1::POLL_EVENT_OUT);
+  poll.set_deadline_ms(1000);
+  v1::PollReply writable;
+  ASSERT_TRUE(Call(&Stub::Poll, poll, &writable).ok());
+  EXPECT_EQ(writable.result().return_value(), 1);
+  EXPECT_THAT(writable.fired(), ::testing::ElementsAre(v1::POLL_EVENT_OUT));
+
+  Close(s, server);
+  poll.clear_events();
+  poll.add_events(v1::POLL_EVENT_IN);
+  poll.add_events(v1::POLL_EVENT_RDHUP);
+  v1::PollReply after_fin;
+  ASSERT_TRUE(Call(&Stub::Poll, poll, &after_fin).ok());
+  EXPECT_THAT(after_fin.fired(),
+              ::testing::ElementsAre(v1::POLL_EVENT_IN, v1::POLL_EVENT_RDHUP));
+}
+
+TEST_F(AgentServiceTest, PollRefusesEventsItCannotWaitFor) {
+  const std::string s = OpenSession();
+  v1::PollRequest poll;
+  poll.set_session(s);
+  poll.set_handle(NewSocket(s));
+  v1::PollReply reply;
+  grpc::Status none = Call(&Stub::Poll, poll, &reply);
+  EXPECT_EQ(none.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(none.error_message(), HasSubstr("at least one event"));
+  poll.add_events(v1::POLL_EVENT_HUP);
+  grpc::Status hup = Call(&Stub::Poll, poll, &reply);
+  EXPECT_EQ(hup.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(hup.error_message(), HasSubstr("always reported"));
+}
+
+TEST_F(AgentServiceTest, NamesAreTheSocketsRealAddresses) {
+  const std::string s = OpenSession();
+  uint32_t port = 0;
+  const std::string lsn = Listen(s, &port);
+  const std::string client = ConnectTo(s, port);
+  v1::NameRequest req;
+  req.set_session(s);
+  req.set_handle(client);
+  v1::NameReply peer, local;
+  ASSERT_TRUE(Call(&Stub::GetPeerName, req, &peer).ok());
+  ASSERT_TRUE(Call(&Stub::GetSockName, req, &local).ok());
+  EXPECT_EQ(peer.endpoint().port(), port);
+  EXPECT_NE(local.endpoint().port(), 0u);
+  req.set_handle(lsn);
+  v1::NameReply unconnected;
+  ASSERT_TRUE(Call(&Stub::GetPeerName, req, &unconnected).ok());
+  EXPECT_EQ(unconnected.result().error(), v1::ERROR_NAME_ENOTCONN);
+  EXPECT_FALSE(unconnected.has_endpoint());
+}
+
+TEST_F(AgentServiceTest, PeekLeavesDataAndDontWaitNeverBlocks) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  v1::RecvRequest recv;
+  recv.set_session(s);
+  recv.set_handle(server);
+  recv.set_max_bytes(100);
+  recv.set_dont_wait(true);
+  recv.set_deadline_ms(5000);
+  v1::RecvReply empty;
+  ASSERT_TRUE(Call(&Stub::Recv, recv, &empty).ok());
+  EXPECT_EQ(empty.result().error(), v1::ERROR_NAME_EWOULDBLOCK);
+  EXPECT_LT(empty.result().duration_ns(), 1'000'000'000);  // not the 5 s deadline
+
+  v1::SendRequest send;
+  send.set_session(s);
+  send.set_handle(client);
+  send.set_data("peek me");
+  v1::SendReply sent;
+  ASSERT_TRUE(Call(&Stub::Send, send, &sent).ok());
+  recv.set_dont_wait(false);
+  recv.set_peek(true);
+  v1::RecvReply peeked, read;
+  ASSERT_TRUE(Call(&Stub::Recv, recv, &peeked).ok());
+  recv.set_peek(false);
+  ASSERT_TRUE(Call(&Stub::Recv, recv, &read).ok());
+  EXPECT_EQ(peeked.data(), "peek me");
+  EXPECT_EQ(read.data(), "peek me");
+}
+
 }  // namespace
 }  // namespace closeprobe::testing

@@ -55,6 +55,9 @@ AuthenticatedService::AuthenticatedService(v1::Agent::Service* handlers, AuthGat
   Add("GetOption", &S::GetOption);
   Add("SetBlocking", &S::SetBlocking);
   Add("WaitReadable", &S::WaitReadable);
+  Add("Poll", &S::Poll);
+  Add("GetSockName", &S::GetSockName);
+  Add("GetPeerName", &S::GetPeerName);
   Add("GetState", &S::GetState);
   Add("WaitState", &S::WaitState);
   Add("Connections", &S::Connections);

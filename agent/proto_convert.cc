@@ -94,11 +94,14 @@ absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
   return out;
 }
 
-void OptionValueToProto(const OptionValue& v, v1::OptionValue* out) {
+void OptionValueToProto(SocketOption option, const OptionValue& v, v1::OptionValue* out) {
+  if (option == SocketOption::kLinger) {
+    out->mutable_linger()->set_enabled(v.linger_on);
+    out->mutable_linger()->set_seconds(v.linger_seconds);
+    return;
+  }
   out->set_enabled(v.enabled);
   out->set_value(v.value);
-  out->mutable_linger()->set_enabled(v.linger_on);
-  out->mutable_linger()->set_seconds(v.linger_seconds);
 }
 
 absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how) {
@@ -108,6 +111,38 @@ absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how) {
     case v1::SHUTDOWN_HOW_BOTH: return ShutdownHow::kBoth;
     default:
       return absl::InvalidArgumentError("shutdown needs how = READ, WRITE or BOTH");
+  }
+}
+
+absl::StatusOr<PollEvents> PollEventsFromProto(
+    const google::protobuf::RepeatedField<int>& events) {
+  PollEvents wanted;
+  for (int e : events) {
+    switch (e) {
+      case v1::POLL_EVENT_IN: wanted.in = true; break;
+      case v1::POLL_EVENT_OUT: wanted.out = true; break;
+      case v1::POLL_EVENT_RDHUP: wanted.read_hangup = true; break;
+      default:
+        return absl::InvalidArgumentError(absl::StrCat(
+            "a poll waits for POLL_EVENT_IN, POLL_EVENT_OUT or POLL_EVENT_RDHUP, not ",
+            v1::PollEvent_IsValid(e) ? v1::PollEvent_Name(static_cast<v1::PollEvent>(e))
+                                     : absl::StrCat(e),
+            " (HUP, ERR and NVAL are always reported)"));
+    }
+  }
+  if (!wanted.in && !wanted.out && !wanted.read_hangup) {
+    return absl::InvalidArgumentError("a poll needs at least one event to wait for");
+  }
+  return wanted;
+}
+
+void PollEventsToProto(const PollEvents& fired, google::protobuf::RepeatedField<int>* out) {
+  const std::pair<bool, v1::PollEvent> events[] = {
+      {fired.in, v1::POLL_EVENT_IN},         {fired.out, v1::POLL_EVENT_OUT},
+      {fired.read_hangup, v1::POLL_EVENT_RDHUP}, {fired.hangup, v1::POLL_EVENT_HUP},
+      {fired.error, v1::POLL_EVENT_ERR},     {fired.invalid, v1::POLL_EVENT_NVAL}};
+  for (const auto& [on, event] : events) {
+    if (on) out->Add(event);
   }
 }
 

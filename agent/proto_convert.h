@@ -27,9 +27,15 @@ void EndpointToProto(const Endpoint& e, v1::Endpoint* out);
 absl::StatusOr<SocketOption> OptionFromProto(v1::SocketOption option);
 absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
                                                  const v1::OptionValue& v);
-void OptionValueToProto(const OptionValue& v, v1::OptionValue* out);
+// The value of `option` only: SO_LINGER fills `linger`, the others the rest.
+void OptionValueToProto(SocketOption option, const OptionValue& v, v1::OptionValue* out);
 
 absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how);
+
+// The events a poll asks for: IN, OUT and RDHUP, at least one.
+absl::StatusOr<PollEvents> PollEventsFromProto(
+    const google::protobuf::RepeatedField<int>& events);
+void PollEventsToProto(const PollEvents& fired, google::protobuf::RepeatedField<int>* out);
 
 // A request's deadline_ms: 0 = `fallback`; negative or above `limit` is invalid.
 absl::StatusOr<absl::Duration> DeadlineFromProto(int32_t ms,

@@ -5,7 +5,7 @@
 // is not an error of the API: it is the observation. Agent faults are
 // reported through absl::Status elsewhere (StateObserver, PlatformInfo).
 //
-// Blocking calls (Accept, Connect, Send, Recv, WaitReadable) take a `wait`:
+// Blocking calls (Accept, Connect, Send, Recv, Poll) take a `wait`:
 // on a blocking socket the implementation waits for readiness at most that
 // long and then returns a CallResult with timed_out set, so no call hangs
 // the agent. On a non-blocking socket the call is made once, as the
@@ -68,11 +68,23 @@ struct OptionValue {
   int linger_seconds = 0;
 };
 
+// poll() events: asked for (in, out, read_hangup) or reported (all).
 struct PollEvents {
-  bool readable = false;
+  bool in = false;
+  bool out = false;
+  bool read_hangup = false;  // POLLRDHUP (Linux)
   bool hangup = false;
   bool error = false;
+  bool invalid = false;      // POLLNVAL
 };
+
+// Per-call flags of send() and recv().
+struct IoFlags {
+  bool peek = false;       // MSG_PEEK (recv only)
+  bool dont_wait = false;  // MSG_DONTWAIT: this call only is non-blocking
+};
+
+enum class NameOf { kLocal, kPeer };  // getsockname(), getpeername()
 
 // What one call did. `native_error` is 0 on success, else the platform's
 // error number (errno, WSAGetLastError(), lwIP errno). The timestamps are
@@ -101,9 +113,10 @@ class SocketApi {
   virtual CallResult Connect(NativeSocket s, const Endpoint& remote,
                              absl::Duration wait) = 0;
   // Never raises SIGPIPE: EPIPE is returned as data.
-  virtual CallResult Send(NativeSocket s, absl::string_view data,
+  // A platform without a flag the call asks for answers unsupported.
+  virtual CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                           absl::Duration wait) = 0;
-  virtual CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+  virtual CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                           absl::Duration wait, std::string* out) = 0;
   virtual CallResult Shutdown(NativeSocket s, ShutdownHow how) = 0;
   virtual CallResult Close(NativeSocket s) = 0;
@@ -112,12 +125,20 @@ class SocketApi {
   virtual CallResult GetOption(NativeSocket s, SocketOption option,
                                OptionValue* value) = 0;
   virtual CallResult SetBlocking(NativeSocket s, bool blocking) = 0;
-  virtual CallResult WaitReadable(NativeSocket s, absl::Duration wait,
-                                  PollEvents* events) = 0;
+  // Waits until an event of `wanted` (or HUP, ERR, NVAL) is reported or
+  // `wait` passes; ret 1 with the events, 0 at the deadline. Asking for an
+  // event the platform lacks answers unsupported.
+  virtual CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                          PollEvents* fired) = 0;
+  virtual CallResult Name(NativeSocket s, NameOf which, Endpoint* out) = 0;
 
   // Bookkeeping, not calls under test: the socket's addresses, if it has them.
-  virtual bool LocalEndpoint(NativeSocket s, Endpoint* out) = 0;
-  virtual bool PeerEndpoint(NativeSocket s, Endpoint* out) = 0;
+  bool LocalEndpoint(NativeSocket s, Endpoint* out) {
+    return Name(s, NameOf::kLocal, out).ret == 0;
+  }
+  bool PeerEndpoint(NativeSocket s, Endpoint* out) {
+    return Name(s, NameOf::kPeer, out).ret == 0;
+  }
   // Closes a socket that a session left behind, without lingering, so that
   // tearing a session down never blocks.
   virtual void Discard(NativeSocket s) = 0;

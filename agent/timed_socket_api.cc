@@ -59,13 +59,13 @@ CallResult TimedSocketApi::Connect(NativeSocket s, const Endpoint& remote,
                                    absl::Duration wait) {
   return Timed([&] { return target_->Connect(s, remote, wait); });
 }
-CallResult TimedSocketApi::Send(NativeSocket s, absl::string_view data,
+CallResult TimedSocketApi::Send(NativeSocket s, absl::string_view data, IoFlags flags,
                                 absl::Duration wait) {
-  return Timed([&] { return target_->Send(s, data, wait); });
+  return Timed([&] { return target_->Send(s, data, flags, wait); });
 }
-CallResult TimedSocketApi::Recv(NativeSocket s, size_t max_bytes, bool peek,
+CallResult TimedSocketApi::Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                                 absl::Duration wait, std::string* out) {
-  return Timed([&] { return target_->Recv(s, max_bytes, peek, wait, out); });
+  return Timed([&] { return target_->Recv(s, max_bytes, flags, wait, out); });
 }
 CallResult TimedSocketApi::Shutdown(NativeSocket s, ShutdownHow how) {
   return Timed([&] { return target_->Shutdown(s, how); });
@@ -84,9 +84,12 @@ CallResult TimedSocketApi::GetOption(NativeSocket s, SocketOption option,
 CallResult TimedSocketApi::SetBlocking(NativeSocket s, bool blocking) {
   return Timed([&] { return target_->SetBlocking(s, blocking); });
 }
-CallResult TimedSocketApi::WaitReadable(NativeSocket s, absl::Duration wait,
-                                        PollEvents* events) {
-  return Timed([&] { return target_->WaitReadable(s, wait, events); });
+CallResult TimedSocketApi::Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                                PollEvents* fired) {
+  return Timed([&] { return target_->Poll(s, wanted, wait, fired); });
+}
+CallResult TimedSocketApi::Name(NativeSocket s, NameOf which, Endpoint* out) {
+  return Timed([&] { return target_->Name(s, which, out); });
 }
 
 }  // namespace closeprobe::agent

@@ -27,9 +27,9 @@ class TimedSocketApi final : public SocketApi {
                     Endpoint* peer) override;
   CallResult Connect(NativeSocket s, const Endpoint& remote,
                      absl::Duration wait) override;
-  CallResult Send(NativeSocket s, absl::string_view data,
+  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                   absl::Duration wait) override;
-  CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+  CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                   absl::Duration wait, std::string* out) override;
   CallResult Shutdown(NativeSocket s, ShutdownHow how) override;
   CallResult Close(NativeSocket s) override;
@@ -38,14 +38,9 @@ class TimedSocketApi final : public SocketApi {
   CallResult GetOption(NativeSocket s, SocketOption option,
                        OptionValue* value) override;
   CallResult SetBlocking(NativeSocket s, bool blocking) override;
-  CallResult WaitReadable(NativeSocket s, absl::Duration wait,
-                          PollEvents* events) override;
-  bool LocalEndpoint(NativeSocket s, Endpoint* out) override {
-    return target_->LocalEndpoint(s, out);
-  }
-  bool PeerEndpoint(NativeSocket s, Endpoint* out) override {
-    return target_->PeerEndpoint(s, out);
-  }
+  CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                  PollEvents* fired) override;
+  CallResult Name(NativeSocket s, NameOf which, Endpoint* out) override;
   void Discard(NativeSocket s) override { target_->Discard(s); }
 
  private:

@@ -70,8 +70,10 @@ void PrintUsage(const Command* command) {
     std::cout << "closeprobe: runs TCP close-semantics case files on real stacks and prints "
                  "the conformance matrix.\n\nUsage: closeprobe COMMAND [ARGS] [FLAGS]\n\n";
     for (const Command& c : Commands()) {
-      const std::string what = c.what;  // its first sentence
-      std::cout << absl::StrFormat("  %-44s %s\n", c.synopsis, what.substr(0, what.find(". ") + 1));
+      const std::string what = c.what;
+      const size_t end = what.find(". ");  // its first sentence (all of it when one)
+      std::cout << absl::StrFormat("  %-44s %s\n", c.synopsis,
+                                   end == std::string::npos ? what : what.substr(0, end + 1));
     }
     std::cout << "\n'closeprobe COMMAND --help' shows a command's own flags.\n" << kExitStatus << "\n";
     return;

@@ -84,7 +84,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     e->set_port(in.ConsumeIntegralInRange<uint32_t>(0, 70000));
   };
   for (int step = 0; step < 32 && in.remaining_bytes() > 0; ++step) {
-    switch (in.ConsumeIntegralInRange(0, 15)) {
+    switch (in.ConsumeIntegralInRange(0, 17)) {
       case 0: {
         v1::SocketRequest r;
         r.set_session(session());
@@ -235,6 +235,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         r.set_local_port(in.ConsumeIntegralInRange<uint32_t>(0, 70000));
         v1::ConnectionsReply reply;
         Send(&v1::Agent::Stub::Connections, r, &reply);
+        break;
+      }
+      case 15: {
+        v1::PollRequest r;
+        r.set_session(session());
+        r.set_handle(handle());
+        for (int i = in.ConsumeIntegralInRange(0, 3); i > 0; --i) {
+          r.add_events(static_cast<v1::PollEvent>(in.ConsumeIntegralInRange(-1, 8)));
+        }
+        r.set_deadline_ms(in.ConsumeIntegralInRange<int32_t>(-5, 30));
+        v1::PollReply reply;
+        Send(&v1::Agent::Stub::Poll, r, &reply);
+        break;
+      }
+      case 16: {
+        v1::NameRequest r;
+        r.set_session(session());
+        r.set_handle(handle());
+        v1::NameReply reply;
+        Send(in.ConsumeBool() ? &v1::Agent::Stub::GetSockName : &v1::Agent::Stub::GetPeerName, r,
+             &reply);
         break;
       }
       default: {

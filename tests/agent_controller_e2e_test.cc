@@ -281,6 +281,21 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
       EXPECT_NE(r.verdict(), v1::VERDICT_NOT_SUPPORTED) << r.case_name() << ": as root Linux has it all";
     }
   }
+  // A role in an agent process of its own, and in one of another user: SO_REUSEPORT
+  // lets the same user share a listener's port, and refuses another user.
+  std::map<std::string, std::string> steal_bind;
+  for (const auto& r : report.results()) {
+    if (r.platform() != "linux" || r.base_case() != "port_stealing") continue;
+    for (const auto& step : r.steps()) {
+      if (step.id() == "steal_bind") {
+        steal_bind[r.case_name()] = v1::ErrorName_Name(step.result().error());
+      }
+    }
+  }
+  EXPECT_EQ(steal_bind["port_stealing[reuse=reuseport,first=any,second=any,process=own]"],
+            "ERROR_NAME_OK");
+  EXPECT_EQ(steal_bind["port_stealing[reuse=reuseport,first=any,second=any,process=other_user]"],
+            "ERROR_NAME_EADDRINUSE");
   if (access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) == 0) {
     ASSERT_EQ(report.platforms_size(), 2) << "the lwip column";
     EXPECT_EQ(report.platforms(1).name(), "lwip");

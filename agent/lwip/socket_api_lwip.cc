@@ -4,6 +4,8 @@
 #include "agent/lwip/platform_lwip.h"
 #include "agent/posix/bsd_socket_api.h"
 
+#include <poll.h>
+
 extern "C" {
 #include "lwip/sockets.h"
 }
@@ -13,6 +15,9 @@ namespace {
 
 struct LwipCalls {
   static constexpr int kNoSignal = 0;  // lwIP raises no SIGPIPE
+  // Asked for as an application would; lwip_poll ignores it and reports
+  // IN, OUT and ERR only (lwip_pollscan), which is the observation.
+  static constexpr short kReadHangup = POLLRDHUP;
   static int Socket(int domain) { return lwip_socket(domain, SOCK_STREAM, 0); }
   static int Bind(int s, const sockaddr* a, socklen_t l) { return lwip_bind(s, a, l); }
   static int Listen(int s, int backlog) { return lwip_listen(s, backlog); }

@@ -2,8 +2,9 @@
 // POSIX backend (the kernel's calls) and the lwIP backend (lwip_* calls over
 // the host's socket types). `Calls` supplies the calls as static functions:
 // Socket Bind Listen Accept Connect Send Recv Shutdown Close SetOpt GetOpt
-// Fcntl Poll GetSockName GetPeerName, and kNoSignal (the send flag that
-// keeps EPIPE from raising SIGPIPE, 0 where no signal is raised).
+// Fcntl Poll GetSockName GetPeerName, kNoSignal (the send flag that keeps
+// EPIPE from raising SIGPIPE, 0 where no signal is raised) and kReadHangup
+// (the POLLRDHUP bit, 0 where the stack has none).
 //
 // Deadlines on blocking sockets are kept with poll() before the call, so the
 // call itself never blocks longer than the agent allows.
@@ -199,11 +200,13 @@ class BsdSocketApi final : public SocketApi {
   // A blocking send is emulated with non-blocking sends and poll, so it
   // returns what the blocking call would (all bytes queued, or the error)
   // unless the deadline passes first.
-  CallResult Send(NativeSocket s, absl::string_view data,
+  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                   absl::Duration wait) override {
     const int fd = Fd(s);
-    if (!IsBlocking<Calls>(fd)) {
-      return Complete(Calls::Send(fd, data.data(), data.size(), Calls::kNoSignal));
+    if (flags.peek) return Invalid();
+    if (!IsBlocking<Calls>(fd) || flags.dont_wait) {
+      return Complete(Calls::Send(fd, data.data(), data.size(),
+                                  Calls::kNoSignal | (flags.dont_wait ? MSG_DONTWAIT : 0)));
     }
     const auto deadline = DeadlineAfter(wait);
     size_t sent = 0;
@@ -227,15 +230,17 @@ class BsdSocketApi final : public SocketApi {
     return Complete(static_cast<int64_t>(sent));
   }
 
-  CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+  // The call itself never blocks: a blocking one waits with poll first.
+  CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                   absl::Duration wait, std::string* out) override {
     const int fd = Fd(s);
-    if (IsBlocking<Calls>(fd) && WaitFor<Calls>(fd, POLLIN, DeadlineAfter(wait)) == 0) {
+    if (!flags.dont_wait && IsBlocking<Calls>(fd) &&
+        WaitFor<Calls>(fd, POLLIN, DeadlineAfter(wait)) == 0) {
       return TimedOut();
     }
     out->resize(max_bytes);
     CallResult r = Complete(Calls::Recv(fd, out->data(), max_bytes,
-                                       (peek ? MSG_PEEK : 0) | MSG_DONTWAIT));
+                                       (flags.peek ? MSG_PEEK : 0) | MSG_DONTWAIT));
     out->resize(r.ret > 0 ? static_cast<size_t>(r.ret) : 0);
     return r;
   }
@@ -289,35 +294,31 @@ class BsdSocketApi final : public SocketApi {
     return Complete(Calls::Fcntl(Fd(s), F_SETFL, wanted));
   }
 
-  CallResult WaitReadable(NativeSocket s, absl::Duration wait,
-                          PollEvents* events) override {
-    const short revents = WaitFor<Calls>(Fd(s), POLLIN, DeadlineAfter(wait));
-    events->readable = (revents & POLLIN) != 0;
-    events->hangup = (revents & (POLLHUP | POLLRDHUP)) != 0;
-    events->error = (revents & POLLERR) != 0;
+  CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                  PollEvents* fired) override {
+    short events = (wanted.in ? POLLIN : 0) | (wanted.out ? POLLOUT : 0);
+    if (wanted.read_hangup) {
+      if (Calls::kReadHangup == 0) return Unsupported();
+      events |= Calls::kReadHangup;
+    }
+    const short revents = WaitFor<Calls>(Fd(s), events, DeadlineAfter(wait));
+    fired->in = (revents & POLLIN) != 0;
+    fired->out = (revents & POLLOUT) != 0;
+    fired->read_hangup = Calls::kReadHangup != 0 && (revents & Calls::kReadHangup) != 0;
+    fired->hangup = (revents & POLLHUP) != 0;
+    fired->error = (revents & POLLERR) != 0;
+    fired->invalid = (revents & POLLNVAL) != 0;
     return Complete(revents != 0 ? 1 : 0);
   }
-
-  bool LocalEndpoint(NativeSocket s, Endpoint* out) override {
+  CallResult Name(NativeSocket s, NameOf which, Endpoint* out) override {
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
-    if (Calls::GetSockName(Fd(s), reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
-      return false;
-    }
-    *out = FromSockaddr(ss);
-    return true;
+    auto* a = reinterpret_cast<sockaddr*>(&ss);
+    CallResult r = Complete(which == NameOf::kLocal ? Calls::GetSockName(Fd(s), a, &len)
+                                                    : Calls::GetPeerName(Fd(s), a, &len));
+    if (r.ret == 0) *out = FromSockaddr(ss);
+    return r;
   }
-
-  bool PeerEndpoint(NativeSocket s, Endpoint* out) override {
-    sockaddr_storage ss{};
-    socklen_t len = sizeof(ss);
-    if (Calls::GetPeerName(Fd(s), reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
-      return false;
-    }
-    *out = FromSockaddr(ss);
-    return true;
-  }
-
   void Discard(NativeSocket s) override {
     linger off{0, 0};
     Calls::SetOpt(Fd(s), SOL_SOCKET, SO_LINGER, &off, sizeof(off));

@@ -2,6 +2,7 @@
 // shared BSD socket logic.
 #include "agent/posix/socket_api_posix.h"
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@ namespace {
 
 struct PosixCalls {
   static constexpr int kNoSignal = MSG_NOSIGNAL;
+  static constexpr short kReadHangup = POLLRDHUP;
   static int Socket(int domain) { return socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0); }
   static int Bind(int s, const sockaddr* a, socklen_t l) { return bind(s, a, l); }
   static int Listen(int s, int backlog) { return listen(s, backlog); }

@@ -211,9 +211,12 @@ class WinsockSocketApi final : public SocketApi {
   }
 
   // A blocking send is emulated with non-blocking sends and WSAPoll: all
-  // bytes queued, or the error, unless the deadline passes first.
-  CallResult Send(NativeSocket s, absl::string_view data,
+  // bytes queued, or the error, unless the deadline passes first. Winsock
+  // has no MSG_DONTWAIT.
+  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                   absl::Duration wait) override {
+    if (flags.dont_wait) return Unsupported();
+    if (flags.peek) return Invalid();
     if (!IsBlocking(s)) return SendOnce(s, data);
     const auto deadline = DeadlineAfter(wait);
     SetNonBlocking(Sock(s), true);
@@ -240,15 +243,16 @@ class WinsockSocketApi final : public SocketApi {
     return Complete(static_cast<int64_t>(sent), false);
   }
 
-  CallResult Recv(NativeSocket s, size_t max_bytes, bool peek,
+  CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                   absl::Duration wait, std::string* out) override {
+    if (flags.dont_wait) return Unsupported();
     if (IsBlocking(s) &&
         WaitFor(Sock(s), POLLRDNORM, DeadlineAfter(wait)) == 0) {
       return TimedOut();
     }
     out->resize(max_bytes);
     const int n = recv(Sock(s), out->data(), static_cast<int>(max_bytes),
-                       peek ? MSG_PEEK : 0);
+                       flags.peek ? MSG_PEEK : 0);
     CallResult r = Complete(n);
     out->resize(n > 0 ? static_cast<size_t>(n) : 0);
     return r;
@@ -323,33 +327,30 @@ class WinsockSocketApi final : public SocketApi {
     return r;
   }
 
-  CallResult WaitReadable(NativeSocket s, absl::Duration wait,
-                          PollEvents* events) override {
-    const short revents = WaitFor(Sock(s), POLLRDNORM, DeadlineAfter(wait));
-    events->readable = (revents & (POLLRDNORM | POLLIN)) != 0;
-    events->hangup = (revents & POLLHUP) != 0;
-    events->error = (revents & POLLERR) != 0;
+  // WSAPoll has no POLLRDHUP.
+  CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                  PollEvents* fired) override {
+    if (wanted.read_hangup) return Unsupported();
+    const short events = (wanted.in ? POLLRDNORM : 0) | (wanted.out ? POLLWRNORM : 0);
+    const short revents = WaitFor(Sock(s), events, DeadlineAfter(wait));
+    fired->in = (revents & (POLLRDNORM | POLLIN)) != 0;
+    fired->out = (revents & (POLLWRNORM | POLLOUT)) != 0;
+    fired->hangup = (revents & POLLHUP) != 0;
+    fired->error = (revents & POLLERR) != 0;
+    fired->invalid = (revents & POLLNVAL) != 0;
     CallResult r;
     r.ret = revents != 0 ? 1 : 0;
     return r;
   }
 
-  bool LocalEndpoint(NativeSocket s, Endpoint* out) override {
+  CallResult Name(NativeSocket s, NameOf which, Endpoint* out) override {
     sockaddr_storage ss{};
     int len = sizeof(ss);
-    if (getsockname(Sock(s), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
-      return false;
-    *out = FromSockaddr(ss);
-    return true;
-  }
-
-  bool PeerEndpoint(NativeSocket s, Endpoint* out) override {
-    sockaddr_storage ss{};
-    int len = sizeof(ss);
-    if (getpeername(Sock(s), reinterpret_cast<sockaddr*>(&ss), &len) != 0)
-      return false;
-    *out = FromSockaddr(ss);
-    return true;
+    auto* a = reinterpret_cast<sockaddr*>(&ss);
+    CallResult r = Complete(which == NameOf::kLocal ? getsockname(Sock(s), a, &len)
+                                                    : getpeername(Sock(s), a, &len));
+    if (r.ret == 0) *out = FromSockaddr(ss);
+    return r;
   }
 
   void Discard(NativeSocket s) override {

@@ -93,14 +93,40 @@ void Calls(SocketApi& api) {
         "GetExtendedTcpTable shows the client ESTABLISHED",
         StateOf(p.client_end, p.server_end));
 
-  CallResult sent = api.Send(p.client, "hello", absl::Seconds(2));
+  CallResult sent = api.Send(p.client, "hello", IoFlags(), absl::Seconds(2));
   std::string got;
-  CallResult read = api.Recv(p.server, 100, false, absl::Seconds(2), &got);
+  CallResult read = api.Recv(p.server, 100, IoFlags(), absl::Seconds(2), &got);
   Check(sent.ret == 5 && got == "hello", "send and recv 5 bytes",
         Described(read));
 
+  PollEvents out_wanted, fired;
+  out_wanted.out = true;
+  CallResult writable = api.Poll(p.client, out_wanted, absl::Seconds(1), &fired);
+  Check(writable.ret == 1 && fired.out && !fired.in, "WSAPoll: a connected socket is writable",
+        Described(writable));
+  PollEvents rdhup;
+  rdhup.read_hangup = true;
+  Check(api.Poll(p.client, rdhup, absl::Milliseconds(10), &fired).unsupported,
+        "WSAPoll has no POLLRDHUP: unsupported");
+  Endpoint peer_name;
+  CallResult named = api.Name(p.client, NameOf::kPeer, &peer_name);
+  Check(named.ret == 0 && peer_name.port == p.server_end.port,
+        "getpeername names the listener's port", Described(named));
+  IoFlags dont_wait;
+  dont_wait.dont_wait = true;
+  Check(api.Recv(p.server, 100, dont_wait, absl::Seconds(1), &got).unsupported,
+        "Winsock has no MSG_DONTWAIT: unsupported");
+  IoFlags peek;
+  peek.peek = true;
+  api.Send(p.client, "again", IoFlags(), absl::Seconds(2));
+  api.Recv(p.server, 100, peek, absl::Seconds(2), &got);
+  std::string after_peek;
+  api.Recv(p.server, 100, IoFlags(), absl::Seconds(2), &after_peek);
+  Check(got == "again" && after_peek == "again", "MSG_PEEK leaves the data queued",
+        got + " / " + after_peek);
+
   CallResult idle =
-      api.Recv(p.server, 100, false, absl::Milliseconds(200), &got);
+      api.Recv(p.server, 100, IoFlags(), absl::Milliseconds(200), &got);
   Check(idle.timed_out,
         "a blocking recv with no data gives up at the agent's deadline",
         Described(idle));
@@ -146,8 +172,8 @@ void Calls(SocketApi& api) {
   api.SetOption(p.client, SocketOption::kLinger, hard);
   Check(api.Close(p.client).ret == 0, "closesocket with SO_LINGER {1,0}");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  CallResult reset = api.Recv(p.server, 100, false, absl::Seconds(2), &got);
-  CallResult send_after = api.Send(p.server, "x", absl::Seconds(1));
+  CallResult reset = api.Recv(p.server, 100, IoFlags(), absl::Seconds(2), &got);
+  CallResult send_after = api.Send(p.server, "x", IoFlags(), absl::Seconds(1));
   // Windows documents WSAECONNRESET on the recv; Wine (on Linux's stack)
   // has been seen to return 0 there and report the reset on the next send.
   Check(Portable(reset.native_error) == "ECONNRESET" ||
@@ -162,7 +188,7 @@ void Calls(SocketApi& api) {
   Pair q;
   Check(Connect(api, &q), "a second connection");
   api.Shutdown(q.client, ShutdownHow::kWrite);
-  CallResult eof = api.Recv(q.server, 100, false, absl::Seconds(2), &got);
+  CallResult eof = api.Recv(q.server, 100, IoFlags(), absl::Seconds(2), &got);
   Check(eof.ret == 0, "shutdown(SD_SEND): the peer reads EOF", Described(eof));
   api.Close(q.client);
   api.Close(q.server);

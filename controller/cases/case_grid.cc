@@ -21,6 +21,19 @@ bool Next(const v1::Case& spec, std::vector<int>* at) {
   return false;
 }
 
+// The entries of `from` whose `when` conditions hold, with the index each
+// had in the file.
+template <typename Entry>
+void KeepWhere(const google::protobuf::RepeatedPtrField<Entry>& from, const Values& values,
+               google::protobuf::RepeatedPtrField<Entry>* into, std::vector<int>* origin) {
+  into->Clear();
+  for (int i = 0; i < from.size(); ++i) {
+    if (!ConditionsHold(from.Get(i).when(), values)) continue;
+    *into->Add() = from.Get(i);
+    origin->push_back(i);
+  }
+}
+
 // The iteration whose parameters have these values (param -> value).
 LoadedCase Iteration(const LoadedCase& c, const Values& values) {
   LoadedCase it;
@@ -31,18 +44,10 @@ LoadedCase Iteration(const LoadedCase& c, const Values& values) {
     it.parameters.emplace_back(p.name(), values.at(p.name()));
   }
   it.spec = c.spec;
-  it.spec.clear_step();
-  it.spec.clear_expect();
-  for (int i = 0; i < c.spec.step_size(); ++i) {
-    if (!ConditionsHold(c.spec.step(i).when(), values)) continue;
-    *it.spec.add_step() = c.spec.step(i);
-    it.step_origin.push_back(i);
-  }
-  for (int i = 0; i < c.spec.expect_size(); ++i) {
-    if (!ConditionsHold(c.spec.expect(i).when(), values)) continue;
-    *it.spec.add_expect() = c.spec.expect(i);
-    it.expect_origin.push_back(i);
-  }
+  KeepWhere(c.spec.step(), values, it.spec.mutable_step(), &it.step_origin);
+  KeepWhere(c.spec.expect(), values, it.spec.mutable_expect(), &it.expect_origin);
+  KeepWhere(c.spec.settings(), values, it.spec.mutable_settings(), &it.settings_origin);
+  KeepWhere(c.spec.placement(), values, it.spec.mutable_placement(), &it.placement_origin);
   for (const v1::ClaimChoice& choice : c.spec.claim_when()) {
     if (!ConditionsHold(choice.when(), values)) continue;
     it.spec.set_claim(choice.claim());

@@ -47,6 +47,8 @@ struct LoadedCase {
   std::vector<std::pair<std::string, std::string>> parameters;
   std::vector<int> step_origin;
   std::vector<int> expect_origin;
+  std::vector<int> settings_origin;
+  std::vector<int> placement_origin;
   // Pairings: the platform the roles other than the subject run on ("" =
   // the column's reference peer).
   std::string peer_platform;

@@ -84,4 +84,13 @@ std::vector<int> SettingsRows(const CaseSet& set) {
   return out;
 }
 
+bool NeedsCompanions(const CaseSet& set) {
+  for (const LoadedCase& row : set.rows) {
+    for (const v1::Placement& p : row.spec.placement()) {
+      if (p.process() != v1::Placement::PROCESS_SAME) return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace closeprobe::controller

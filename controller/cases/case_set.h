@@ -40,6 +40,10 @@ void ExpandPairings(const std::vector<std::string>& peer_platforms, CaseSet* set
 // their own).
 std::vector<int> SettingsRows(const CaseSet& set);
 
+// Whether a row places a role in an agent process of its own (the local
+// topology then starts companion agents).
+bool NeedsCompanions(const CaseSet& set);
+
 }  // namespace closeprobe::controller
 
 #endif  // CLOSEPROBE_CONTROLLER_CASES_CASE_SET_H_

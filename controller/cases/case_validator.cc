@@ -140,9 +140,12 @@ class Locator {
 
   // A grid iteration's step/expectation index, as it is in the file.
   int Origin(const std::string& repeated, int index) const {
-    const std::vector<int>& origin = repeated == "step"     ? c_.step_origin
-                                     : repeated == "expect" ? c_.expect_origin
-                                                            : std::vector<int>{};
+    static const std::vector<int> kNone;
+    const std::vector<int>& origin = repeated == "step"       ? c_.step_origin
+                                     : repeated == "expect"   ? c_.expect_origin
+                                     : repeated == "settings"  ? c_.settings_origin
+                                     : repeated == "placement" ? c_.placement_origin
+                                                               : kNone;
     return index < static_cast<int>(origin.size()) ? origin[index] : index;
   }
 
@@ -176,6 +179,7 @@ class Validator {
     expects_.resize(spec_.expect_size());
     CheckHeader();
     CheckSettings();
+    CheckPlacements();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
     resolved->steps = std::move(steps_);
@@ -276,7 +280,8 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     static const std::set<std::string>* single_calls = new std::set<std::string>{
         "bind", "accept", "send", "recv", "shutdown", "close", "setsockopt", "getsockopt",
-        "set_blocking", "wait_readable", "connect", "listen"};
+        "set_blocking", "wait_readable", "connect", "listen", "poll", "getsockname",
+        "getpeername"};
     const bool one_call = single_calls->count(kind) > 0 &&
                           !(step.action_case() == v1::Step::kConnect && step.connect().on().empty()) &&
                           !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
@@ -389,6 +394,25 @@ class Validator {
         }
         break;
       }
+      case v1::Step::kPoll:
+        if (step.poll().events().empty()) {
+          Error(where_.At("step", i, {k}),
+                "poll needs `events`: POLL_EVENT_IN, POLL_EVENT_OUT and/or POLL_EVENT_RDHUP");
+        }
+        for (int e : step.poll().events()) {
+          if (e != v1::POLL_EVENT_IN && e != v1::POLL_EVENT_OUT && e != v1::POLL_EVENT_RDHUP) {
+            Error(where_.At("step", i, {k, "events"}),
+                  absl::StrCat("a poll waits for POLL_EVENT_IN, POLL_EVENT_OUT or "
+                               "POLL_EVENT_RDHUP, not ", v1::PollEvent_Name(e),
+                               " (HUP, ERR and NVAL are always reported)"));
+          }
+        }
+        break;
+      case v1::Step::kSend:
+        if (!step.send().data().empty() && step.send().bytes() > 0) {
+          Error(where_.At("step", i, {k, "bytes"}), "send takes `data` or `bytes`, not both");
+        }
+        break;
       case v1::Step::kSleep:
         if (step.sleep().ms() <= 0) Error(where_.At("step", i, {k}), "sleep needs ms > 0");
         break;
@@ -433,6 +457,15 @@ class Validator {
     if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
     if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
     if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
+    if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
+    const bool poll_step = kind == v1::Step::kPoll;
+    if (!e.fired().empty() && !poll_step) misfit("fired", "a poll step");
+    if (!e.fired_includes().empty() && !poll_step) misfit("fired_includes", "a poll step");
+    if (!e.not_fired().empty() && !poll_step) misfit("not_fired", "a poll step");
+    if (!e.endpoint().empty() && kind != v1::Step::kGetsockname &&
+        kind != v1::Step::kGetpeername) {
+      misfit("endpoint", "a getsockname or getpeername step");
+    }
     if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
     if (e.has_result() && !call_step) misfit("result", "a socket call's result");
   }
@@ -464,6 +497,30 @@ class Validator {
         Error(where_.At("settings", i),
               absl::StrCat("a setting needs a known role, a name and a value (role '", s.role(),
                            "')"));
+      }
+    }
+  }
+
+  void CheckPlacements() {
+    std::set<std::string> placed;
+    for (const v1::Placement& p : spec_.placement()) placed.insert(p.role());
+    std::set<std::string> seen;
+    for (int i = 0; i < spec_.placement_size(); ++i) {
+      const v1::Placement& p = spec_.placement(i);
+      if (roles_.count(p.role()) == 0 || p.role() == spec_.subject()) {
+        Error(where_.At("placement", i, {"role"}),
+              absl::StrCat("placement: '", p.role(), "' must be one of the roles other than the "
+                           "subject '", spec_.subject(), "'"));
+      }
+      if (!seen.insert(p.role()).second) {
+        Error(where_.At("placement", i, {"role"}),
+              absl::StrCat("placement: role '", p.role(), "' is placed twice"));
+      }
+      if (roles_.count(p.beside()) == 0 || p.beside() == p.role() ||
+          placed.count(p.beside()) > 0) {
+        Error(where_.At("placement", i, {"beside"}),
+              absl::StrCat("placement: `beside` must name another role that is not itself placed, "
+                           "not '", p.beside(), "'"));
       }
     }
   }
@@ -520,13 +577,56 @@ class Validator {
               absl::StrCat("unknown TCP state '", *text, "'", DidYouMean(*text, StateTexts())));
       }
     }
+    if (!e.endpoint().empty()) CheckEndpoint(i, e.endpoint());
+    for (int f : e.fired_includes()) {
+      for (int n : e.not_fired()) {
+        if (f == n) {
+          Error(where_.At("expect", i, {"not_fired"}),
+                absl::StrCat(v1::PollEvent_Name(f), " is in both fired_includes and not_fired"));
+        }
+      }
+    }
     const auto& d = e.duration_ms();
     if (d.has_min() && d.has_max() && d.min() > d.max()) {
       Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
     }
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
-        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max()) {
+        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
+        e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
+        e.endpoint().empty() && !e.has_linger()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
+    }
+  }
+
+  // "ADDRESS:PORT" as Expectation.endpoint names it.
+  void CheckEndpoint(int i, const std::string& text) {
+    const std::string where = where_.At("expect", i, {"endpoint"});
+    const size_t colon = text.rfind(':');
+    if (colon == std::string::npos) {
+      Error(where, absl::StrCat("endpoint '", text, "' must be ADDRESS:PORT, e.g. \"any:srv\" "
+                                "or \"server:srv\""));
+      return;
+    }
+    const std::string address = text.substr(0, colon);
+    const std::string port = text.substr(colon + 1);
+    if (address != "any" && address != "*" && roles_.count(address) == 0) {
+      std::vector<std::string> valid(roles_.begin(), roles_.end());
+      valid.push_back("any");
+      valid.push_back("*");
+      Error(where, absl::StrCat("endpoint address '", address, "' is not a role, \"any\" or "
+                                "\"*\"", DidYouMean(address, valid)));
+    }
+    std::set<std::string> ports = {"ephemeral", "0", "*"};
+    for (const v1::Step& s : spec_.step()) {
+      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
+        if (!p->empty()) ports.insert(*p);
+      }
+    }
+    if (ports.count(port) == 0) {
+      Error(where, absl::StrCat("endpoint port '", port, "' is not a port the case names, "
+                                "\"ephemeral\", \"0\" or \"*\"",
+                                DidYouMean(port, std::vector<std::string>(ports.begin(),
+                                                                          ports.end()))));
     }
   }
 
@@ -557,6 +657,12 @@ class GridValidator {
     }
     for (int i = 0; i < spec_.expect_size(); ++i) {
       CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+    }
+    for (int i = 0; i < spec_.settings_size(); ++i) {
+      CheckConditions(where_.At("settings", i, {"when"}), spec_.settings(i).when());
+    }
+    for (int i = 0; i < spec_.placement_size(); ++i) {
+      CheckConditions(where_.At("placement", i, {"when"}), spec_.placement(i).when());
     }
     for (int i = 0; i < spec_.exclude_size(); ++i) {
       if (spec_.exclude(i).when().empty()) {

@@ -188,5 +188,47 @@ TEST(CaseValidator, ConnectNeedsExactlyOneTarget) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("connect needs either")));
 }
 
+// The new calls: poll events, names, placements; each mistake says how to fix it.
+TEST(CaseValidator, PollNamesAndPlacementsAreChecked) {
+  const std::string conn =
+      "step { role: \"server\" listen { port: \"srv\" } as: \"lsn\" }\n"
+      "step { role: \"client\" connect { to: \"lsn\" } as: \"c\" }\n"
+      "step { role: \"client\" poll { on: \"c\" events: [POLL_EVENT_IN] } id: \"p\" }\n"
+      "step { role: \"client\" getpeername { on: \"c\" } id: \"n\" }\n";
+  EXPECT_THAT(Check(conn + "expect { step: \"p\" fired: [POLL_EVENT_IN, POLL_EVENT_HUP] }\n"
+                           "expect { step: \"n\" endpoint: \"server:srv\" }\n"),
+              IsOk());
+  EXPECT_THAT(Check(conn + "step { role: \"client\" poll { on: \"c\" events: [POLL_EVENT_ERR] } }\n"
+                           "expect { step: \"p\" result: 0 }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("a poll waits for POLL_EVENT_IN, POLL_EVENT_OUT or POLL_EVENT_RDHUP, "
+                                 "not POLL_EVENT_ERR")));
+  EXPECT_THAT(Check(conn + "step { role: \"client\" poll { on: \"c\" } }\nexpect { step: \"p\" result: 0 }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("poll needs `events`")));
+  EXPECT_THAT(Check(conn + "expect { step: \"n\" fired: [POLL_EVENT_IN] }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("`fired` checks a poll step; step 'n' is a getpeername step")));
+  EXPECT_THAT(Check(conn + "expect { step: \"p\" endpoint: \"any:srv\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("`endpoint` checks a getsockname or getpeername step")));
+  EXPECT_THAT(Check(conn + "expect { step: \"n\" endpoint: \"srv\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must be ADDRESS:PORT")));
+  EXPECT_THAT(Check(conn + "expect { step: \"n\" endpoint: \"sever:srv\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("(did you mean server?)")));
+  EXPECT_THAT(Check(conn + "expect { step: \"n\" endpoint: \"server:svr\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("(did you mean srv?)")));
+  EXPECT_THAT(Check(conn + "expect { step: \"p\" fired_includes: [POLL_EVENT_IN] not_fired: [POLL_EVENT_IN] }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("POLL_EVENT_IN is in both fired_includes and not_fired")));
+  EXPECT_THAT(Check(conn + "placement { role: \"client\" beside: \"server\" process: PROCESS_OWN }\n"
+                           "expect { step: \"p\" result: 0 }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("must be one of the roles other than the subject 'client'")));
+  EXPECT_THAT(Check(conn + "placement { role: \"server\" beside: \"server\" }\n"
+                           "expect { step: \"p\" result: 0 }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("`beside` must name another role")));
+}
+
 }  // namespace
 }  // namespace closeprobe::controller

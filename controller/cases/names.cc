@@ -1,7 +1,10 @@
 #include "controller/cases/names.h"
 
+#include <vector>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 
 namespace closeprobe::controller {
@@ -15,6 +18,16 @@ constexpr char kOptionPrefix[] = "SOCKET_OPTION_";
 
 std::string ErrorText(v1::ErrorName e) {
   return std::string(absl::StripPrefix(v1::ErrorName_Name(e), kErrorPrefix));
+}
+
+std::string PollEventText(v1::PollEvent e) {
+  return std::string(absl::StripPrefix(v1::PollEvent_Name(e), "POLL_EVENT_"));
+}
+
+std::string PollEventsText(const google::protobuf::RepeatedField<int>& events) {
+  std::vector<std::string> names;
+  for (int e : events) names.push_back(PollEventText(static_cast<v1::PollEvent>(e)));
+  return names.empty() ? "none" : absl::StrJoin(names, "|");
 }
 
 std::string StateText(v1::TcpState s) {

@@ -12,6 +12,9 @@ namespace closeprobe::controller {
 
 std::string ErrorText(v1::ErrorName e);     // "ECONNRESET", "OK"
 std::string StateText(v1::TcpState s);      // "TIME_WAIT"
+std::string PollEventText(v1::PollEvent e);  // "RDHUP"
+// A poll's events joined: "IN|RDHUP"; "none" for an empty set.
+std::string PollEventsText(const google::protobuf::RepeatedField<int>& events);
 bool ParseErrorText(const std::string& text, v1::ErrorName* out);
 bool ParseStateText(const std::string& text, v1::TcpState* out);
 bool ParseOptionText(const std::string& text, v1::SocketOption* out);  // "SO_ERROR"

@@ -40,7 +40,7 @@ struct Agents {
 // Role -> target per host set: the local topology's pairs (and lwIP), or
 // one set per given `subject`, all sharing the other roles' agents.
 std::vector<std::map<std::string, std::string>> StartAgents(const Config& config,
-                                                            int settings_rows, Agents* agents,
+                                                            const CaseSet& set, Agents* agents,
                                                             v1::Report* report) {
   std::vector<std::map<std::string, std::string>> sets;
   if (!config.agents.empty()) {
@@ -73,7 +73,8 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
     report->add_warnings(absl::StrCat("no lwip column: it needs root, the netns topology and ", lwip));
   }
   absl::StatusOr<std::unique_ptr<LocalTopology>> t =
-      LocalTopology::Start(binary, kind, 1 + settings_rows, can_lwip ? lwip : "");
+      LocalTopology::Start(binary, kind, 1 + static_cast<int>(SettingsRows(set).size()),
+                           can_lwip ? lwip : "", NeedsCompanions(set));
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
     return {};
@@ -81,6 +82,7 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
   agents->topology = std::move(*t);
   for (const HostPair& pair : agents->topology->pairs()) {
     sets.push_back({{"subject", pair.subject_target}, {"peer", pair.peer_target}});
+    sets.back().insert(pair.companions.begin(), pair.companions.end());
   }
   if (!agents->topology->lwip_pair().subject_target.empty()) {
     sets.push_back({{"subject", agents->topology->lwip_pair().subject_target},
@@ -123,7 +125,9 @@ bool Connect(const Config& config, const std::vector<std::map<std::string, std::
       }
     }
     for (auto& [role, client] : by_role) {
-      if (role != "subject" && role != "peer") set.by_role[role] = client;
+      if (role == "subject" || role == "peer") continue;
+      // "subject/own", "peer/other_user": companions (role_binder.h).
+      (absl::StrContains(role, "/") ? set.companions : set.by_role)[role] = client;
     }
     agents->host_sets.push_back(set);
   }
@@ -198,7 +202,7 @@ int RunCommand(const Config& flags) {
   const absl::Time start = absl::Now();
   // Local agents are started before any thread exists (the topology forks).
   Agents agents;
-  const auto sets = StartAgents(config, static_cast<int>(SettingsRows(set).size()), &agents, &report);
+  const auto sets = StartAgents(config, set, &agents, &report);
   if (sets.empty() || !Connect(config, sets, &agents)) return kExitInfra;
   StopOnSignal(agents.topology.get());
   ExpandPairings(PeerPlatforms(agents.columns), &set);

@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +15,10 @@ namespace closeprobe::controller {
 namespace {
 
 bool HasCall(const v1::StepRecord& s) { return s.has_result(); }
+
+std::string LingerText(const v1::Linger& l) {
+  return absl::StrCat("{", l.enabled() ? 1 : 0, ",", l.seconds(), "}");
+}
 
 double DurationMs(const v1::StepRecord& s) {
   if (s.has_wait()) return s.wait().waited_ns() / 1e6;
@@ -40,11 +45,17 @@ std::string KeyValue(const v1::StepRecord& s) {
                                       !s.readable().error())) {
     return "timeout";
   }
+  if (s.has_poll() && e == v1::ERROR_NAME_OK) {
+    return s.poll().fired().empty() ? "timeout" : PollEventsText(s.poll().fired());
+  }
+  if (!s.endpoint().empty()) return s.endpoint();
+  // recv: the end of the stream and a read of data are both OK; say which.
+  if (absl::StartsWith(s.call(), "recv(") && e == v1::ERROR_NAME_OK) {
+    return s.result().return_value() == 0 ? "EOF" : absl::StrCat(s.result().return_value(), "B");
+  }
   if (s.has_option() && e == v1::ERROR_NAME_OK) {
     const v1::OptionValue& o = s.option();
-    if (o.has_linger()) {
-      return absl::StrCat("{", o.linger().enabled() ? 1 : 0, ",", o.linger().seconds(), "}");
-    }
+    if (o.has_linger()) return LingerText(o.linger());
     return absl::StrCat(o.value() != 0 || !o.enabled() ? o.value() : 1);
   }
   return ErrorText(e);
@@ -63,8 +74,43 @@ std::string Subject(const v1::Expectation& e) {
   return e.has_wire() ? absl::StrCat("wire:", e.wire().from(), ":", e.wire().flags()) : e.step();
 }
 
+bool Fired(const v1::StepRecord& s, int event) {
+  for (int f : s.poll().fired()) {
+    if (f == event) return true;
+  }
+  return false;
+}
+
+bool PollHolds(const v1::Expectation& e, const v1::StepRecord& s) {
+  if (e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty()) return true;
+  if (!s.has_poll()) return false;
+  if (!e.fired().empty() &&
+      std::set<int>(e.fired().begin(), e.fired().end()) !=
+          std::set<int>(s.poll().fired().begin(), s.poll().fired().end())) {
+    return false;
+  }
+  for (int f : e.fired_includes()) {
+    if (!Fired(s, f)) return false;
+  }
+  for (int f : e.not_fired()) {
+    if (Fired(s, f)) return false;
+  }
+  return true;
+}
+
+// "ADDRESS:PORT" against the recorded one; "*" matches either part.
+bool EndpointHolds(const std::string& want, const std::string& observed) {
+  if (want.empty()) return true;
+  const size_t w = want.rfind(':');
+  const size_t o = observed.rfind(':');
+  if (w == std::string::npos || o == std::string::npos) return false;
+  const std::string wa = want.substr(0, w), wp = want.substr(w + 1);
+  return (wa == "*" || wa == observed.substr(0, o)) && (wp == "*" || wp == observed.substr(o + 1));
+}
+
 bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::StepRecord& s) {
   if (s.skipped()) return false;
+  if (!PollHolds(e, s) || !EndpointHolds(e.endpoint(), s.endpoint())) return false;
   if (want.error != v1::ERROR_NAME_UNSPECIFIED &&
       (!HasCall(s) || s.result().error() != want.error)) {
     return false;
@@ -79,6 +125,11 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
     if (!seen) return false;
   }
   if (e.has_value() && (!s.has_option() || s.option().value() != e.value())) return false;
+  if (e.has_linger() && (!s.option().has_linger() ||
+                         s.option().linger().enabled() != e.linger().enabled() ||
+                         s.option().linger().seconds() != e.linger().seconds())) {
+    return false;
+  }
   const auto& d = e.duration_ms();
   if (d.has_min() && DurationMs(s) < d.min()) return false;
   if (d.has_max() && DurationMs(s) > d.max()) return false;
@@ -95,6 +146,15 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
   if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
   if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
+  if (e.has_linger()) parts.push_back(absl::StrCat("linger=", LingerText(e.linger())));
+  if (!e.fired().empty()) parts.push_back(absl::StrCat("fired=", PollEventsText(e.fired())));
+  if (!e.fired_includes().empty()) {
+    parts.push_back(absl::StrCat("fired includes ", PollEventsText(e.fired_includes())));
+  }
+  if (!e.not_fired().empty()) {
+    parts.push_back(absl::StrCat("not fired ", PollEventsText(e.not_fired())));
+  }
+  if (!e.endpoint().empty()) parts.push_back(absl::StrCat("endpoint=", e.endpoint()));
   if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
   const auto& d = e.duration_ms();
   if (d.has_min() || d.has_max()) {
@@ -123,7 +183,19 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   } else if (s.has_state()) {
     parts.push_back(absl::StrCat("state=", StateText(s.state().state())));
   }
-  if (s.has_option()) parts.push_back(absl::StrCat("value=", s.option().value()));
+  if (s.has_option()) {
+    parts.push_back(s.option().has_linger()
+                        ? absl::StrCat("linger=", LingerText(s.option().linger()))
+                        : absl::StrCat("value=", s.option().value()));
+  }
+  if (s.has_poll()) parts.push_back(absl::StrCat("fired=", PollEventsText(s.poll().fired())));
+  if (!s.endpoint().empty()) {
+    const v1::Endpoint& raw = s.has_peer() && absl::StartsWith(s.call(), "getpeername")
+                                  ? s.peer()
+                                  : s.local();
+    parts.push_back(absl::StrCat("endpoint=", s.endpoint(), " (", raw.address(), ":",
+                                 raw.port(), ")"));
+  }
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
@@ -191,11 +263,18 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   }
   // Every step any expectation names is shown on every platform, whether or
   // not this platform has an expectation for it: a column shows what it saw.
-  for (const v1::Expectation& e : spec.expect()) {
+  // The answer comes first, the premises (what had to happen) after it.
+  std::vector<const v1::Expectation*> shown;
+  for (const bool premises : {false, true}) {
+    for (const v1::Expectation& e : spec.expect()) {
+      if (e.premise() == premises) shown.push_back(&e);
+    }
+  }
+  for (const v1::Expectation* expectation : shown) {
+    const v1::Expectation& e = *expectation;
     auto it = by_id.find(e.step());
     if (it == by_id.end() || !described.insert(e.step()).second) continue;
     const v1::StepRecord& s = *it->second;
-    const v1::TcpState st = ObservedState(s);
     const std::string value = KeyValue(s);
     key.push_back(absl::StrCat(e.step(), "=", value));
     v1::OutcomePart* part = result->add_outcome_parts();

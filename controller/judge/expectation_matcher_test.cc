@@ -23,7 +23,10 @@ LoadedCase CaseOf(const std::string& text) {
     step { role: "a" send { on: "h" bytes: 1 } id: "send2" }
     step { role: "a" close { on: "h" } id: "close" }
     step { role: "a" wait_state { on: "h" state: "TIME_WAIT" } id: "wait" }
-    step { role: "a" state { on: "h" } id: "st" })";
+    step { role: "a" state { on: "h" } id: "st" }
+    step { role: "a" poll { on: "h" events: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } id: "poll" }
+    step { role: "a" listen { port: "srv" } as: "l" }
+    step { role: "a" getsockname { on: "l" } id: "name" })";
   absl::StatusOr<CaseSet> set = ParseCaseSet("cases/x.textproto", header + text);
   EXPECT_TRUE(set.ok()) << set.status();
   return set.ok() ? set->rows.front() : LoadedCase{};
@@ -175,6 +178,34 @@ TEST(ExpectationMatcher, WireCheckWithoutCaptureIsNotSupported) {
   Judge(c, "windows", "10", &r);
   EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
   EXPECT_THAT(r.error(), HasSubstr("cannot capture"));
+}
+
+TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
+  const LoadedCase c = CaseOf(R"(
+    expect { step: "poll" fired: [POLL_EVENT_RDHUP, POLL_EVENT_IN] not_fired: [POLL_EVENT_ERR] }
+    expect { step: "name" endpoint: "*:srv" })");
+  v1::CaseResult held = StepsOf(R"pb(
+    steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
+            poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } }
+    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:srv" })pb");
+  Judge(c, "linux", "", &held);
+  EXPECT_EQ(held.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_EQ(held.key_observation(), "poll=IN|RDHUP name=any:srv");
+
+  v1::CaseResult missed = StepsOf(R"pb(
+    steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
+            poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP, POLL_EVENT_ERR] } }
+    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:ephemeral" })pb");
+  Judge(c, "linux", "", &missed);
+  EXPECT_EQ(missed.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_FALSE(missed.expectations(0).met());
+  EXPECT_THAT(missed.expectations(0).observed(), HasSubstr("fired=IN|RDHUP|ERR"));
+  EXPECT_FALSE(missed.expectations(1).met());
+
+  v1::CaseResult timed_out = StepsOf(R"(
+    steps { id: "poll" result { error: ERROR_NAME_OK return_value: 0 } poll {} })");
+  Judge(c, "linux", "", &timed_out);
+  EXPECT_THAT(timed_out.key_observation(), HasSubstr("poll=timeout"));
 }
 
 }  // namespace

@@ -124,6 +124,15 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
     }
     cell[{r.case_name, r.platform}] = &r;
   }
+  // Rows that test a claim first; questions (no claim) apart, after them.
+  std::stable_partition(cases.begin(), cases.end(),
+                        [&](const std::string& name) { return claim_of[name] != "-"; });
+  auto question_heading = [&](const std::string& name, bool* shown) {
+    if (claim_of[name] != "-" || *shown) return;
+    *shown = true;
+    out << "\nQuestions (no claim):\n";
+  };
+  bool questions_shown = false;
   // A cell is "ok  held     " (13 characters) and the observation. Side by
   // side when every column keeps 40 characters of its observation within the
   // terminal's width; otherwise each row is its name, then a line per
@@ -143,6 +152,7 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
     for (const auto& p : platforms) absl::StrAppend(&header, absl::StrFormat("  %-*s", per_column + kMark, p));
     out << header.substr(0, header.find_last_not_of(' ') + 1) << "\n";
     for (const auto& name : cases) {
+      question_heading(name, &questions_shown);
       std::string row;
       for (const auto& p : platforms) {
         auto it = cell.find({name, p});
@@ -156,6 +166,7 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
   } else {
     const int room = static_cast<int>(width) - 4 - static_cast<int>(platform_width) - 2 - kMark;
     for (const auto& name : cases) {
+      question_heading(name, &questions_shown);
       out << name << "  (" << claim_of[name] << ")\n";
       for (const auto& p : platforms) {
         auto it = cell.find({name, p});

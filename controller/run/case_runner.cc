@@ -177,7 +177,9 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   } else {
     ctx.ports = *ports;
     for (const auto& [name, port] : ctx.ports) (*result.mutable_ports())[name] = port;
-    for (const auto& [role, agent] : BindRoles(spec, agents)) {
+    absl::StatusOr<std::map<std::string, AgentClient*>> bound = BindRoles(spec, agents);
+    if (!bound.ok()) Fail(&result, bound.status());
+    for (const auto& [role, agent] : bound.ok() ? *bound : std::map<std::string, AgentClient*>{}) {
       (*result.mutable_role_platforms())[role] = agent->info().platform();
       absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
           agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);

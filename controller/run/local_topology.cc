@@ -1,8 +1,10 @@
 #include "controller/run/local_topology.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "controller/run/role_binder.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -77,7 +80,7 @@ bool Alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
 
 absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
     const std::string& agent_binary, TopologyKind kind, int pairs,
-    const std::string& lwip_binary) {
+    const std::string& lwip_binary, bool companions) {
   if (access(agent_binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat("agent binary ", agent_binary,
                                             " not found (set --agent-binary)"));
@@ -96,6 +99,15 @@ absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
   } else {
     t->kind_ = "netns";
     for (int i = 0; i < pairs && s.ok(); ++i) s = t->StartNetnsPair(agent_binary, i);
+    if (s.ok() && companions) {
+      HostPair& first = t->pairs_.front();
+      s = t->StartCompanions(agent_binary, "subject", t->first_subject_pid_,
+                             t->first_subject_address_, &first);
+      if (s.ok()) {
+        s = t->StartCompanions(agent_binary, "peer", t->first_peer_pid_, t->first_peer_address_,
+                               &first);
+      }
+    }
     if (s.ok() && !lwip_binary.empty()) s = t->StartLwipPair(lwip_binary, agent_binary);
   }
   if (!s.ok()) {
@@ -167,6 +179,50 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   }
   pairs_.push_back(HostPair{absl::StrCat("unix:", socket_of(hosts[0])),
                             absl::StrCat("unix:", socket_of(hosts[1]))});
+  if (index == 0) {
+    first_subject_pid_ = hosts[0].pid;
+    first_peer_pid_ = hosts[1].pid;
+    first_subject_address_ = hosts[0].address;
+    first_peer_address_ = hosts[1].address;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LocalTopology::StartCompanions(const std::string& agent_binary,
+                                            const std::string& side, pid_t host_pid,
+                                            const std::string& address, HostPair* pair) {
+  const passwd* nobody = getpwnam("nobody");
+  if (nobody == nullptr) return absl::NotFoundError("no user 'nobody' for other-user agents");
+  // The other user's agent makes its socket in a folder of its own; the
+  // run's folder lets it through (0711) without letting it list anything.
+  const std::string other_dir = absl::StrCat(dir_, "/", side, "-other-user");
+  if (chmod(dir_.c_str(), 0711) != 0 || mkdir(other_dir.c_str(), 0700) != 0 ||
+      chown(other_dir.c_str(), nobody->pw_uid, nobody->pw_gid) != 0) {
+    return absl::InternalError(absl::StrCat("cannot prepare ", other_dir, " for user nobody"));
+  }
+  for (const bool other_user : {false, true}) {
+    const std::string name = absl::StrCat(side, other_user ? "-other-user" : "-own");
+    const std::string socket = other_user ? other_dir + "/agent.sock"
+                                          : absl::StrCat(dir_, "/", name, ".sock");
+    std::vector<std::string> args = {"nsenter", absl::StrCat("--net=/proc/", host_pid, "/ns/net")};
+    if (other_user) {
+      // Changing the user clears the parent-death signal; setpriv sets it again.
+      args.insert(args.end(), {"setpriv", absl::StrCat("--reuid=", nobody->pw_uid),
+                               absl::StrCat("--regid=", nobody->pw_gid), "--clear-groups",
+                               "--pdeathsig=TERM"});
+    }
+    args.insert(args.end(), {agent_binary, "--listen", "unix:" + socket, "--test_address", address});
+    const int log = open((dir_ + "/" + name + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const pid_t pid = Spawn(args, -1, log);
+    close(log);
+    pids_.push_back(pid);
+    absl::Status s = AwaitSocket(socket, pid, name, absl::Now() + kStartWait);
+    if (!s.ok()) return s;
+    pair->companions[CompanionKey(side == "subject", other_user
+                                                         ? v1::Placement::PROCESS_OTHER_USER
+                                                         : v1::Placement::PROCESS_OWN)] =
+        "unix:" + socket;
+  }
   return absl::OkStatus();
 }
 

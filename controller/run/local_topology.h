@@ -18,6 +18,7 @@
 
 #include <sys/types.h>
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -33,6 +34,9 @@ enum class TopologyKind { kAuto, kNetns, kLoopback };
 struct HostPair {
   std::string subject_target;
   std::string peer_target;
+  // Agents in processes of their own on the same hosts (role_binder.h's
+  // CompanionKey -> target): the first pair's, when asked for.
+  std::map<std::string, std::string> companions;
 };
 
 class LocalTopology {
@@ -41,10 +45,12 @@ class LocalTopology {
   // cannot be split). Agents may inject faults and change settings. With a
   // non-empty `lwip_binary` (netns only) it also starts an lwIP host: a
   // namespace with a TAP device, lwIP on one side of it, a Linux peer agent
-  // on the kernel side.
+  // on the kernel side. With `companions` (netns only), the first pair's
+  // hosts each get two more agents: one of their own, and one running as
+  // the user nobody.
   static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(
       const std::string& agent_binary, TopologyKind kind, int pairs = 1,
-      const std::string& lwip_binary = "");
+      const std::string& lwip_binary = "", bool companions = false);
   ~LocalTopology();
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
@@ -64,6 +70,10 @@ class LocalTopology {
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
   absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary);
+  // The companions of the host whose agent is `host_pid` (`side`: "subject"
+  // or "peer"), added to `pair`.
+  absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
+                               pid_t host_pid, const std::string& address, HostPair* pair);
   // Waits until a unix socket exists (the agent serves), the agent died, or
   // the deadline passed.
   absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name,
@@ -75,6 +85,9 @@ class LocalTopology {
   HostPair lwip_pair_;
   std::vector<std::string> warnings_;
   std::vector<pid_t> pids_;
+  pid_t first_subject_pid_ = -1;  // the first pair's agents: their namespaces
+  pid_t first_peer_pid_ = -1;     // take the companions
+  std::string first_subject_address_, first_peer_address_;
 };
 
 }  // namespace closeprobe::controller

@@ -2,10 +2,18 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 namespace closeprobe::controller {
 
-std::map<std::string, AgentClient*> BindRoles(const v1::Case& spec,
-                                              const PlatformAgents& agents) {
+std::string CompanionKey(bool beside_subject, v1::Placement::Process process) {
+  if (process == v1::Placement::PROCESS_SAME) return "";
+  return absl::StrCat(beside_subject ? "subject" : "peer", "/",
+                      process == v1::Placement::PROCESS_OWN ? "own" : "other_user");
+}
+
+absl::StatusOr<std::map<std::string, AgentClient*>> BindRoles(const v1::Case& spec,
+                                                              const PlatformAgents& agents) {
   std::map<std::string, AgentClient*> bound;
   for (const std::string& role : spec.roles()) {
     auto it = agents.by_role.find(role);
@@ -14,6 +22,23 @@ std::map<std::string, AgentClient*> BindRoles(const v1::Case& spec,
     } else {
       bound[role] = role == spec.subject() ? agents.subject : agents.peer;
     }
+  }
+  for (const v1::Placement& p : spec.placement()) {
+    const bool beside_subject = p.beside() == spec.subject();
+    const std::string key = CompanionKey(beside_subject, p.process());
+    if (key.empty()) {
+      bound[p.role()] = bound[p.beside()];
+      continue;
+    }
+    auto c = agents.companions.find(key);
+    if (c == agents.companions.end()) {
+      return absl::UnimplementedError(absl::StrCat(
+          "role '", p.role(), "' runs in an agent process of its own beside '", p.beside(),
+          "', and the ", agents.name, " column has no such agent (", key,
+          "): a user-space stack lives inside its agent's process; local Linux hosts have them, "
+          "and --agent ", key, "=HOST:PORT gives one"));
+    }
+    bound[p.role()] = c->second;
   }
   return bound;
 }

@@ -1,6 +1,8 @@
 // RoleBinder: which agent plays each role of a case in one platform column.
 // The subject role runs on the platform under test; every other role on the
-// reference peer, unless a role is bound to an agent of its own.
+// reference peer, unless a role is bound to an agent of its own or placed
+// beside another role (Case.placement): then on that role's host, in the
+// same agent process or in a companion agent of that host.
 #ifndef CLOSEPROBE_CONTROLLER_ROLE_BINDER_H_
 #define CLOSEPROBE_CONTROLLER_ROLE_BINDER_H_
 
@@ -9,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "closeprobe/v1/case.pb.h"
 #include "controller/run/agent_client.h"
 
@@ -20,10 +23,19 @@ struct PlatformAgents {
   AgentClient* subject = nullptr;
   AgentClient* peer = nullptr;
   std::map<std::string, AgentClient*> by_role;    // explicit bindings (--agent ROLE=...)
+  // Agents in processes of their own on the subject's or the peer's host,
+  // keyed by CompanionKey(): "subject/own", "peer/other_user".
+  std::map<std::string, AgentClient*> companions;
 };
 
-std::map<std::string, AgentClient*> BindRoles(const v1::Case& spec,
-                                              const PlatformAgents& agents);
+// The companion a placement needs: "subject/own", "subject/other_user",
+// "peer/own" or "peer/other_user"; "" for PROCESS_SAME.
+std::string CompanionKey(bool beside_subject, v1::Placement::Process process);
+
+// Role -> agent. UNIMPLEMENTED when a placement needs a companion agent the
+// column does not have (a user-space stack lives inside its agent's process).
+absl::StatusOr<std::map<std::string, AgentClient*>> BindRoles(const v1::Case& spec,
+                                                              const PlatformAgents& agents);
 
 // The platform of a column's reference peer.
 std::string PeerPlatform(const PlatformAgents& column);

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "controller/cases/names.h"
 #include "controller/run/clock_sync.h"
 #include "controller/run/tcp_transitions.h"
 
@@ -32,6 +33,7 @@ struct StepEnv {
   v1::StepRecord* record;
 
   AgentSession& session() { return *ctx.roles.at(step.role()).session; }
+  const std::string& own_address() const { return ctx.roles.at(step.role()).address; }
 
   // The agent handle behind a case handle; nullptr (and the step marked
   // skipped) when the step that should have created it failed.
@@ -89,8 +91,9 @@ absl::Status ExecuteSocket(StepEnv& env) {
 absl::Status ExecuteListen(StepEnv& env) {
   const v1::ListenStep& s = env.step.listen();
   const uint32_t port = s.port().empty() ? 0 : env.ctx.ports.at(s.port());
+  const std::string address = s.specific() ? env.own_address() : "";
   env.record->set_call(s.on().empty()
-                           ? absl::StrCat("listen(", env.step.as(), " on :", port,
+                           ? absl::StrCat("listen(", env.step.as(), " on ", address, ":", port,
                                           s.reuseaddr() ? ", SO_REUSEADDR" : "", ")")
                            : absl::StrCat("listen(", s.on(), ")"));
   std::string handle;
@@ -112,6 +115,7 @@ absl::Status ExecuteListen(StepEnv& env) {
     }
     v1::BindRequest bind;
     bind.set_handle(handle);
+    bind.mutable_local()->set_address(address);
     bind.mutable_local()->set_port(port);
     auto b = env.Call(&Stub::Bind, bind, RpcTimeout(0));
     if (!b.ok()) return b.status();
@@ -137,10 +141,12 @@ absl::Status ExecuteListen(StepEnv& env) {
 absl::Status ExecuteBind(StepEnv& env) {
   const v1::BindStep& s = env.step.bind();
   const uint32_t port = s.port().empty() ? 0 : env.ctx.ports.at(s.port());
-  env.record->set_call(absl::StrCat("bind(", s.on(), ", :", port, ")"));
+  const std::string address = s.specific() ? env.own_address() : "";
+  env.record->set_call(absl::StrCat("bind(", s.on(), ", ", address, ":", port, ")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::BindRequest>(*h);
+  req.mutable_local()->set_address(address);
   req.mutable_local()->set_port(port);
   auto r = env.Call(&Stub::Bind, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
@@ -213,15 +219,18 @@ absl::Status ExecuteAccept(StepEnv& env) {
 
 absl::Status ExecuteSend(StepEnv& env) {
   const v1::SendStep& s = env.step.send();
-  env.record->set_call(s.data().empty()
-                           ? absl::StrCat("send(", s.on(), ", ", s.bytes(), " bytes)")
-                           : absl::StrCat("send(", s.on(), ", \"", absl::CEscape(s.data()), "\")"));
+  const std::string what = s.data().empty()
+                               ? absl::StrCat(s.bytes(), " bytes")
+                               : absl::StrCat("\"", absl::CEscape(s.data()), "\"");
+  env.record->set_call(
+      absl::StrCat("send(", s.on(), ", ", what, s.dontwait() ? ", MSG_DONTWAIT" : "", ")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SendRequest>(*h);
   req.set_data(s.data());
   req.set_length(s.data().empty() ? s.bytes() : 0);
   req.set_deadline_ms(Within(s.within_ms()));
+  req.set_dont_wait(s.dontwait());
   auto r = env.Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
@@ -230,12 +239,15 @@ absl::Status ExecuteSend(StepEnv& env) {
 
 absl::Status ExecuteRecv(StepEnv& env) {
   const v1::RecvStep& s = env.step.recv();
-  env.record->set_call(absl::StrCat("recv(", s.on(), ")"));
+  env.record->set_call(absl::StrCat("recv(", s.on(), s.peek() ? ", MSG_PEEK" : "",
+                                    s.dontwait() ? ", MSG_DONTWAIT" : "", ")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::RecvRequest>(*h);
   req.set_max_bytes(s.max_bytes() > 0 ? s.max_bytes() : 65536);
   req.set_deadline_ms(Within(s.within_ms()));
+  req.set_peek(s.peek());
+  req.set_dont_wait(s.dontwait());
   auto r = env.Call(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();
@@ -390,6 +402,62 @@ absl::Status ExecuteWaitReadable(StepEnv& env) {
   return absl::OkStatus();
 }
 
+absl::Status ExecutePoll(StepEnv& env) {
+  const v1::PollStep& s = env.step.poll();
+  env.record->set_call(absl::StrCat("poll(", s.on(), ", ", PollEventsText(s.events()), ", ",
+                                    s.within_ms(), " ms)"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto req = For<v1::PollRequest>(*h);
+  *req.mutable_events() = s.events();
+  req.set_deadline_ms(s.within_ms());
+  auto r = env.Call(&Stub::Poll, req, RpcTimeout(s.within_ms()));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  *env.record->mutable_poll() = *r;
+  return absl::OkStatus();
+}
+
+// An address as the case names it: a role's own address ("server"; the
+// step's own role first for getsockname, another role first for
+// getpeername), "any" for the wildcard; a port by its name, "ephemeral"
+// when the stack chose it.
+std::string CaseEndpoint(const v1::Endpoint& e, const StepEnv& env, bool peer) {
+  std::string address = e.address();
+  if (address.empty() || address == "0.0.0.0" || address == "::") address = "any";
+  std::string first_match;
+  for (const auto& [role, r] : env.ctx.roles) {
+    if (r.address != e.address()) continue;
+    if ((role == env.step.role()) != peer) {
+      first_match = role;
+      break;
+    }
+    if (first_match.empty()) first_match = role;
+  }
+  if (!first_match.empty()) address = first_match;
+  std::string port = e.port() == 0 ? "0" : "ephemeral";
+  for (const auto& [name, number] : env.ctx.ports) {
+    if (number == e.port()) port = name;
+  }
+  return absl::StrCat(address, ":", port);
+}
+
+absl::Status ExecuteName(StepEnv& env, bool peer) {
+  const v1::NameStep& s = peer ? env.step.getpeername() : env.step.getsockname();
+  env.record->set_call(absl::StrCat(peer ? "getpeername(" : "getsockname(", s.on(), ")"));
+  const HandleBinding* h = env.Use(s.on());
+  if (h == nullptr) return absl::OkStatus();
+  auto r = env.Call(peer ? &Stub::GetPeerName : &Stub::GetSockName, For<v1::NameRequest>(*h),
+                    RpcTimeout(0));
+  if (!r.ok()) return r.status();
+  *env.record->mutable_result() = r->result();
+  if (r->has_endpoint()) {
+    *(peer ? env.record->mutable_peer() : env.record->mutable_local()) = r->endpoint();
+    env.record->set_endpoint(CaseEndpoint(r->endpoint(), env, peer));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ExecuteState(StepEnv& env) {
   const v1::StateStep& s = env.step.state();
   env.record->set_call(absl::StrCat("state(", s.on(), ")"));
@@ -483,6 +551,9 @@ absl::Status Dispatch(const v1::Step& step, StepEnv& env) {
     case v1::Step::kGetsockopt: return ExecuteGetOption(env);
     case v1::Step::kSetBlocking: return ExecuteSetBlocking(env);
     case v1::Step::kWaitReadable: return ExecuteWaitReadable(env);
+    case v1::Step::kPoll: return ExecutePoll(env);
+    case v1::Step::kGetsockname: return ExecuteName(env, false);
+    case v1::Step::kGetpeername: return ExecuteName(env, true);
     case v1::Step::kState: return ExecuteState(env);
     case v1::Step::kWaitState: return ExecuteWaitState(env);
     case v1::Step::kSleep: return ExecuteSleep(env);
