@@ -24,7 +24,9 @@ AgentService::AgentService(Platform platform, AgentOptions options)
       options_(std::move(options)),
       sessions_(&sockets_, options_.limits),
       gate_(options_.auth),
-      gated_(this, &gate_) {}
+      gated_(this, &gate_) {
+  if (platform_.clock) platform_.clock->SetLiveConnections([this] { return live_.Snapshot(); });
+}
 
 AgentService::~AgentService() { sessions_.CloseAll(); }
 
@@ -63,10 +65,13 @@ void AgentService::Fill(const CallResult& r, v1::CallResult* out) const {
   CallResultToProto(r, platform_.error_name, out);
 }
 
-void AgentService::Track(SocketRecord& record) {
+void AgentService::Track(const std::shared_ptr<SocketRecord>& record,
+                         const Endpoint* remote_fallback) {
   Endpoint e;
-  if (sockets_.LocalEndpoint(record.native, &e)) record.local = e;
-  if (sockets_.PeerEndpoint(record.native, &e)) record.remote = e;
+  if (sockets_.LocalEndpoint(record->native, &e)) record->local = e;
+  if (sockets_.PeerEndpoint(record->native, &e)) record->remote = e;
+  if (remote_fallback != nullptr && record->remote.port == 0) record->remote = *remote_fallback;
+  if (platform_.clock) live_.Publish(record);
 }
 
 absl::StatusOr<ConnectionInfo> AgentService::StateOf(const SocketRecord& record) {
@@ -79,6 +84,7 @@ grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*
   if (platform_.capture) reply->add_features("capture");
   if (platform_.faults) reply->add_features("faults");
   if (platform_.settings) reply->add_features("settings");
+  if (platform_.clock) reply->add_features("fast_forward");
   reply->set_test_address(options_.test_address);
   reply->set_agent_version(CLOSEPROBE_VERSION);
   reply->set_clock_domain(MonotonicClockDomain());
@@ -138,7 +144,7 @@ grpc::Status AgentService::Bind(grpc::ServerContext* ctx, const v1::BindRequest*
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint local, EndpointFromProto(req->local()));
   Fill(sockets_.Bind(t.record->native, local), reply->mutable_result());
-  Track(*t.record);
+  Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
@@ -151,7 +157,7 @@ grpc::Status AgentService::Listen(grpc::ServerContext* ctx, const v1::HandleRequ
   }
   const int backlog = req->backlog() == 0 ? 16 : req->backlog();
   Fill(sockets_.Listen(t.record->native, backlog), reply->mutable_result());
-  Track(*t.record);
+  Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
@@ -167,7 +173,7 @@ grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequ
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
   if (!handle.ok()) sockets_.Discard(native);
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
-  Track(**t.session->handles().Get(reply->handle()));
+  Track(*t.session->handles().Get(reply->handle()));
   EndpointToProto(peer, reply->mutable_peer());
   return grpc::Status::OK;
 }
@@ -183,8 +189,7 @@ grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRe
         options_.targets.ToString(), ")")));
   }
   Fill(sockets_.Connect(t.record->native, remote, wait), reply->mutable_result());
-  Track(*t.record);
-  if (t.record->remote.port == 0) t.record->remote = remote;  // in progress or failed
+  Track(t.record, &remote);  // the peer it is meant for, while in progress or after failing
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
@@ -240,7 +245,7 @@ grpc::Status AgentService::Shutdown(grpc::ServerContext* ctx, const v1::Shutdown
 grpc::Status AgentService::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                                  v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  Track(*t.record);
+  Track(t.record);
   const NativeSocket native = t.record->native;
   t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
   Fill(sockets_.Close(native), reply->mutable_result());
@@ -346,26 +351,34 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
       absl::Duration wait,
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
+  // A stack with a clock of its own may skip to the timer this waits for;
+  // the wait then reports the stack's time next to the wall time.
+  StackClock* clock = platform_.clock.get();
+  const SocketIdentity target{t.record->native, t.record->local, t.record->remote};
   const int64_t start = MonotonicNowNs();
+  const int64_t stack_start = clock != nullptr ? clock->NowNs() : 0;
   const int64_t deadline = start + absl::ToInt64Nanoseconds(wait);
   for (;;) {
     CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
     const int64_t now = MonotonicNowNs();
+    const int64_t stack_now = clock != nullptr ? clock->NowNs() : 0;
     const int n = reply->transitions_size();
     if (n == 0 || reply->transitions(n - 1).state() != c.state) {
       v1::StateTransition* tr = reply->add_transitions();
       tr->set_state(c.state);
       tr->set_at_mono_ns(now);
       tr->set_at_unix_ns(absl::GetCurrentTimeNanos());
+      tr->set_at_stack_ns(stack_now);
     }
     reply->set_state(c.state);
     reply->set_waited_ns(now - start);
+    reply->set_stack_waited_ns(stack_now - stack_start);
     if (c.state == req->state()) {
       reply->set_reached(true);
       return grpc::Status::OK;
     }
     if (now >= deadline || ctx->IsCancelled()) return grpc::Status::OK;
-    absl::SleepFor(kStatePollInterval);
+    if (clock == nullptr || !clock->SkipToNextTimer(target)) absl::SleepFor(kStatePollInterval);
   }
 }
 

@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "agent/auth_gate.h"
 #include "agent/authenticated_service.h"
+#include "agent/live_connections.h"
 #include "agent/platform.h"
 #include "agent/scheduled_start.h"
 #include "agent/session_registry.h"
@@ -145,8 +146,11 @@ class AgentService final : private v1::Agent::Service {
   grpc::Status Name(grpc::ServerContext& ctx, const v1::NameRequest& req, NameOf which,
                     v1::NameReply* reply);
   void Fill(const CallResult& r, v1::CallResult* out) const;
-  // Refreshes the record's addresses from the open socket.
-  void Track(SocketRecord& record);
+  // Refreshes the record's addresses from the open socket (with a
+  // connect's target when the socket has no peer yet) and tells the
+  // stack clock, if any, which connections live sessions hold.
+  void Track(const std::shared_ptr<SocketRecord>& record,
+             const Endpoint* remote_fallback = nullptr);
   absl::StatusOr<ConnectionInfo> StateOf(const SocketRecord& record);
   grpc::Status Missing(const std::string& what) const;
 
@@ -156,6 +160,7 @@ class AgentService final : private v1::Agent::Service {
   SessionRegistry sessions_;
   AuthGate gate_;
   AuthenticatedService gated_;
+  LiveConnections live_;  // for platform_.clock
 };
 
 }  // namespace closeprobe::agent

@@ -14,6 +14,7 @@
 #include "agent/fault_injector.h"
 #include "agent/platform_info.h"
 #include "agent/socket_api.h"
+#include "agent/stack_clock.h"
 #include "agent/stack_settings.h"
 #include "agent/state_observer.h"
 #include "agent/wire_capture.h"
@@ -29,6 +30,8 @@ struct Platform {
   std::unique_ptr<WireCapture> capture;
   std::unique_ptr<FaultInjector> faults;
   std::unique_ptr<StackSettings> settings;
+  // A stack with a clock of its own that may skip idle time (lwIP).
+  std::unique_ptr<StackClock> clock;
 };
 
 // What an agent may do beyond socket calls; both off unless its operator

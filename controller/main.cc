@@ -24,6 +24,10 @@ ABSL_FLAG(std::string, topology, "auto",
           "host, joined by veth, 198.18.0.0/15), loopback, or auto (netns when root).");
 ABSL_FLAG(std::string, agent_binary, "",
           "closeprobe-agent to start for the local topology (default: beside this program).");
+ABSL_FLAG(bool, lwip_fast_forward, true,
+          "The local lwIP agent skips idle time to the timer a wait_state waits for while no "
+          "other running case could notice (alone, lwIP's 120 s TIME_WAIT passes in well under "
+          "a second); such waits report lwIP time and wall time. false: lwIP in real time.");
 ABSL_FLAG(std::string, agent_lwip_binary, "",
           "closeprobe-agent-lwip for the local lwIP host (default: beside this program).");
 ABSL_FLAG(std::string, platforms, "linux,lwip",
@@ -139,6 +143,7 @@ Config ConfigFromFlags(Config config) {
   config.topology = absl::GetFlag(FLAGS_topology);
   config.agent_binary = absl::GetFlag(FLAGS_agent_binary);
   config.agent_lwip_binary = absl::GetFlag(FLAGS_agent_lwip_binary);
+  config.lwip_fast_forward = absl::GetFlag(FLAGS_lwip_fast_forward);
   config.platforms = absl::GetFlag(FLAGS_platforms);
   config.token_file = absl::GetFlag(FLAGS_token_file);
   config.tls_ca = absl::GetFlag(FLAGS_tls_ca);

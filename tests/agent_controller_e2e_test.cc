@@ -265,13 +265,39 @@ TEST(Merge, RealRunsAndAWindowsReportInOneMatrixWithProvenance) {
   RemoveTree(dir);
 }
 
+// The default matrix between namespaces (lwIP fast-forward on), then the
+// lwip column again with lwIP in real time; both tests below read them.
+struct NetnsRuns {
+  std::set<std::string> interfaces_before, folders_before, interfaces_after, folders_after;
+  std::string fast, real;  // report folders
+  ProcessResult fast_result, real_result;
+};
+
+const NetnsRuns& Runs() {
+  static const NetnsRuns* runs = [] {
+    auto* r = new NetnsRuns;
+    r->interfaces_before = NetworkInterfaces();
+    r->folders_before = TopologyFolders();
+    r->fast = MakeTempDir();
+    r->real = MakeTempDir();
+    r->fast_result = RunProcess({Closeprobe(), "run", "--topology=netns", "--out", r->fast}, 300);
+    if (access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) == 0) {
+      r->real_result = RunProcess({Closeprobe(), "run", "--topology=netns", "--platforms=lwip",
+                                   "--lwip_fast_forward=false", "--out", r->real},
+                                  400);
+    }
+    r->interfaces_after = NetworkInterfaces();
+    r->folders_after = TopologyFolders();
+    return r;
+  }();
+  return *runs;
+}
+
 TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
   if (geteuid() != 0) GTEST_SKIP() << "network namespaces need root (CI runs as root)";
-  const std::set<std::string> interfaces_before = NetworkInterfaces();
-  const std::set<std::string> folders_before = TopologyFolders();
-  const std::string out = MakeTempDir();
-  ProcessResult r = RunProcess({Closeprobe(), "run", "--topology=netns", "--out", out}, 300);
-  EXPECT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+  const NetnsRuns& runs = Runs();
+  const std::string& out = runs.fast;
+  EXPECT_THAT(runs.fast_result.exit_code, AnyOf(0, 1)) << runs.fast_result.err;
   ExpectCompleteReport(out, "netns");
   v1::Report report;
   ASSERT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok());
@@ -304,10 +330,71 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
   EXPECT_THAT(report.platforms(0).peer().info().test_address(), HasSubstr("198.18."));
   EXPECT_NE(report.platforms(0).subject().info().test_address(),
             report.platforms(0).peer().info().test_address());
-  EXPECT_EQ(NetworkInterfaces(), interfaces_before);
-  EXPECT_EQ(TopologyFolders(), folders_before);
-  RemoveTree(out);
+  EXPECT_EQ(runs.interfaces_after, runs.interfaces_before);
+  EXPECT_EQ(runs.folders_after, runs.folders_before);
 }
+
+// lwIP in virtual time: its 120 s TIME_WAIT is waited for in moments and
+// reported as lwIP time, and no lwip cell changes (rows whose outcome is a
+// race, repeated rows and rows whose premise failed in either run aside:
+// those vary run to run whatever the clock).
+TEST(LwipFastForward, SkipsIdleTimeAndChangesNoCell) {
+  if (geteuid() != 0) GTEST_SKIP() << "network namespaces need root (CI runs as root)";
+  if (access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) != 0) {
+    GTEST_SKIP() << "no lwIP agent";
+  }
+  const NetnsRuns& runs = Runs();
+  EXPECT_THAT(runs.real_result.exit_code, AnyOf(0, 1)) << runs.real_result.err;
+  v1::Report fast, real;
+  ASSERT_TRUE(controller::ReadJsonReport(runs.fast + "/report.json", &fast).ok());
+  ASSERT_TRUE(controller::ReadJsonReport(runs.real + "/report.json", &real).ok());
+  std::map<std::string, const v1::CaseResult*> real_cells;
+  for (const auto& r : real.results()) {
+    if (r.platform() == "lwip" && r.iteration() == 0) real_cells[r.case_name()] = &r;
+  }
+  std::set<std::string> repeated;
+  for (const auto& rep : fast.repeats()) repeated.insert(rep.case_name());
+  int compared = 0;
+  for (const auto& r : fast.results()) {
+    if (r.platform() != "lwip" || r.race() || repeated.count(r.case_name()) > 0) continue;
+    if (r.base_case() == "time_wait_duration") {
+      // Beside the other cases, lwIP's clock runs in real time while their
+      // connections hold timers of their own; the rest is skipped.
+      for (const auto& step : r.steps()) {
+        if (step.id() != "time_wait") continue;
+        EXPECT_GT(step.wait().stack_waited_ns(), 110'000'000'000) << "lwIP's TIME_WAIT is 2 MSL";
+        EXPECT_LT(step.wait().stack_waited_ns(), 130'000'000'000);
+        EXPECT_LT(step.wait().waited_ns(), step.wait().stack_waited_ns() / 2) << "mostly skipped";
+      }
+    }
+    auto it = real_cells.find(r.case_name());
+    ASSERT_NE(it, real_cells.end()) << r.case_name() << " did not run in real time";
+    const v1::CaseResult& other = *it->second;
+    if (r.verdict() == v1::VERDICT_INCONCLUSIVE || other.verdict() == v1::VERDICT_INCONCLUSIVE) {
+      continue;
+    }
+    EXPECT_EQ(r.verdict(), other.verdict()) << r.case_name();
+    EXPECT_EQ(r.outcome(), other.outcome()) << r.case_name();
+    ++compared;
+  }
+  EXPECT_GT(compared, 40);
+  RemoveTree(runs.fast);
+  RemoveTree(runs.real);
+
+  // Alone, the whole 120 s TIME_WAIT is skipped.
+  const std::string alone = MakeTempDir();
+  ProcessResult r = RunProcess({Closeprobe(), "run", "--topology=netns", "--platforms=lwip",
+                                "cases/time_wait_duration.textproto", "--out", alone},
+                               120);
+  ASSERT_THAT(r.exit_code, AnyOf(0, 1)) << r.err;
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(alone + "/report.json", &report).ok());
+  ASSERT_EQ(report.results_size(), 1);
+  EXPECT_EQ(report.results(0).verdict(), v1::VERDICT_MATCHED);
+  EXPECT_LT(report.results(0).seconds(), 5.0) << "skipped, not waited";
+  RemoveTree(alone);
+}
+
 
 // The connections the agent's stack has on `port`, through a session of our own.
 std::vector<v1::Connection> ConnectionsOn(controller::AgentClient& agent, uint32_t port) {

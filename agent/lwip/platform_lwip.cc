@@ -11,6 +11,9 @@ ABSL_FLAG(std::string, lwip_tap, "", "The TAP device lwIP uses (create it first)
 ABSL_FLAG(std::string, lwip_address, "", "lwIP's IPv4 address on the TAP link.");
 ABSL_FLAG(std::string, lwip_netmask, "255.255.255.0", "Netmask of the TAP link.");
 ABSL_FLAG(std::string, lwip_gateway, "", "lwIP's gateway: the TAP's kernel-side address.");
+ABSL_FLAG(bool, lwip_fast_forward, true,
+          "While a wait_state waits for a timer and nothing else is due, skip lwIP's clock to "
+          "its next timer (waits then report lwIP time next to wall time); false: real time.");
 
 namespace closeprobe::agent {
 
@@ -30,6 +33,7 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   // The stack is this process's own: capture and faults need no privilege.
   p.capture = NewLwipWireCapture();
   if (options.allow_faults) p.faults = NewLwipFaultInjector();
+  if (absl::GetFlag(FLAGS_lwip_fast_forward)) p.clock = NewLwipFastForward();
   return p;
 }
 

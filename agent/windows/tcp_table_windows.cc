@@ -1,9 +1,10 @@
 #include "agent/windows/tcp_table_windows.h"
 
 // winsock2 before windows.h (iphlpapi pulls it in).
-#include <iphlpapi.h>
+// winsock2.h first: iphlpapi.h includes windows.h.
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <iphlpapi.h>
 
 #include <vector>
 

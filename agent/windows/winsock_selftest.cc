@@ -199,11 +199,21 @@ void Calls(SocketApi& api) {
   api.Close(q.listener);
 }
 
+// Under Wine (ntdll exports wine_get_version) the agent must not call
+// itself windows: the TCP stack underneath is the host's.
 void Info() {
   PlatformDescription d = NewWindowsPlatformInfo({})->Describe();
-  Check(d.platform == "windows", "Info: platform windows");
-  Check(d.os.rfind("Windows ", 0) == 0 && !d.stack_version.empty(),
-        "Info: the Windows version", d.os);
+  HMODULE ntdll = GetModuleHandleW(L"ntdll.dll");
+  const bool wine = ntdll != nullptr && GetProcAddress(ntdll, "wine_get_version") != nullptr;
+  if (wine) {
+    Check(d.platform == "wine", "Info: under Wine the platform is wine, not windows", d.platform);
+    Check(d.os.rfind("Wine ", 0) == 0 && !d.stack_version.empty(),
+          "Info: Wine's version and the host stack's release", d.os);
+  } else {
+    Check(d.platform == "windows", "Info: platform windows");
+    Check(d.os.rfind("Windows ", 0) == 0 && !d.stack_version.empty(),
+          "Info: the Windows version", d.os);
+  }
   Check(!d.hostname.empty(), "Info: the hostname", d.hostname);
 }
 

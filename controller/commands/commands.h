@@ -23,6 +23,7 @@ struct Config {
   std::string topology;
   std::string agent_binary;
   std::string agent_lwip_binary;
+  bool lwip_fast_forward = true;
   std::string platforms;
   std::string token_file;
   std::string tls_ca;

@@ -58,9 +58,11 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
     }
     return sets;
   }
-  const TopologyKind kind = config.topology == "netns"      ? TopologyKind::kNetns
-                            : config.topology == "loopback" ? TopologyKind::kLoopback
-                                                            : TopologyKind::kAuto;
+  TopologyOptions options;
+  options.kind = config.topology == "netns"      ? TopologyKind::kNetns
+                 : config.topology == "loopback" ? TopologyKind::kLoopback
+                                                 : TopologyKind::kAuto;
+  const TopologyKind kind = options.kind;
   const std::string binary =
       config.agent_binary.empty() ? ProgramDir() + "/closeprobe-agent" : config.agent_binary;
   const std::string lwip = config.agent_lwip_binary.empty()
@@ -72,9 +74,11 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
   if (want_lwip && !can_lwip) {
     report->add_warnings(absl::StrCat("no lwip column: it needs root, the netns topology and ", lwip));
   }
-  absl::StatusOr<std::unique_ptr<LocalTopology>> t =
-      LocalTopology::Start(binary, kind, 1 + static_cast<int>(SettingsRows(set).size()),
-                           can_lwip ? lwip : "", NeedsCompanions(set));
+  options.pairs = 1 + static_cast<int>(SettingsRows(set).size());
+  options.lwip_binary = can_lwip ? lwip : "";
+  options.lwip_fast_forward = config.lwip_fast_forward;
+  options.companions = NeedsCompanions(set);
+  absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, options);
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
     return {};
@@ -126,8 +130,17 @@ bool Connect(const Config& config, const std::vector<std::map<std::string, std::
     }
     for (auto& [role, client] : by_role) {
       if (role == "subject" || role == "peer") continue;
-      // "subject/own", "peer/other_user": companions (role_binder.h).
-      (absl::StrContains(role, "/") ? set.companions : set.by_role)[role] = client;
+      if (!absl::StrContains(role, "/")) {
+        set.by_role[role] = client;
+        continue;
+      }
+      // "subject/own", "peer/other_user" (role_binder.h): a companion joins
+      // the column whose subject (or peer) is on its host, i.e. has its
+      // test address.
+      const AgentClient* host = absl::StartsWith(role, "subject/") ? set.subject : set.peer;
+      if (client->info().test_address() == host->info().test_address()) {
+        set.companions[role] = client;
+      }
     }
     agents->host_sets.push_back(set);
   }

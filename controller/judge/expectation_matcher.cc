@@ -20,10 +20,17 @@ std::string LingerText(const v1::Linger& l) {
   return absl::StrCat("{", l.enabled() ? 1 : 0, ",", l.seconds(), "}");
 }
 
+}  // namespace
+
 double DurationMs(const v1::StepRecord& s) {
-  if (s.has_wait()) return s.wait().waited_ns() / 1e6;
+  if (s.has_wait()) {
+    return (s.wait().stack_waited_ns() > 0 ? s.wait().stack_waited_ns() : s.wait().waited_ns()) /
+           1e6;
+  }
   return s.result().duration_ns() / 1e6;
 }
+
+namespace {
 
 // The state a state-kind step observed; UNSPECIFIED for other kinds.
 v1::TcpState ObservedState(const v1::StepRecord& s) {
@@ -202,6 +209,10 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   }
   if (s.has_result() || s.has_wait()) {
     parts.push_back(absl::StrFormat("duration_ms=%.3f", DurationMs(s)));
+  }
+  // Both clocks when the stack skipped idle time.
+  if (s.has_wait() && s.wait().stack_waited_ns() > s.wait().waited_ns() + 1'000'000) {
+    parts.push_back(absl::StrFormat("(stack time; wall %.3f ms)", s.wait().waited_ns() / 1e6));
   }
   return absl::StrJoin(parts, " ");
 }

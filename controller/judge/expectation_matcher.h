@@ -34,6 +34,10 @@ std::string DescribeMiss(const v1::ExpectationResult& e);
 // "error=EPIPE", "state=TIME_WAIT", "reached=true", "duration_ms=12.3".
 std::string DescribeObservation(const v1::StepRecord& step);
 
+// How long a step took, in ms. A wait on a stack with a clock of its own
+// (lwIP fast-forward) counts in the stack's time: what the stack counted.
+double DurationMs(const v1::StepRecord& step);
+
 }  // namespace closeprobe::controller
 
 #endif  // CLOSEPROBE_CONTROLLER_EXPECTATION_MATCHER_H_

@@ -38,7 +38,7 @@ void AddTimings(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummar
       if (s.id().empty() || s.skipped() || (!s.has_result() && !s.has_wait())) continue;
       auto [it, fresh] = ms.try_emplace(s.id());
       if (fresh) order.push_back(s.id());
-      it->second.push_back((s.has_wait() ? s.wait().waited_ns() : s.result().duration_ns()) / 1e6);
+      it->second.push_back(DurationMs(s));
     }
   }
   for (const std::string& id : order) {

@@ -79,8 +79,8 @@ bool Alive(pid_t pid) { return waitpid(pid, nullptr, WNOHANG) == 0; }
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
-    const std::string& agent_binary, TopologyKind kind, int pairs,
-    const std::string& lwip_binary, bool companions) {
+    const std::string& agent_binary, const TopologyOptions& options) {
+  const TopologyKind kind = options.kind;
   if (access(agent_binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat("agent binary ", agent_binary,
                                             " not found (set --agent-binary)"));
@@ -98,8 +98,8 @@ absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
     s = t->StartLoopback(agent_binary);
   } else {
     t->kind_ = "netns";
-    for (int i = 0; i < pairs && s.ok(); ++i) s = t->StartNetnsPair(agent_binary, i);
-    if (s.ok() && companions) {
+    for (int i = 0; i < options.pairs && s.ok(); ++i) s = t->StartNetnsPair(agent_binary, i);
+    if (s.ok() && options.companions) {
       HostPair& first = t->pairs_.front();
       s = t->StartCompanions(agent_binary, "subject", t->first_subject_pid_,
                              t->first_subject_address_, &first);
@@ -108,7 +108,9 @@ absl::StatusOr<std::unique_ptr<LocalTopology>> LocalTopology::Start(
                                &first);
       }
     }
-    if (s.ok() && !lwip_binary.empty()) s = t->StartLwipPair(lwip_binary, agent_binary);
+    if (s.ok() && !options.lwip_binary.empty()) {
+      s = t->StartLwipPair(options.lwip_binary, agent_binary, options.lwip_fast_forward);
+    }
   }
   if (!s.ok()) {
     return absl::Status(s.code(), absl::StrCat(s.message(), " (agent logs in ", t->dir_, ")"));
@@ -279,7 +281,7 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, pid_t pid,
 }
 
 absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
-                                          const std::string& agent_binary) {
+                                          const std::string& agent_binary, bool fast_forward) {
   if (access(lwip_binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat("lwIP agent ", lwip_binary, " not found"));
   }
@@ -298,7 +300,8 @@ absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
   const pid_t lwip = Spawn({"unshare", "--net", "sh", "-c", script, lwip_binary, "--listen",
                             "unix:" + lwip_socket, "--test_address", lwip_address, "--lwip_tap",
                             tap, "--lwip_address", lwip_address, "--lwip_gateway",
-                            kernel_address, "--allow_faults"},
+                            kernel_address, "--allow_faults",
+                            absl::StrCat("--lwip_fast_forward=", fast_forward ? "true" : "false")},
                            -1, log);
   close(log);
   pids_.push_back(lwip);

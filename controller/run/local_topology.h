@@ -39,18 +39,24 @@ struct HostPair {
   std::map<std::string, std::string> companions;
 };
 
+struct TopologyOptions {
+  TopologyKind kind = TopologyKind::kAuto;
+  // Host pairs (netns); loopback has one (one stack cannot be split).
+  int pairs = 1;
+  // Non-empty (netns only): also an lwIP host: a namespace with a TAP
+  // device, lwIP on one side of it, a Linux peer agent on the kernel side.
+  std::string lwip_binary;
+  bool lwip_fast_forward = true;  // the lwIP agent's --lwip_fast_forward
+  // (netns only) The first pair's hosts each get two more agents: one of
+  // their own, and one running as the user nobody.
+  bool companions = false;
+};
+
 class LocalTopology {
  public:
-  // Starts `pairs` host pairs (netns), or one pair (loopback: one stack
-  // cannot be split). Agents may inject faults and change settings. With a
-  // non-empty `lwip_binary` (netns only) it also starts an lwIP host: a
-  // namespace with a TAP device, lwIP on one side of it, a Linux peer agent
-  // on the kernel side. With `companions` (netns only), the first pair's
-  // hosts each get two more agents: one of their own, and one running as
-  // the user nobody.
-  static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(
-      const std::string& agent_binary, TopologyKind kind, int pairs = 1,
-      const std::string& lwip_binary = "", bool companions = false);
+  // Starts the agents; they may inject faults and change settings.
+  static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(const std::string& agent_binary,
+                                                              const TopologyOptions& options);
   ~LocalTopology();
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
@@ -69,7 +75,8 @@ class LocalTopology {
   LocalTopology() = default;
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
-  absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary);
+  absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary,
+                             bool fast_forward);
   // The companions of the host whose agent is `host_pid` (`side`: "subject"
   // or "peer"), added to `pair`.
   absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
