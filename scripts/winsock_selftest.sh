@@ -28,7 +28,8 @@ echo "winsock_selftest: the rest of the Windows agent, for syntax" >&2
 for f in agent/windows/error_names_winsock.cc agent/windows/state_observer_windows.cc \
   agent/windows/platform_windows.cc agent/windows/stop_signal_windows.cc agent/main.cc \
   agent/agent_service.cc agent/timed_socket_api.cc agent/session_registry.cc \
-  agent/handle_table.cc agent/proto_convert.cc agent/grpc_status.cc agent/segment_decoder.cc \
+  agent/handle_table.cc agent/live_connections.cc agent/proto_convert.cc agent/grpc_status.cc \
+  agent/segment_decoder.cc \
   agent/auth_gate.cc agent/authenticated_service.cc agent/scheduled_start.cc \
   agent/windows/scheduled_start_windows.cc; do
   "$cxx" "${flags[@]}" -DCLOSEPROBE_VERSION='"0"' -I"$build/proto/gen" -fsyntax-only "$f"

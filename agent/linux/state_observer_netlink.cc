@@ -79,7 +79,13 @@ class NetlinkStateObserver final : public StateObserver {
     // A connection is looked up by its 4-tuple, which the kernel answers from
     // its hash at once; a dump walks every bucket of the host's table (a
     // millisecond and more of kernel time), too slow to sample every 1 ms.
-    if (id.remote.port != 0 && id.local.port != 0) return FindConnection(id);
+    if (id.remote.port != 0 && id.local.port != 0) {
+      absl::StatusOr<ConnectionInfo> found = FindConnection(id);
+      // The hash lookup can miss a connection in the instant the kernel
+      // swaps its socket for a timewait one (close() of a FIN_WAIT_2
+      // orphan): a CLOSED is reported only when a dump agrees.
+      if (!found.ok() || found->state != v1::TCP_STATE_CLOSED) return found;
+    }
     absl::StatusOr<std::vector<DiagEntry>> all = DumpAll();
     if (!all.ok()) return all.status();
     if (id.native != kNoSocket) {
