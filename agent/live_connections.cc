@@ -7,9 +7,7 @@ namespace closeprobe::agent {
 void LiveConnections::Publish(const std::shared_ptr<SocketRecord>& record) {
   absl::MutexLock lock(&mu_);
   const SocketIdentity now{record->native, record->local, record->remote};
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [](const Entry& e) { return e.record.expired(); }),
-                 entries_.end());
+  ForgetEnded();
   for (Entry& e : entries_) {
     if (e.record.lock() == record) {
       e.identity = now;
@@ -21,13 +19,17 @@ void LiveConnections::Publish(const std::shared_ptr<SocketRecord>& record) {
 
 std::vector<SocketIdentity> LiveConnections::Snapshot() {
   absl::MutexLock lock(&mu_);
-  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
-                                [](const Entry& e) { return e.record.expired(); }),
-                 entries_.end());
+  ForgetEnded();
   std::vector<SocketIdentity> out;
   out.reserve(entries_.size());
   for (const Entry& e : entries_) out.push_back(e.identity);
   return out;
+}
+
+void LiveConnections::ForgetEnded() {
+  entries_.erase(std::remove_if(entries_.begin(), entries_.end(),
+                                [](const Entry& e) { return e.record.expired(); }),
+                 entries_.end());
 }
 
 }  // namespace closeprobe::agent

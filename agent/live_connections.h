@@ -26,6 +26,8 @@ class LiveConnections {
   std::vector<SocketIdentity> Snapshot();
 
  private:
+  // Drops the records whose session has ended.
+  void ForgetEnded() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   struct Entry {
     std::weak_ptr<SocketRecord> record;
     SocketIdentity identity;

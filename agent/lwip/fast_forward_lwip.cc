@@ -18,6 +18,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "agent/lwip/lwip_stack.h"
+#include "agent/lwip/pcb_identity_lwip.h"
 #include "agent/lwip/platform_lwip.h"
 
 extern "C" {
@@ -37,14 +38,6 @@ int64_t HostMonotonicNs() {
   timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
-}
-
-bool Matches(const tcp_pcb* p, const SocketIdentity& id) {
-  if (id.local.port == 0 || id.remote.port == 0) return false;  // listeners have no timers
-  char remote[IPADDR_STRLEN_MAX] = {};
-  ipaddr_ntoa_r(&p->remote_ip, remote, sizeof(remote));
-  return p->local_port == id.local.port && p->remote_port == id.remote.port &&
-         id.remote.address == remote;
 }
 
 // Something is on its way or owed: skipping time would change what happens.
@@ -73,9 +66,9 @@ class LwipFastForward final : public StackClock {
     }
     CoreLock core;
     auto held = [&](const tcp_pcb* p) {
-      if (Matches(p, waiting_for)) return false;  // the one the wait is for
+      if (IsConnectionOf(p, waiting_for)) return false;  // the one the wait is for
       for (const SocketIdentity& l : live) {
-        if (Matches(p, l)) return true;
+        if (IsConnectionOf(p, l)) return true;
       }
       return false;
     };

@@ -2,6 +2,7 @@
 // tcp_listen_pcbs, tcp_bound_pcbs), walked under the core lock. A closed
 // socket's connection lives on in these lists until lwIP frees its PCB.
 #include "agent/lwip/lwip_stack.h"
+#include "agent/lwip/pcb_identity_lwip.h"
 #include "agent/lwip/platform_lwip.h"
 
 #include "absl/status/status.h"
@@ -32,18 +33,12 @@ v1::TcpState FromLwip(enum tcp_state s) {
   return v1::TCP_STATE_UNSPECIFIED;
 }
 
-std::string Text(const ip_addr_t& a) {
-  char buf[IPADDR_STRLEN_MAX] = {};
-  ipaddr_ntoa_r(&a, buf, sizeof(buf));
-  return ip_addr_isany(&a) ? "0.0.0.0" : buf;
-}
-
 ConnectionInfo Describe(const tcp_pcb* pcb, bool listening) {
   ConnectionInfo c;
-  c.local = Endpoint{Text(pcb->local_ip), pcb->local_port};
+  c.local = Endpoint{AddressText(pcb->local_ip), pcb->local_port};
   c.state = listening ? v1::TCP_STATE_LISTEN : FromLwip(pcb->state);
   if (listening) return c;
-  c.remote = Endpoint{Text(pcb->remote_ip), pcb->remote_port};
+  c.remote = Endpoint{AddressText(pcb->remote_ip), pcb->remote_port};
   if (pcb->state == CLOSED && pcb->remote_port == 0) c.state = v1::TCP_STATE_BOUND;
   c.retransmits = pcb->nrtx;
   // TIME_WAIT lasts 2 x TCP_MSL, counted in slow-timer ticks since pcb->tmr.
@@ -95,8 +90,7 @@ class LwipStateObserver final : public StateObserver {
         }
         return;
       }
-      if (!listening && p->remote_port == id.remote.port &&
-          Text(p->remote_ip) == id.remote.address) {
+      if (!listening && IsConnectionOf(p, id)) {
         found = Describe(p, false);
         have = true;
       }
