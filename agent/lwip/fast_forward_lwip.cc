@@ -13,7 +13,6 @@
 // is handled by lwIP between steps and makes the stack busy again.
 #include <time.h>
 
-#include <algorithm>
 #include <atomic>
 
 #include "absl/synchronization/mutex.h"

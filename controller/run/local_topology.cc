@@ -214,12 +214,8 @@ absl::Status LocalTopology::StartCompanions(const std::string& agent_binary,
                                "--pdeathsig=TERM"});
     }
     args.insert(args.end(), {agent_binary, "--listen", "unix:" + socket, "--test_address", address});
-    const int log = open((dir_ + "/" + name + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    const pid_t pid = Spawn(args, -1, log);
-    close(log);
-    pids_.push_back(pid);
-    absl::Status s = AwaitSocket(socket, pid, name, absl::Now() + kStartWait);
-    if (!s.ok()) return s;
+    absl::StatusOr<pid_t> started = StartAgent(name, args, socket);
+    if (!started.ok()) return started.status();
     pair->companions[CompanionKey(side == "subject", other_user
                                                          ? v1::Placement::PROCESS_OTHER_USER
                                                          : v1::Placement::PROCESS_OWN)] =
@@ -269,6 +265,18 @@ void LocalTopology::Abandon() const {
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
 }
 
+absl::StatusOr<pid_t> LocalTopology::StartAgent(const std::string& name,
+                                               const std::vector<std::string>& args,
+                                               const std::string& socket) {
+  const int log = open((dir_ + "/" + name + ".log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  const pid_t pid = Spawn(args, -1, log);
+  close(log);
+  pids_.push_back(pid);
+  absl::Status s = AwaitSocket(socket, pid, name, absl::Now() + kStartWait);
+  if (!s.ok()) return s;
+  return pid;
+}
+
 absl::Status LocalTopology::AwaitSocket(const std::string& path, pid_t pid,
                                         const std::string& name, absl::Time deadline) {
   while (access(path.c_str(), F_OK) != 0) {
@@ -296,27 +304,21 @@ absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
       "ip link set lo up && ip tuntap add dev ", tap, " mode tap && ip addr add ",
       kernel_address, "/24 dev ", tap, " && ip link set ", tap,
       " up || exit 1; exec \"$0\" \"$@\"");
-  int log = open((dir_ + "/lwip.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const pid_t lwip = Spawn({"unshare", "--net", "sh", "-c", script, lwip_binary, "--listen",
-                            "unix:" + lwip_socket, "--test_address", lwip_address, "--lwip_tap",
-                            tap, "--lwip_address", lwip_address, "--lwip_gateway",
-                            kernel_address, "--allow_faults",
-                            absl::StrCat("--lwip_fast_forward=", fast_forward ? "true" : "false")},
-                           -1, log);
-  close(log);
-  pids_.push_back(lwip);
-  absl::Status s = AwaitSocket(lwip_socket, lwip, "lwip", absl::Now() + kStartWait);
-  if (!s.ok()) return s;
+  absl::StatusOr<pid_t> lwip = StartAgent(
+      "lwip",
+      {"unshare", "--net", "sh", "-c", script, lwip_binary, "--listen", "unix:" + lwip_socket,
+       "--test_address", lwip_address, "--lwip_tap", tap, "--lwip_address", lwip_address,
+       "--lwip_gateway", kernel_address, "--allow_faults",
+       absl::StrCat("--lwip_fast_forward=", fast_forward ? "true" : "false")},
+      lwip_socket);
+  if (!lwip.ok()) return lwip.status();
   // The Linux peer joins the same namespace, on the kernel side of the TAP.
-  log = open((dir_ + "/lwip-peer.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  const pid_t peer = Spawn({"nsenter", absl::StrCat("--net=/proc/", lwip, "/ns/net"),
-                            agent_binary, "--listen", "unix:" + peer_socket, "--test_address",
-                            kernel_address, "--allow_faults"},
-                           -1, log);
-  close(log);
-  pids_.push_back(peer);
-  s = AwaitSocket(peer_socket, peer, "lwip-peer", absl::Now() + kStartWait);
-  if (!s.ok()) return s;
+  absl::StatusOr<pid_t> peer = StartAgent(
+      "lwip-peer",
+      {"nsenter", absl::StrCat("--net=/proc/", *lwip, "/ns/net"), agent_binary, "--listen",
+       "unix:" + peer_socket, "--test_address", kernel_address, "--allow_faults"},
+      peer_socket);
+  if (!peer.ok()) return peer.status();
   lwip_pair_ = HostPair{"unix:" + lwip_socket, "unix:" + peer_socket};
   return absl::OkStatus();
 }

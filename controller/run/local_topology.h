@@ -81,6 +81,10 @@ class LocalTopology {
   // or "peer"), added to `pair`.
   absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
                                pid_t host_pid, const std::string& address, HostPair* pair);
+  // Starts an agent (`args`, its output to DIR/NAME.log) and waits until it
+  // serves on the unix socket `socket`; returns its pid.
+  absl::StatusOr<pid_t> StartAgent(const std::string& name, const std::vector<std::string>& args,
+                                   const std::string& socket);
   // Waits until a unix socket exists (the agent serves), the agent died, or
   // the deadline passed.
   absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name,
