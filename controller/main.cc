@@ -1,7 +1,6 @@
 // closeprobe: runs TCP close-semantics case files against real stacks and
 // prints the conformance matrix. This file reads the flags once into a
 // Config and dispatches to commands/; `closeprobe --help` explains the rest.
-#include <signal.h>
 
 #include <iostream>
 #include <string>
@@ -13,6 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "controller/commands/commands.h"
+#include "controller/commands/console.h"
 
 ABSL_FLAG(std::string, out, "closeprobe-report", "Folder for the report (report.json and the formats made from it).");
 ABSL_FLAG(std::string, resume, "",
@@ -32,7 +32,11 @@ ABSL_FLAG(std::string, agent_lwip_binary, "",
           "closeprobe-agent-lwip for the local lwIP host (default: beside this program).");
 ABSL_FLAG(std::string, platforms, "linux,lwip",
           "Local platforms to run (matrix columns), as far as this machine has them: linux, "
-          "lwip (needs root and closeprobe-agent-lwip).");
+          "lwip (needs root and closeprobe-agent-lwip), linux-6.1 (Debian's 6.1 kernel under "
+          "QEMU; needs root and scripts/build_linux_guest.sh).");
+ABSL_FLAG(std::string, guest_dir, "",
+          "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "
+          "(default: ../guest/linux-X.Y beside this program).");
 ABSL_FLAG(std::string, token_file, "", "Token for agents started with --token_file.");
 ABSL_FLAG(std::string, tls_ca, "",
           "PEM CA that signed the agents' certificates: talk TLS to agents started with "
@@ -143,6 +147,7 @@ Config ConfigFromFlags(Config config) {
   config.topology = absl::GetFlag(FLAGS_topology);
   config.agent_binary = absl::GetFlag(FLAGS_agent_binary);
   config.agent_lwip_binary = absl::GetFlag(FLAGS_agent_lwip_binary);
+  config.guest_dir = absl::GetFlag(FLAGS_guest_dir);
   config.lwip_fast_forward = absl::GetFlag(FLAGS_lwip_fast_forward);
   config.platforms = absl::GetFlag(FLAGS_platforms);
   config.token_file = absl::GetFlag(FLAGS_token_file);
@@ -165,11 +170,7 @@ Config ConfigFromFlags(Config config) {
 
 int main(int argc, char** argv) {
   using namespace closeprobe::controller;
-  sigset_t signals;  // taken by the run command's signal thread; children unblock them
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  HoldInterrupts();
   std::vector<char*> args(argv, argv + argc);
   Config config;
   bool help = false;

@@ -3,8 +3,16 @@
 # in cases/ against local agents (network namespaces when root, loopback
 # otherwise). Extra arguments go to `closeprobe run` (e.g. case files, --jobs).
 # The report lands in reports/latest/ (REPORT_DIR overrides).
+# Once scripts/build_linux_guest.sh has made the linux-6.1 guest, the run has
+# that column too (unless --platforms says otherwise), its agent kept current.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup_debian.sh
 scripts/build.sh >/dev/null
-exec "${BUILD_DIR:-build}/bin/closeprobe" run --out "${REPORT_DIR:-reports/latest}" "$@"
+build=${BUILD_DIR:-build}
+platforms=()
+if [ -d "$build/guest/linux-6.1" ] && [[ " $* " != *" --platforms"* ]]; then
+  scripts/build_linux_guest.sh
+  platforms=(--platforms=linux,lwip,linux-6.1)
+fi
+exec "$build/bin/closeprobe" run --out "${REPORT_DIR:-reports/latest}" "${platforms[@]}" "$@"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/findings.md from a real report:
 #   scripts/update_findings.sh [REPORT.json]
-# Without a report it runs the matrix first (as root: netns topology).
+# Without a report it runs the matrix first (as root: netns topology; with
+# the linux-6.1 column when scripts/build_linux_guest.sh has made the guest).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="${BUILD_DIR:-build}/bin"
@@ -11,7 +12,9 @@ if [ -z "$report" ]; then
   scripts/build.sh >/dev/null
   out=$(mktemp -d)
   trap 'rm -rf "$out"' EXIT
-  "$bin/closeprobe" run --out "$out" --color=never >/dev/null 2>&1 || true
+  platforms=linux,lwip
+  [ -d "${BUILD_DIR:-build}/guest/linux-6.1" ] && platforms=linux,lwip,linux-6.1
+  "$bin/closeprobe" run --platforms="$platforms" --out "$out" --color=never >/dev/null 2>&1 || true
   report="$out/report.json"
 fi
 findings=$(mktemp)

@@ -2,7 +2,11 @@
 # The case set with the Windows agent under Wine as the subject and a Linux
 # agent as the peer, both on this host's loopback:
 #
-#   CLOSEPROBE_MINGW_DEPS=PREFIX scripts/wine_matrix.sh --out DIR [CASES...] [closeprobe run flags]
+#   scripts/wine_matrix.sh --out DIR [CASES...] [closeprobe run flags]
+#
+# It builds what it runs (scripts/build.sh, scripts/build_windows.sh) unless
+# CLOSEPROBE_WINDOWS_BIN names a folder holding closeprobe-agent.exe already
+# built (the tests do), with the Linux binaries in build/bin.
 #
 # The column is named `wine` (the agent says so in Info): Wine's Winsock API
 # over this host's Linux TCP stack. It checks the Windows agent end to end;
@@ -21,8 +25,12 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$out" ] || { echo "usage: scripts/wine_matrix.sh --out DIR [CASES...]" >&2; exit 2; }
 dpkg -s wine64 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y --no-install-recommends wine64 >/dev/null; }
-scripts/build.sh >/dev/null
-scripts/build_windows_agent.sh >/dev/null
+windows_bin=${CLOSEPROBE_WINDOWS_BIN:-}
+if [ -z "$windows_bin" ]; then
+  scripts/build.sh >/dev/null
+  scripts/build_windows.sh
+  windows_bin=build-mingw/bin
+fi
 tmp=$(mktemp -d)
 pids=()
 cleanup() {
@@ -32,7 +40,7 @@ cleanup() {
 }
 trap cleanup EXIT
 export WINEPREFIX="$tmp/wineprefix" WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
-/usr/lib/wine/wine64 build-mingw/bin/closeprobe-agent.exe --listen=127.0.0.1:0 \
+/usr/lib/wine/wine64 "$windows_bin/closeprobe-agent.exe" --listen=127.0.0.1:0 \
   --port_file="$tmp/wine.port" > "$tmp/wine.log" 2>&1 &
 pids+=($!)
 build/bin/closeprobe-agent --listen=127.0.0.1:0 --port_file="$tmp/peer.port" --allow_faults \

@@ -1,8 +1,5 @@
 #include "controller/commands/command_support.h"
 
-#include <sys/ioctl.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -11,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "controller/commands/console.h"
 #include "controller/report/report_writers.h"
 
 namespace closeprobe::controller {
@@ -24,13 +22,12 @@ std::string FileText(const std::string& path) {
 }
 
 bool UseColor(const Config& config) {
-  return config.color == "always" || (config.color == "auto" && isatty(1));
+  return config.color == "always" || (config.color == "auto" && IsTerminal(1));
 }
 
 // The terminal's width, or $COLUMNS, or 120 columns when output is a file.
 int TerminalWidth() {
-  winsize size{};
-  if (isatty(1) && ioctl(1, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
+  if (const int columns = TerminalColumns(); columns > 0) return columns;
   const char* columns = getenv("COLUMNS");
   int n = 0;
   return columns != nullptr && absl::SimpleAtoi(columns, &n) && n > 0 ? n : 120;

@@ -1,18 +1,19 @@
 // run: loads the case set once, starts (or connects to) the agents, runs
 // every row on every column, judges the record once and writes it.
-#include <signal.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <memory>
-#include <thread>
+#include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "controller/commands/command_support.h"
+#include "controller/commands/console.h"
 #include "controller/judge/baseline.h"
 #include "controller/judge/expectation_matcher.h"
 #include "controller/report/report_writers.h"
@@ -24,11 +25,6 @@ namespace {
 
 constexpr char kVersion[] = CLOSEPROBE_VERSION;
 
-std::string ProgramDir() {
-  std::error_code ec;
-  return std::filesystem::read_symlink("/proc/self/exe", ec).parent_path().string();
-}
-
 // The agents of a run and the matrix columns they make.
 struct Agents {
   std::unique_ptr<LocalTopology> topology;  // null with given agents
@@ -37,12 +33,37 @@ struct Agents {
   std::vector<PlatformAgents> columns;    // what the matrix shows
 };
 
-// Role -> target per host set: the local topology's pairs (and lwIP), or
-// one set per given `subject`, all sharing the other roles' agents.
-std::vector<std::map<std::string, std::string>> StartAgents(const Config& config,
-                                                            const CaseSet& set, Agents* agents,
-                                                            v1::Report* report) {
-  std::vector<std::map<std::string, std::string>> sets;
+// The agents of one set of hosts: role -> target, and whether (and as what)
+// it is a column of the matrix.
+struct HostSet {
+  std::map<std::string, std::string> targets;
+  bool is_column = true;  // false: a settings row's own hosts
+  std::string column;     // the column's name when not the subject's platform
+  std::string emulation;  // PlatformColumn.emulation
+};
+
+// The local platforms --platforms names ("linux,lwip,linux-6.1").
+std::set<std::string> PlatformList(const Config& config) {
+  std::set<std::string> names;
+  for (absl::string_view name : absl::StrSplit(config.platforms, ',', absl::SkipWhitespace())) {
+    names.insert(std::string(absl::StripAsciiWhitespace(name)));
+  }
+  return names;
+}
+
+// The guest platform --platforms names ("linux-6.1"), if any.
+std::string GuestPlatform(const std::set<std::string>& platforms) {
+  for (const std::string& p : platforms) {
+    if (absl::StartsWith(p, "linux-")) return p;
+  }
+  return "";
+}
+
+// The host sets: the local topology's pairs (lwIP and the guest included),
+// or one set per given `subject`, all sharing the other roles' agents.
+std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agents* agents,
+                                 v1::Report* report) {
+  std::vector<HostSet> sets;
   if (!config.agents.empty()) {
     report->set_topology("remote");
     std::map<std::string, std::string> shared;
@@ -51,10 +72,11 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
       if (role == "subject") subjects.push_back(target);
       else shared[role] = target;
     }
-    if (subjects.empty()) return {shared};
+    if (subjects.empty()) subjects.push_back("");  // one set: the roles given
     for (const std::string& subject : subjects) {
-      sets.push_back(shared);
-      sets.back()["subject"] = subject;
+      sets.emplace_back();
+      sets.back().targets = shared;
+      if (!subject.empty()) sets.back().targets["subject"] = subject;
     }
     return sets;
   }
@@ -63,37 +85,54 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
                  : config.topology == "loopback" ? TopologyKind::kLoopback
                                                  : TopologyKind::kAuto;
   const TopologyKind kind = options.kind;
+  const std::set<std::string> platforms = PlatformList(config);
   const std::string binary =
-      config.agent_binary.empty() ? ProgramDir() + "/closeprobe-agent" : config.agent_binary;
+      config.agent_binary.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent")
+                                  : config.agent_binary;
   const std::string lwip = config.agent_lwip_binary.empty()
-                               ? ProgramDir() + "/closeprobe-agent-lwip"
+                               ? ProgramDir() + "/" + ExecutableName("closeprobe-agent-lwip")
                                : config.agent_lwip_binary;
-  const bool want_lwip = absl::StrContains(config.platforms, "lwip");
-  const bool can_lwip = want_lwip && geteuid() == 0 && kind != TopologyKind::kLoopback &&
-                        access(lwip.c_str(), X_OK) == 0;
+  const bool netns_possible = LocalTopology::CanStartNamespaces() && kind != TopologyKind::kLoopback;
+  const bool want_lwip = platforms.count("lwip") > 0;
+  const bool can_lwip = want_lwip && netns_possible && std::filesystem::exists(lwip);
   if (want_lwip && !can_lwip) {
     report->add_warnings(absl::StrCat("no lwip column: it needs root, the netns topology and ", lwip));
+  }
+  const std::string guest = GuestPlatform(platforms);
+  const std::string guest_dir = !config.guest_dir.empty() ? config.guest_dir
+                                : guest.empty()           ? ""
+                                                          : ProgramDir() + "/../guest/" + guest;
+  const bool can_guest = !guest.empty() && netns_possible && std::filesystem::exists(guest_dir + "/release");
+  if (!guest.empty() && !can_guest) {
+    report->add_warnings(absl::StrCat("no ", guest, " column: it needs root, the netns topology and ",
+                                      guest_dir, " (scripts/build_linux_guest.sh)"));
   }
   options.pairs = 1 + static_cast<int>(SettingsRows(set).size());
   options.lwip_binary = can_lwip ? lwip : "";
   options.lwip_fast_forward = config.lwip_fast_forward;
   options.companions = NeedsCompanions(set);
+  options.guest_dir = can_guest ? guest_dir : "";
   absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, options);
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
     return {};
   }
   agents->topology = std::move(*t);
-  for (const HostPair& pair : agents->topology->pairs()) {
-    sets.push_back({{"subject", pair.subject_target}, {"peer", pair.peer_target}});
-    sets.back().insert(pair.companions.begin(), pair.companions.end());
+  const LocalTopology& topology = *agents->topology;
+  const auto add = [&sets](const HostPair& pair, bool is_column) {
+    HostSet host{{{"subject", pair.subject_target}, {"peer", pair.peer_target}}, is_column,
+                 pair.column, pair.emulation};
+    host.targets.insert(pair.companions.begin(), pair.companions.end());
+    sets.push_back(std::move(host));
+  };
+  // The first pair is the linux column; the others are the settings rows' own hosts.
+  for (size_t i = 0; i < topology.pairs().size(); ++i) {
+    add(topology.pairs()[i], i == 0 && (platforms.count("linux") > 0 || topology.kind() == "loopback"));
   }
-  if (!agents->topology->lwip_pair().subject_target.empty()) {
-    sets.push_back({{"subject", agents->topology->lwip_pair().subject_target},
-                    {"peer", agents->topology->lwip_pair().peer_target}});
-  }
-  report->set_topology(agents->topology->kind());
-  for (const auto& w : agents->topology->warnings()) {
+  if (!topology.lwip_pair().subject_target.empty()) add(topology.lwip_pair(), true);
+  if (!topology.guest_pair().subject_target.empty()) add(topology.guest_pair(), true);
+  report->set_topology(topology.kind());
+  for (const auto& w : topology.warnings()) {
     report->add_warnings(w);
     std::cerr << "closeprobe: warning: " << w << "\n";
   }
@@ -101,15 +140,14 @@ std::vector<std::map<std::string, std::string>> StartAgents(const Config& config
 }
 
 // Connects to every agent; false with the reason printed.
-bool Connect(const Config& config, const std::vector<std::map<std::string, std::string>>& sets,
-             Agents* agents) {
+bool Connect(const Config& config, const std::vector<HostSet>& sets, Agents* agents) {
   Credentials credentials;
   if (!ReadCredentials(config, &credentials)) return false;
-  for (const auto& targets : sets) {
+  for (const HostSet& host : sets) {
     std::map<std::string, AgentClient*> by_role;
-    for (const auto& [role, target] : targets) {
+    for (const auto& [role, target] : host.targets) {
       absl::StatusOr<std::unique_ptr<AgentClient>> c =
-          AgentClient::Connect(target, credentials.token, absl::Seconds(10), credentials.tls);
+          AgentClient::Connect(target, credentials.token, absl::Seconds(30), credentials.tls);
       if (!c.ok()) {
         std::cerr << "closeprobe: " << role << ": " << c.status().message()
                   << (agents->topology ? agents->topology->AgentLogs() : "") << "\n";
@@ -121,7 +159,8 @@ bool Connect(const Config& config, const std::vector<std::map<std::string, std::
     PlatformAgents set;
     set.subject = by_role.count("subject") ? by_role["subject"] : by_role.begin()->second;
     set.peer = by_role.count("peer") ? by_role["peer"] : set.subject;
-    set.name = set.subject->info().platform();
+    set.name = host.column.empty() ? set.subject->info().platform() : host.column;
+    set.emulation = host.emulation;
     // Two given subjects of one platform: the columns say which host.
     for (const PlatformAgents& other : agents->host_sets) {
       if (!agents->topology && other.name == set.name) {
@@ -137,50 +176,60 @@ bool Connect(const Config& config, const std::vector<std::map<std::string, std::
       // "subject/own", "peer/other_user" (role_binder.h): a companion joins
       // the column whose subject (or peer) is on its host, i.e. has its
       // test address.
-      const AgentClient* host = absl::StartsWith(role, "subject/") ? set.subject : set.peer;
-      if (client->info().test_address() == host->info().test_address()) {
+      const AgentClient* on = absl::StartsWith(role, "subject/") ? set.subject : set.peer;
+      if (client->info().test_address() == on->info().test_address()) {
         set.companions[role] = client;
       }
     }
     agents->host_sets.push_back(set);
+    if (host.is_column) agents->columns.push_back(set);
   }
-  // Local: the shared linux hosts and the lwIP host, if any (the other pairs
-  // are the settings rows' own hosts). Given agents: a column per subject.
-  const auto& hosts = agents->host_sets;
-  const bool has_lwip = agents->topology && !agents->topology->lwip_pair().subject_target.empty();
-  agents->columns = agents->topology ? std::vector<PlatformAgents>{hosts.front()} : hosts;
-  if (has_lwip) agents->columns.push_back(hosts.back());
-  if (!absl::StrContains(config.platforms, "linux") && agents->columns.size() > 1) {
-    agents->columns.erase(agents->columns.begin());
-  }
+  // Nothing else could run: the linux hosts make the column.
+  if (agents->columns.empty()) agents->columns.push_back(agents->host_sets.front());
   return true;
 }
 
-// SIGINT/SIGTERM (blocked in main) end the run: local agents are stopped
-// and their folder removed; the agents' leases close every socket.
-void StopOnSignal(const LocalTopology* topology) {
-  std::thread([topology] {
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGINT);
-    sigaddset(&signals, SIGTERM);
-    int sig = 0;
-    sigwait(&signals, &sig);
-    std::cerr << "\ncloseprobe: interrupted (signal " << sig << ")\n";
+// For each emulated column, a warning naming the cases whose outcome turns
+// on calls starting within microseconds of each other (steps started
+// together, declared races): the emulator decides those more than the stack.
+void WarnAboutEmulation(const std::vector<PlatformAgents>& columns, const CaseSet& set,
+                        v1::Report* report) {
+  std::set<std::string> timed;
+  for (const LoadedCase& c : set.rows) {
+    bool together = c.spec.race();
+    for (const v1::Step& step : c.spec.step()) together |= !step.together().empty();
+    if (together) timed.insert(c.base_name.empty() ? c.spec.name() : c.base_name);
+  }
+  for (const PlatformAgents& column : columns) {
+    if (column.emulation.empty()) continue;
+    std::string warning = absl::StrCat(column.name, " runs under ", column.emulation,
+                                       ": its durations are the emulator's, not hardware's");
+    if (!timed.empty()) {
+      absl::StrAppend(&warning, "; ", absl::StrJoin(timed, ", "),
+                      " depend on sub-millisecond timing (calls started together, races), so "
+                      "their outcomes there say as much about the emulator as about the stack");
+    }
+    report->add_warnings(warning);
+    std::cerr << "closeprobe: warning: " << warning << "\n";
+  }
+}
+
+// An interrupt ends the run: local agents are stopped and their folder
+// removed; the agents' leases close every socket.
+void StopOnInterrupt(const LocalTopology* topology) {
+  OnInterrupt([topology] {
     if (topology != nullptr) topology->Abandon();
-    _exit(130);
-  }).detach();
+  });
 }
 
 ScheduleOptions Schedule(const Config& config, const CaseSet& set, const Agents& agents,
                          const std::string& out_dir) {
   ScheduleOptions options;
-  options.settings_alone = agents.topology == nullptr;
   options.jobs = config.jobs;
   options.port_base = static_cast<uint32_t>(config.port_base);
   options.lease = absl::Milliseconds(config.lease_ms);
   options.progress = &std::cerr;
-  options.progress_is_tty = isatty(2);
+  options.progress_is_tty = IsTerminal(2);
   // The last run's durations, if the folder holds one, tell how long cases take.
   v1::Report previous;
   if (ReadJsonReport(out_dir + "/report.json", &previous).ok()) {
@@ -217,11 +266,13 @@ int RunCommand(const Config& flags) {
   Agents agents;
   const auto sets = StartAgents(config, set, &agents, &report);
   if (sets.empty() || !Connect(config, sets, &agents)) return kExitInfra;
-  StopOnSignal(agents.topology.get());
+  StopOnInterrupt(agents.topology.get());
   ExpandPairings(PeerPlatforms(agents.columns), &set);
+  WarnAboutEmulation(agents.columns, set, &report);
   for (const PlatformAgents& column : agents.columns) {
     v1::PlatformColumn* p = report.add_platforms();
     p->set_name(column.name);
+    p->set_emulation(column.emulation);
     for (auto [agent, into] : {std::make_pair(column.subject, p->mutable_subject()),
                                std::make_pair(column.peer, p->mutable_peer())}) {
       into->set_target(agent->target());
@@ -251,7 +302,8 @@ int RunCommand(const Config& flags) {
     std::filesystem::remove(partial, ec);
   }
   options.on_result = [&partial](const LoadedCase& row, v1::CaseResult* r) {
-    MatchExpectations(row, r->platform(), r->platform_version(), r);
+    MatchExpectations(row, r->subject_platform().empty() ? r->platform() : r->subject_platform(),
+                      r->platform_version(), r);
     absl::Status s = AppendJsonLine(*r, partial);
     if (!s.ok()) std::cerr << "closeprobe: " << s.message() << "\n";
   };

@@ -2,6 +2,7 @@
 // that decided them, as Markdown for the README (`closeprobe findings`).
 #include <map>
 #include <set>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -15,11 +16,64 @@ std::string Cell(const std::string& text) {
   return absl::StrReplaceAll(text, {{"|", "\\|"}, {"\n", " "}});
 }
 
+// Columns of one stack in two versions (linux and linux-6.1): the rows whose
+// key observations differ, and the stack settings whose defaults differ.
+void PrintVersionDifferences(const v1::Report& report, const MatrixRows& rows, std::ostream& out) {
+  std::map<std::string, std::vector<const v1::PlatformColumn*>> by_stack;
+  for (const auto& p : report.platforms()) {
+    if (!p.documented()) by_stack[p.subject().info().platform()].push_back(&p);
+  }
+  for (const auto& [stack, columns] : by_stack) {
+    for (size_t i = 1; i < columns.size(); ++i) {
+      const v1::PlatformColumn& a = *columns.front();
+      const v1::PlatformColumn& b = *columns[i];
+      out << "\nThe same stack in two versions: `" << a.name() << "` ("
+          << a.subject().info().stack_version() << ") and `" << b.name() << "` ("
+          << b.subject().info().stack_version()
+          << (b.emulation().empty() ? "" : ", under " + b.emulation()) << ").\n\n";
+      std::map<std::string, const MatrixRow*> in_a, in_b;
+      for (const MatrixRow& row : rows) {
+        if (row.platform == a.name()) in_a[row.case_name] = &row;
+        if (row.platform == b.name()) in_b[row.case_name] = &row;
+      }
+      // Only observations on both sides: n/s and inconclusive rows say nothing
+      // about a difference.
+      const auto observed = [](const MatrixRow& row) {
+        return row.verdict == v1::VERDICT_MATCHED || row.verdict == v1::VERDICT_DEVIATED;
+      };
+      int both = 0;
+      std::ostringstream table;
+      for (const auto& [name, row_a] : in_a) {
+        auto it = in_b.find(name);
+        if (it == in_b.end() || !observed(*row_a) || !observed(*it->second)) continue;
+        ++both;
+        if (row_a->key_observation == it->second->key_observation) continue;
+        table << "| " << name << " | " << Cell(row_a->key_observation) << " | "
+              << Cell(it->second->key_observation) << " |\n";
+      }
+      if (table.str().empty()) {
+        out << "All " << both << " rows observed on both gave the same key observations.\n";
+      } else {
+        out << "Of " << both << " rows observed on both, these differ:\n\n| case | " << a.name()
+            << " | " << b.name() << " |\n|---|---|---|\n" << table.str();
+      }
+      for (const auto& [name, value] : a.subject().info().settings()) {
+        auto it = b.subject().info().settings().find(name);
+        if (it != b.subject().info().settings().end() && it->second != value) {
+          out << "\nDefault `" << name << "`: " << value << " on " << a.name() << ", " << it->second
+              << " on " << b.name() << ".\n";
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostream& out) {
   for (const auto& p : report.platforms()) {
-    out << "Platform `" << p.name() << "`: " << p.subject().info().os() << ", topology `"
+    out << "Platform `" << p.name() << "`: " << p.subject().info().os()
+        << (p.emulation().empty() ? "" : " under " + p.emulation()) << ", topology `"
         << report.topology() << "`, run " << report.started_at() << ".\n";
   }
   out << "\n| claim | platform | verdict | decided by | observed |\n|---|---|---|---|---|\n";
@@ -83,6 +137,7 @@ void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostrea
       out << "\n";
     }
   }
+  PrintVersionDifferences(report, rows, out);
   std::vector<std::string> held;
   for (const auto& c : report.claims()) {
     if (c.status() == v1::CLAIM_STATUS_HELD) held.push_back(absl::StrCat(c.claim(), " (", c.platform(), ")"));

@@ -241,13 +241,14 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
           Esc(p.name()));
       continue;
     }
-    out << absl::StrFormat("<p class=\"meta\">%s: %s on %s (peer: %s)%s</p>\n", Esc(p.name()),
+    out << absl::StrFormat("<p class=\"meta\">%s: %s on %s (peer: %s)%s%s</p>\n", Esc(p.name()),
                            Esc(p.subject().info().os()), Esc(p.subject().info().hostname()),
                            Esc(p.peer().info().os()),
                            p.observed_at().empty()
                                ? ""
                                : Esc(absl::StrCat(", observed ", p.observed_at(), " (",
-                                                  p.topology(), ", ", p.from_report(), ")")));
+                                                  p.topology(), ", ", p.from_report(), ")")),
+                           p.emulation().empty() ? "" : Esc(", under " + p.emulation()));
   }
   out << "<p><label><input type=\"checkbox\" id=\"only-diff\"> only differences between "
          "platforms</label> <label><input type=\"checkbox\" id=\"only-dev\"> only "

@@ -196,6 +196,7 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
           << p.subject().info().hostname() << ", observed " << p.observed_at() << " ("
           << p.topology() << ", " << p.from_report() << ")";
     }
+    if (!p.emulation().empty()) out << "\n" << p.name() << ": runs under " << p.emulation();
   }
   out << "\n";
   PrintDeviations(rows, out);

@@ -166,6 +166,9 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   result.set_base_case(c.base_name.empty() ? spec.name() : c.base_name);
   for (const auto& [param, value] : c.parameters) (*result.mutable_parameters())[param] = value;
   result.set_platform_version(agents.subject->info().stack_version());
+  if (agents.name != agents.subject->info().platform()) {
+    result.set_subject_platform(agents.subject->info().platform());
+  }
 
   CaseContext ctx;
   std::map<std::string, std::unique_ptr<AgentSession>> sessions;

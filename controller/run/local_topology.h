@@ -7,16 +7,17 @@
 //     to the agent processes (unshare --net), so they vanish with them, and
 //     the agents die with the controller (PR_SET_PDEATHSIG): nothing is left
 //     behind even if the controller is killed.
-//   loopback (otherwise): both agents on 127.0.0.1, one stack; a warning
-//     says that loopback changes some results.
+//   guest (netns only, when asked): a Linux kernel of another version under
+//     QEMU (software emulation), in a namespace whose TAP devices carry its
+//     test link (to a Linux peer agent there) and the controller's link.
+//   loopback (otherwise, and always on Windows): both agents on 127.0.0.1,
+//     one stack; a warning says that loopback changes some results.
 //
 // Ownership: the LocalTopology owns the agent processes; destroying it stops
-// them (SIGTERM, then SIGKILL after 3 s) and removes its temporary folder.
-// Start() forks, so call it before any other thread exists.
+// them (local_processes.h's StopChildren) and removes its temporary folder.
+// Start() forks on Linux, so call it before any other thread exists.
 #ifndef CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
 #define CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
-
-#include <sys/types.h>
 
 #include <map>
 #include <memory>
@@ -25,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "controller/run/local_processes.h"
 
 namespace closeprobe::controller {
 
@@ -37,6 +39,10 @@ struct HostPair {
   // Agents in processes of their own on the same hosts (role_binder.h's
   // CompanionKey -> target): the first pair's, when asked for.
   std::map<std::string, std::string> companions;
+  // The matrix column's name when not the subject's platform ("linux-6.1").
+  std::string column;
+  // How the subject's host runs when it is emulated, for the report.
+  std::string emulation;
 };
 
 struct TopologyOptions {
@@ -50,6 +56,9 @@ struct TopologyOptions {
   // (netns only) The first pair's hosts each get two more agents: one of
   // their own, and one running as the user nobody.
   bool companions = false;
+  // Non-empty (netns only): also a guest host, booted from this folder
+  // (scripts/build_linux_guest.sh: vmlinuz, initramfs.cpio.gz, release).
+  std::string guest_dir;
 };
 
 class LocalTopology {
@@ -58,13 +67,18 @@ class LocalTopology {
   static absl::StatusOr<std::unique_ptr<LocalTopology>> Start(const std::string& agent_binary,
                                                               const TopologyOptions& options);
   ~LocalTopology();
+  // Whether this host can start hosts in network namespaces (the netns
+  // pairs, lwIP, the guest): Linux, as root.
+  static bool CanStartNamespaces();
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
   const std::vector<HostPair>& pairs() const { return pairs_; }
   // The lwIP subject and its Linux peer; empty targets when not started.
   const HostPair& lwip_pair() const { return lwip_pair_; }
+  // The guest and its Linux peer; empty targets when not started.
+  const HostPair& guest_pair() const { return guest_pair_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
-  const std::vector<pid_t>& agent_pids() const { return pids_; }
+  const std::vector<ProcessId>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
   // the temporary folder at once, without waiting.
   void Abandon() const;
@@ -73,31 +87,35 @@ class LocalTopology {
 
  private:
   LocalTopology() = default;
+  // The hosts `options` asks for, on this platform (one file per platform).
+  absl::Status StartHosts(const std::string& agent_binary, const TopologyOptions& options);
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
   absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary,
                              bool fast_forward);
+  absl::Status StartGuestPair(const std::string& guest_dir, const std::string& agent_binary);
   // The companions of the host whose agent is `host_pid` (`side`: "subject"
   // or "peer"), added to `pair`.
   absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
-                               pid_t host_pid, const std::string& address, HostPair* pair);
+                               ProcessId host_pid, const std::string& address, HostPair* pair);
   // Starts an agent (`args`, its output to DIR/NAME.log) and waits until it
   // serves on the unix socket `socket`; returns its pid.
-  absl::StatusOr<pid_t> StartAgent(const std::string& name, const std::vector<std::string>& args,
+  absl::StatusOr<ProcessId> StartAgent(const std::string& name, const std::vector<std::string>& args,
                                    const std::string& socket);
   // Waits until a unix socket exists (the agent serves), the agent died, or
   // the deadline passed.
-  absl::Status AwaitSocket(const std::string& path, pid_t pid, const std::string& name,
+  absl::Status AwaitSocket(const std::string& path, ProcessId pid, const std::string& name,
                            absl::Time deadline);
 
   std::string kind_;
   std::string dir_;
   std::vector<HostPair> pairs_;
   HostPair lwip_pair_;
+  HostPair guest_pair_;
   std::vector<std::string> warnings_;
-  std::vector<pid_t> pids_;
-  pid_t first_subject_pid_ = -1;  // the first pair's agents: their namespaces
-  pid_t first_peer_pid_ = -1;     // take the companions
+  std::vector<ProcessId> pids_;
+  ProcessId first_subject_pid_ = -1;  // the first pair's agents: their namespaces
+  ProcessId first_peer_pid_ = -1;    // take the companions
   std::string first_subject_address_, first_peer_address_;
 };
 

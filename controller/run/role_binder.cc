@@ -35,8 +35,9 @@ absl::StatusOr<std::map<std::string, AgentClient*>> BindRoles(const v1::Case& sp
       return absl::UnimplementedError(absl::StrCat(
           "role '", p.role(), "' runs in an agent process of its own beside '", p.beside(),
           "', and the ", agents.name, " column has no such agent (", key,
-          "): a user-space stack lives inside its agent's process; local Linux hosts have them, "
-          "and --agent ", key, "=HOST:PORT gives one"));
+          "): the local linux hosts start them; a user-space stack (lwIP) lives inside its "
+          "agent's process, and a guest kernel runs one agent; --agent ", key,
+          "=HOST:PORT gives one"));
     }
     bound[p.role()] = c->second;
   }

@@ -19,7 +19,8 @@ namespace closeprobe::controller {
 
 // One matrix column: the agents that make it up. Not owned.
 struct PlatformAgents {
-  std::string name;                               // the subject's platform, e.g. "linux"
+  std::string name;       // the column: the subject's platform ("linux"), or the topology's ("linux-6.1")
+  std::string emulation;  // how the subject's host runs, when emulated (PlatformColumn.emulation)
   AgentClient* subject = nullptr;
   AgentClient* peer = nullptr;
   std::map<std::string, AgentClient*> by_role;    // explicit bindings (--agent ROLE=...)

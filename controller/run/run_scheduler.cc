@@ -134,16 +134,12 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
     return cases[a.case_index].spec.slow() > cases[b.case_index].spec.slow();
   });
   std::vector<Job> alone;
-  if (options.settings_alone) {
-    auto shared_settings = [&](const Job& j) {
-      return cases[j.case_index].spec.settings_size() > 0 &&
-             options.dedicated.count({j.case_index, j.column}) == 0;
-    };
-    std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone),
-                 shared_settings);
-    jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings),
-               jobs.end());
-  }
+  auto shared_settings = [&](const Job& j) {
+    return cases[j.case_index].spec.settings_size() > 0 &&
+           options.dedicated.count({j.case_index, j.column}) == 0;
+  };
+  std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone), shared_settings);
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings), jobs.end());
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
   Progress progress(options.progress, options.progress_is_tty,

@@ -35,10 +35,9 @@ struct ScheduleOptions {
   std::map<std::string, double> expected_seconds;
   // Cases that change stack settings run on hosts of their own:
   // (case index, column index) -> its agents, in place of the column's.
+  // Those that have none run one at a time after all the others, so their
+  // settings touch no other case.
   std::map<std::pair<int, int>, PlatformAgents> dedicated;
-  // Cases that change stack settings and have no hosts of their own run one
-  // at a time after all the others, so their settings touch no other case.
-  bool settings_alone = false;
   // Called with each run's record as soon as it is known (from the worker
   // threads, one call at a time), with the row it ran; it may add to the
   // record (the judge's matching) before it is kept.
