@@ -4,14 +4,17 @@
 # otherwise). Extra arguments go to `closeprobe run` (e.g. case files, --jobs).
 # The report lands in reports/latest/ (REPORT_DIR overrides).
 # Once scripts/build_linux_guest.sh has made the linux-6.1 guest, the run has
-# that column too (unless --platforms says otherwise), its agent kept current.
+# that column too (unless --platforms says otherwise), its agent kept current;
+# --platforms naming linux-6.1 builds the guest first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup_debian.sh
 scripts/build.sh >/dev/null
 build=${BUILD_DIR:-build}
 platforms=()
-if [ -d "$build/guest/linux-6.1" ] && [[ " $* " != *" --platforms"* ]]; then
+if [[ " $* " == *" --platforms"* ]]; then
+  if [[ " $* " == *linux-6.1* ]]; then scripts/build_linux_guest.sh; fi
+elif [ -d "$build/guest/linux-6.1" ]; then
   scripts/build_linux_guest.sh
   platforms=(--platforms=linux,lwip,linux-6.1)
 fi
