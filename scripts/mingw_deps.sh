@@ -61,7 +61,13 @@ if [ ! -e "$prefix/.complete" ]; then
   # An interrupted build resumes: the work folder keeps what each package finished.
   say "building the prefix from Debian's sources into $prefix (about 40 minutes; log: $prefix.log)"
   start=$SECONDS
-  if ! "$recipe/build_prefix.sh" "$prefix" "$prefix.work" >> "$prefix.log" 2>&1; then
+  # The whole output to the log; each package's start and end to the terminal.
+  set +e
+  "$recipe/build_prefix.sh" "$prefix" "$prefix.work" 2>&1 | tee -a "$prefix.log" |
+    grep --line-buffered '^\[mingw-deps' >&2
+  status=${PIPESTATUS[0]}
+  set -e
+  if [ "$status" != 0 ]; then
     say "the build failed; the end of $prefix.log:"; tail -20 "$prefix.log" >&2; exit 1
   fi
   echo "built in $((SECONDS - start)) s" > "$prefix/.complete"

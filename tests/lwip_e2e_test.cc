@@ -39,10 +39,11 @@ class LwipE2e : public ::testing::Test {
     if (report_ == nullptr) GTEST_SKIP() << "needs root and closeprobe-agent-lwip (CI has both)";
     ASSERT_EQ(report_->platforms_size(), 2) << *log_;
     ASSERT_EQ(report_->platforms(1).name(), "lwip");
-    // Pairing cases: [peer=linux] in both columns, [peer=lwip] in linux's
-    // (normal_close, bind_in_2msl: 3 each; send_after_rst: 4 iterations x 3);
-    // the pending-data grid: 5 iterations x 2 columns.
-    ASSERT_EQ(report_->results_size(), 3 + 3 + 12 + 10) << *log_;
+    // Pairing cases: [peer=linux] and [peer=lwip] in both columns, lwip
+    // against lwip an n/s cell (normal_close, bind_in_2msl: 4 each;
+    // send_after_rst: 4 iterations x 4); the pending-data grid: 5 iterations
+    // x 2 columns.
+    ASSERT_EQ(report_->results_size(), 4 + 4 + 16 + 10) << *log_;
   }
   const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
     return RequireCase(*report_, name, platform);
@@ -128,8 +129,12 @@ TEST_F(LwipE2e, PairingsPutLwipOnEitherSide) {
     EXPECT_EQ(linux_lwip->role_platforms().at(p.subject), "linux") << p.row;
     EXPECT_EQ(linux_lwip->role_platforms().at(p.other), "lwip") << p.row;
     EXPECT_NE(linux_lwip->verdict(), v1::VERDICT_ERROR) << p.row << ": " << linux_lwip->error();
-    // No agents pair lwIP with lwIP here: that cell stays empty.
-    EXPECT_EQ(FindCase(*report_, p.row + "peer=lwip]", "lwip"), nullptr) << p.row;
+    // No agents pair lwIP with lwIP here: that cell is n/s, and says why.
+    const v1::CaseResult* lwip_lwip = FindCase(*report_, p.row + "peer=lwip]", "lwip");
+    ASSERT_NE(lwip_lwip, nullptr) << p.row;
+    EXPECT_EQ(lwip_lwip->verdict(), v1::VERDICT_NOT_SUPPORTED) << p.row;
+    EXPECT_EQ(lwip_lwip->error(), "no agents here pair a lwip subject with a lwip peer: the lwip "
+                                  "column's subject has a linux peer only");
   }
   // lwIP on the peer's side: its linger {1,0} close with nothing pending is
   // a FIN, so the Linux server sees CLOSE_WAIT, not a reset.

@@ -153,10 +153,11 @@ void FinishCapture(AgentSession& session, const std::string& capture, const Case
 
 }  // namespace
 
-v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
-                       const CaseRunOptions& options) {
+namespace {
+
+// What a record says of the case and the column before anything runs.
+v1::CaseResult NewResult(const LoadedCase& c, const PlatformAgents& agents) {
   const v1::Case& spec = c.spec;
-  const absl::Time start = absl::Now();
   v1::CaseResult result;
   result.set_case_name(spec.name());
   result.set_claim(spec.claim());
@@ -169,6 +170,22 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   if (agents.name != agents.subject->info().platform()) {
     result.set_subject_platform(agents.subject->info().platform());
   }
+  return result;
+}
+
+}  // namespace
+
+v1::CaseResult NotRun(const LoadedCase& c, const PlatformAgents& agents, const absl::Status& why) {
+  v1::CaseResult result = NewResult(c, agents);
+  Fail(&result, why);
+  return result;
+}
+
+v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
+                       const CaseRunOptions& options) {
+  const v1::Case& spec = c.spec;
+  const absl::Time start = absl::Now();
+  v1::CaseResult result = NewResult(c, agents);
 
   CaseContext ctx;
   std::map<std::string, std::unique_ptr<AgentSession>> sessions;

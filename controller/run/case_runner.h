@@ -30,6 +30,10 @@ struct CaseRunOptions {
 v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
                        const CaseRunOptions& options);
 
+// The record of a case that cannot run on these agents at all (`why` is
+// Unimplemented: NOT_SUPPORTED, with its message as the reason).
+v1::CaseResult NotRun(const LoadedCase& c, const PlatformAgents& agents, const absl::Status& why);
+
 }  // namespace closeprobe::controller
 
 #endif  // CLOSEPROBE_CONTROLLER_CASE_RUNNER_H_

@@ -26,6 +26,7 @@ struct Job {
   PlatformAgents agents;
   std::vector<uint32_t> first_ports;  // one per run
   size_t first_slot;                  // where its results go
+  absl::Status unpaired;              // a pairing no agents make: why it cannot run
 };
 
 // Prints "done / running / left" rows and the longest-running case.
@@ -111,15 +112,21 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   size_t runs = 0;
   for (int c = 0; c < static_cast<int>(cases.size()); ++c) {
     for (int p = 0; p < static_cast<int>(columns.size()); ++p) {
-      // A pairing runs only where some agents make its pair.
+      // A pairing runs only where some agents make its pair; elsewhere its
+      // cell says so.
       std::optional<PlatformAgents> agents =
           cases[c].peer_platform.empty()
               ? std::optional<PlatformAgents>(columns[p])
               : AgentsForPairing(columns, p, cases[c].peer_platform);
-      if (!agents.has_value()) continue;
+      Job job{c, p, agents.value_or(columns[p]), {}, runs, absl::OkStatus()};
+      if (!agents.has_value()) {
+        job.unpaired = absl::UnimplementedError(absl::StrCat(
+            "no agents here pair a ", columns[p].name, " subject with a ",
+            cases[c].peer_platform, " peer: the ", columns[p].name, " column's subject has a ",
+            PeerPlatform(columns[p]), " peer only"));
+      }
       auto own = options.dedicated.find({c, p});
-      if (own != options.dedicated.end()) agents = own->second;
-      Job job{c, p, *agents, {}, runs};
+      if (own != options.dedicated.end()) job.agents = own->second;
       for (int i = 0; i < std::max(1, cases[c].spec.repeat()); ++i) {
         absl::StatusOr<uint32_t> first = PortBlock(options.port_base, blocks++);
         if (!first.ok()) return first.status();
@@ -159,7 +166,8 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
       }
       CaseRunOptions run_options{options.lease, job.first_ports[run], options.pcap_dir,
                                  static_cast<int>(run)};
-      v1::CaseResult r = RunCase(row, job.agents, run_options);
+      v1::CaseResult r = job.unpaired.ok() ? RunCase(row, job.agents, run_options)
+                                           : NotRun(row, job.agents, job.unpaired);
       r.set_iteration(static_cast<int>(run));
       if (options.on_result) {
         absl::MutexLock lock(&report_mu);
