@@ -6,8 +6,8 @@
 #include <memory>
 #include <set>
 
-#include "absl/strings/match.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -96,7 +96,7 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
   const bool want_lwip = platforms.count("lwip") > 0;
   const bool can_lwip = want_lwip && netns_possible && std::filesystem::exists(lwip);
   if (want_lwip && !can_lwip) {
-    report->add_warnings(absl::StrCat("no lwip column: it needs root, the netns topology and ", lwip));
+    report->add_warnings(absl::StrCat("no lwip column: it needs Linux as root, the netns topology and ", lwip));
   }
   const std::string guest = GuestPlatform(platforms);
   const std::string guest_dir = !config.guest_dir.empty() ? config.guest_dir
@@ -104,7 +104,7 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
                                                           : ProgramDir() + "/../guest/" + guest;
   const bool can_guest = !guest.empty() && netns_possible && std::filesystem::exists(guest_dir + "/release");
   if (!guest.empty() && !can_guest) {
-    report->add_warnings(absl::StrCat("no ", guest, " column: it needs root, the netns topology and ",
+    report->add_warnings(absl::StrCat("no ", guest, " column: it needs Linux as root, the netns topology and ",
                                       guest_dir, " (scripts/build_linux_guest.sh)"));
   }
   options.pairs = 1 + static_cast<int>(SettingsRows(set).size());

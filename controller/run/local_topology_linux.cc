@@ -1,3 +1,6 @@
+// The local topology's Linux hosts: network-namespace pairs joined by veth,
+// companion agents, lwIP on a TAP device, and the QEMU guest; loopback
+// otherwise (local_topology.cc).
 #include "controller/run/local_topology.h"
 
 #include <fcntl.h>
