@@ -11,13 +11,7 @@ cd "$(dirname "$0")/.."
 out=${BUILD_DIR:-build}/guest/linux-6.1
 agent=${BUILD_DIR:-build}/bin/closeprobe-agent
 [ -x "$agent" ] || { echo "build_linux_guest.sh: $agent is not built (scripts/build.sh)" >&2; exit 2; }
-need=()
-for p in qemu-system-x86 busybox-static socat kmod cpio; do
-  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if ((${#need[@]})); then
-  apt-get update -qq && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
-fi
+scripts/setup_debian.sh guest
 
 # The newest 6.1 kernel package Debian 12 has.
 package=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-amd64-unsigned$' | cut -d' ' -f1 | sort -V | tail -1)

@@ -15,16 +15,7 @@ cd "$(dirname "$0")/.."
 recipe=scripts/mingw_deps
 say() { echo "mingw-deps: $*" >&2; }
 
-need=()
-for p in g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev cmake ninja-build \
-         dpkg-dev patch perl python3 python3-six unicode-data xz-utils protobuf-compiler protobuf-compiler-grpc \
-         libgrpc++-dev libprotobuf-dev; do
-  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-if ((${#need[@]})); then
-  say "installing ${need[*]}"
-  apt-get update -qq && apt-get install -y --no-install-recommends "${need[@]}" >/dev/null
-fi
+scripts/setup_debian.sh windows
 
 if [ "$(id -u)" = 0 ]; then cache=${CLOSEPROBE_CACHE_DIR:-/var/cache/closeprobe}
 else cache=${CLOSEPROBE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/closeprobe}; fi

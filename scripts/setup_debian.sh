@@ -7,6 +7,11 @@
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
 #                            clang (sanitizers, fuzzers), openssl (TLS tests),
 #                            tcpdump. Docker comes with scripts/compose_matrix.sh.
+#   setup_debian.sh windows  the matrix's packages, plus the cross-build of the
+#                            Windows programs and of their gRPC stack from
+#                            Debian's sources (scripts/mingw_deps.sh), and Wine
+#   setup_debian.sh guest    the matrix's packages, plus QEMU and what the
+#                            linux-6.1 guest's initramfs holds (busybox, socat)
 set -euo pipefail
 
 profile="${1:-matrix}"
@@ -23,7 +28,14 @@ case "$profile" in
     packages+=(chromium libxml2-utils g++-mingw-w64-x86-64-posix wine64
                clang libclang-rt-14-dev openssl tcpdump)
     ;;
-  *) echo "setup_debian.sh: unknown profile '$profile' (matrix or tests)" >&2; exit 2 ;;
+  windows)
+    packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev
+               ninja-build dpkg-dev patch perl python3 python3-six unicode-data xz-utils wine64)
+    ;;
+  guest)
+    packages+=(qemu-system-x86 busybox-static socat kmod cpio)
+    ;;
+  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows or guest)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ -n "$out" ] || { echo "usage: scripts/wine_matrix.sh --out DIR [CASES...]" >&2; exit 2; }
-dpkg -s wine64 >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y --no-install-recommends wine64 >/dev/null; }
+scripts/setup_debian.sh windows
 windows_bin=${CLOSEPROBE_WINDOWS_BIN:-}
 if [ -z "$windows_bin" ]; then
   scripts/build.sh >/dev/null
