@@ -28,6 +28,7 @@ using ErrorNameTable = ErrorInfo (*)(int native_error);
 // The tables this build may contain (each defined in its platform's file).
 ErrorInfo PosixErrorName(int native_error);
 ErrorInfo LwipErrorName(int native_error);
+ErrorInfo GvisorErrorName(int native_error);
 ErrorInfo WinsockErrorName(int native_error);
 
 }  // namespace closeprobe::agent

@@ -65,6 +65,12 @@ bool DecodeEthernetTcp(const uint8_t* frame, size_t length, CapturedSegment* out
   return DecodeIpTcp(frame + 14, length - 14, Get16(frame + 12), out);
 }
 
+bool DecodeFrame(FrameKind kind, const uint8_t* frame, size_t length, CapturedSegment* out) {
+  if (kind == FrameKind::kEthernet) return DecodeEthernetTcp(frame, length, out);
+  if (length < 1) return false;
+  return DecodeIpTcp(frame, length, (frame[0] >> 4) == 6 ? 0x86DD : 0x0800, out);
+}
+
 bool HasExactFlags(const CapturedSegment& s, const std::string& letters) {
   if (letters.empty()) return true;
   for (char c : std::string("SFRA")) {

@@ -19,6 +19,14 @@ bool DecodeIpTcp(const uint8_t* ip, size_t length, uint16_t ethertype, CapturedS
 // The same for an Ethernet frame.
 bool DecodeEthernetTcp(const uint8_t* frame, size_t length, CapturedSegment* out);
 
+// What a user-space stack's frames hold: Ethernet frames (lwIP's netif) or
+// bare IP packets (gVisor's link endpoint, below its Ethernet layer).
+enum class FrameKind { kEthernet, kIp };
+
+// The same for a frame of a FrameHooks stack: Ethernet, or a bare IP
+// packet (its version nibble says which).
+bool DecodeFrame(FrameKind kind, const uint8_t* frame, size_t length, CapturedSegment* out);
+
 // Whether a segment has exactly the given flags among S F R A ("" = any).
 bool HasExactFlags(const CapturedSegment& s, const std::string& letters);
 

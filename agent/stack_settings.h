@@ -15,7 +15,8 @@ class StackSettings {
  public:
   virtual ~StackSettings() = default;
   // Sets `name` to `value`; returns the previous value. InvalidArgument for
-  // a name outside the TCP/IP settings; PermissionDenied without privilege.
+  // a name outside the TCP/IP settings; Unimplemented for one this stack has
+  // no equivalent of; PermissionDenied without privilege.
   virtual absl::StatusOr<std::string> Set(const std::string& name,
                                           const std::string& value) = 0;
 };

@@ -45,6 +45,38 @@ class StateObserver {
   virtual absl::StatusOr<ConnectionInfo> Find(const SocketIdentity& id) = 0;
 };
 
+// For a stack that keeps no inode (lwIP, gVisor), a socket's connection is
+// known by its addresses: among the connections on its local port, an open
+// listener or bound socket matches the one with no peer, a connected socket
+// the one with its peer. State CLOSED when none matches.
+inline ConnectionInfo FindByAddresses(const std::vector<ConnectionInfo>& on_port,
+                                      const SocketIdentity& id) {
+  for (const ConnectionInfo& c : on_port) {
+    if (id.local.port == 0 || c.local.port != id.local.port) continue;
+    if (id.remote.port == 0) {
+      const bool unconnected = c.remote.port == 0;
+      if (unconnected && (c.state == v1::TCP_STATE_LISTEN || id.native != kNoSocket)) return c;
+      continue;
+    }
+    if (c.remote.port == id.remote.port && c.remote.address == id.remote.address) return c;
+  }
+  ConnectionInfo none;
+  none.local = id.local;
+  none.remote = id.remote;
+  none.state = v1::TCP_STATE_CLOSED;
+  return none;
+}
+
+// The StateObserver of such a stack: Find looks among ConnectionsOnPort.
+class AddressedStateObserver : public StateObserver {
+ public:
+  absl::StatusOr<ConnectionInfo> Find(const SocketIdentity& id) override {
+    absl::StatusOr<std::vector<ConnectionInfo>> on_port = ConnectionsOnPort(id.local.port);
+    if (!on_port.ok()) return on_port.status();
+    return FindByAddresses(*on_port, id);
+  }
+};
+
 }  // namespace closeprobe::agent
 
 #endif  // CLOSEPROBE_AGENT_STATE_OBSERVER_H_

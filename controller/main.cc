@@ -30,9 +30,12 @@ ABSL_FLAG(bool, lwip_fast_forward, true,
           "a second); such waits report lwIP time and wall time. false: lwIP in real time.");
 ABSL_FLAG(std::string, agent_lwip_binary, "",
           "closeprobe-agent-lwip for the local lwIP host (default: beside this program).");
-ABSL_FLAG(std::string, platforms, "linux,lwip",
+ABSL_FLAG(std::string, agent_gvisor_binary, "",
+          "closeprobe-agent-gvisor for the local gVisor host (default: beside this program).");
+ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor",
           "Local platforms to run (matrix columns), as far as this machine has them: linux, "
-          "lwip (needs root and closeprobe-agent-lwip), linux-6.1 (Debian's 6.1 kernel under "
+          "lwip (needs root and closeprobe-agent-lwip), gvisor (gVisor's netstack; needs root "
+          "and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel under "
           "QEMU; needs root and scripts/build_linux_guest.sh).");
 ABSL_FLAG(std::string, guest_dir, "",
           "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "
@@ -147,6 +150,7 @@ Config ConfigFromFlags(Config config) {
   config.topology = absl::GetFlag(FLAGS_topology);
   config.agent_binary = absl::GetFlag(FLAGS_agent_binary);
   config.agent_lwip_binary = absl::GetFlag(FLAGS_agent_lwip_binary);
+  config.agent_gvisor_binary = absl::GetFlag(FLAGS_agent_gvisor_binary);
   config.guest_dir = absl::GetFlag(FLAGS_guest_dir);
   config.lwip_fast_forward = absl::GetFlag(FLAGS_lwip_fast_forward);
   config.platforms = absl::GetFlag(FLAGS_platforms);

@@ -16,7 +16,7 @@ CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCLOSEPROBE_BUILD_FUZZERS=ON -DCLOSEPROBE_BUILD_BENCH=OFF >/dev/null
 unit_tests=(agent_service_test error_names_posix_test case_validator_test case_grid_test
             baseline_test expectation_matcher_test cases_parse_test verdicts_test
-            wire_checks_test report_merge_test auth_gate_test)
+            wire_checks_test report_merge_test auth_gate_test tcp_transitions_test)
 cmake --build "$dir" -j"$(nproc)" --target "${unit_tests[@]}" case_file_fuzzer agent_request_fuzzer
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"

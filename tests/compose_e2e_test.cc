@@ -1,6 +1,6 @@
 // The matrix in Docker Compose, run for real (root only; scripts/
 // compose_matrix.sh brings up a Docker engine if none runs): every case has
-// its linux and lwip cells, the Linux column agrees with a local run between
+// its linux, lwip and gvisor cells, the Linux column agrees with a local run between
 // network namespaces, and nothing is left behind.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -32,7 +32,7 @@ std::string Tail(const std::string& path, size_t bytes) {
   return s.size() <= bytes ? s : s.substr(s.size() - bytes);
 }
 
-TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
+TEST(ComposeMatrix, EveryCaseOnEveryColumnAgreeingWithTheLocalRun) {
   if (geteuid() != 0)
     GTEST_SKIP() << "Docker and TAP devices need root (CI runs as root)";
   const std::set<std::string> interfaces_before = NetworkInterfaces();
@@ -52,11 +52,12 @@ TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
   ASSERT_TRUE(
       controller::ReadJsonReport(dir + "/compose/report.json", &compose).ok());
   EXPECT_EQ(compose.topology(), "remote");
-  ASSERT_EQ(compose.platforms_size(), 2);
+  ASSERT_EQ(compose.platforms_size(), 3);
   EXPECT_EQ(compose.platforms(0).name(), "linux");
   EXPECT_EQ(compose.platforms(1).name(), "lwip");
   EXPECT_EQ(compose.platforms(1).subject().info().stack_version(), "2.1.3");
-  // Every case file has results in both columns, and no cell is an error.
+  EXPECT_EQ(compose.platforms(2).name(), "gvisor");
+  // Every case file has results in every column, and no cell is an error.
   std::set<std::pair<std::string, std::string>> cells;
   for (const auto& r : compose.results()) {
     cells.insert({r.base_case(), r.platform()});
@@ -69,6 +70,7 @@ TEST(ComposeMatrix, EveryCaseOnLinuxAndLwipAgreeingWithTheLocalRun) {
     const std::string name = std::filesystem::path(file).stem().string();
     EXPECT_EQ(cells.count({name, "linux"}), 1u) << name;
     EXPECT_EQ(cells.count({name, "lwip"}), 1u) << name;
+    EXPECT_EQ(cells.count({name, "gvisor"}), 1u) << name;
   }
 
   // The same cases between two local namespaces: the Linux column must show

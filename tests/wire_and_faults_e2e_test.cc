@@ -13,9 +13,8 @@
 #include <map>
 #include <thread>
 
-#include "controller/report/report_writers.h"
 #include "tests/testutil/report_helpers.h"
-#include "tests/testutil/subprocess.h"
+#include "tests/testutil/suite_run.h"
 
 namespace closeprobe::testing {
 namespace {
@@ -30,32 +29,21 @@ class WireE2e : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (geteuid() != 0) return;
-    dir_ = new std::string(MakeTempDir());
-    ProcessResult r = RunProcess(
-        {BinDir() + "/closeprobe", "run", "--topology=netns", "--platforms=linux", "--out", *dir_,
-         "cases/normal_close.textproto", "cases/close_with_pending_data.textproto",
-         "cases/fin_retransmitted_into_time_wait.textproto"},
-        120);
-    log_ = new std::string(r.err);
-    report_ = new v1::Report();
-    controller::ReadJsonReport(*dir_ + "/report.json", report_).IgnoreError();
+    run_ = StartSuiteRun({"--topology=netns", "--platforms=linux", "cases/normal_close.textproto",
+                          "cases/close_with_pending_data.textproto",
+                          "cases/fin_retransmitted_into_time_wait.textproto"},
+                         120);
   }
-  static void TearDownTestSuite() {
-    if (dir_ != nullptr) RemoveTree(*dir_);
-  }
+  static void TearDownTestSuite() { EndSuiteRun(run_); }
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "capture and namespaces need root (CI runs as root)";
     // normal_close (one pairing: linux only), 5 iterations of the grid, one more.
-    ASSERT_EQ(report_->results_size(), 7) << *log_;
+    ASSERT_EQ(run_->report.results_size(), 7) << run_->log;
   }
-  const v1::CaseResult& Case(const std::string& name) { return RequireCase(*report_, name); }
-  static std::string* dir_;
-  static std::string* log_;
-  static v1::Report* report_;
+  const v1::CaseResult& Case(const std::string& name) { return RequireCase(run_->report, name); }
+  static SuiteRun* run_;
 };
-std::string* WireE2e::dir_ = nullptr;
-std::string* WireE2e::log_ = nullptr;
-v1::Report* WireE2e::report_ = nullptr;
+SuiteRun* WireE2e::run_ = nullptr;
 
 TEST_F(WireE2e, NormalCloseIsTwoFinsAndNoReset) {
   const v1::CaseResult& r = Case("normal_close[peer=linux]");
@@ -106,10 +94,10 @@ TEST_F(WireE2e, LostFinalAckMakesTheFinComeAgain) {
 }
 
 TEST_F(WireE2e, PcapFilesOpenWithTcpdump) {
-  for (const auto& r : report_->results()) {
+  for (const auto& r : run_->report.results()) {
     SCOPED_TRACE(r.case_name());
     ASSERT_FALSE(r.pcap_file().empty());
-    ProcessResult dump = RunProcess({"/usr/bin/tcpdump", "-nr", *dir_ + "/" + r.pcap_file()}, 30);
+    ProcessResult dump = RunProcess({"/usr/bin/tcpdump", "-nr", run_->dir + "/" + r.pcap_file()}, 30);
     EXPECT_EQ(dump.exit_code, 0) << dump.err;
     EXPECT_THAT(dump.out, HasSubstr("Flags [S]"));
   }

@@ -20,23 +20,16 @@ namespace {
 netif g_netif;
 LwipConfig g_config;
 bool g_started = false;
-std::atomic<FrameObserver*> g_tap{nullptr};
-std::atomic<FrameObserver*> g_filter{nullptr};
+FrameHooks g_hooks;
 netif_input_fn g_input = nullptr;
 netif_linkoutput_fn g_linkoutput = nullptr;
 
-// Shows a frame to the tap and the filter in a host's order; false: drop it.
+// Shows a frame to the hooks; false: drop it.
 bool Observe(pbuf* p, bool outgoing) {
-  FrameObserver* tap = g_tap.load();
-  FrameObserver* filter = g_filter.load();
-  if (tap == nullptr && filter == nullptr) return true;
+  if (!g_hooks.active()) return true;
   std::string copy(p->tot_len, '\0');
   pbuf_copy_partial(p, copy.data(), p->tot_len, 0);
-  const auto* frame = reinterpret_cast<const uint8_t*>(copy.data());
-  if (!outgoing && tap != nullptr) tap->OnFrame(frame, copy.size(), false);
-  if (filter != nullptr && !filter->OnFrame(frame, copy.size(), outgoing)) return false;
-  if (outgoing && tap != nullptr) tap->OnFrame(frame, copy.size(), true);
-  return true;
+  return g_hooks.Pass(reinterpret_cast<const uint8_t*>(copy.data()), copy.size(), outgoing);
 }
 
 err_t HookedInput(pbuf* p, netif* n) {
@@ -88,8 +81,7 @@ absl::Status StartLwipStack(const LwipConfig& config) {
 
 const LwipConfig& LwipStackConfig() { return g_config; }
 
-void SetFrameTap(FrameObserver* tap) { g_tap.store(tap); }
-void SetFrameFilter(FrameObserver* filter) { g_filter.store(filter); }
+FrameHooks* LwipFrameHooks() { return &g_hooks; }
 
 CoreLock::CoreLock() { LOCK_TCPIP_CORE(); }
 CoreLock::~CoreLock() { UNLOCK_TCPIP_CORE(); }

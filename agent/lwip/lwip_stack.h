@@ -1,7 +1,7 @@
 // LwipStack: the one lwIP stack of this process (lwIP 2.1.3, Debian's
 // liblwip, unix port), running in user space on a TAP device: its tcpip
-// thread, its netif, and the hooks on the netif's input and output paths
-// that wire capture and fault injection use.
+// thread, its netif, and the FrameHooks on the netif's input and output
+// paths that wire capture and fault injection use.
 //
 // Threading model: lwIP's tcpip thread owns the stack; other threads enter
 // its core only under LOCK_TCPIP_CORE (CoreLock below). Frame hooks run on
@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "agent/frame_hooks.h"
 
 namespace closeprobe::agent {
 
@@ -28,18 +29,8 @@ struct LwipConfig {
 absl::Status StartLwipStack(const LwipConfig& config);
 const LwipConfig& LwipStackConfig();
 
-// Sees every Ethernet frame the stack sends or receives; returns false to
-// drop it. Two slots, like a host's capture and firewall: the filter (fault
-// injection) and the tap (wire capture). Outgoing frames pass the filter
-// first, so a dropped one never reaches the wire or the tap; incoming ones
-// reach the tap first, as libpcap sees packets before netfilter drops them.
-class FrameObserver {
- public:
-  virtual ~FrameObserver() = default;
-  virtual bool OnFrame(const uint8_t* frame, size_t length, bool outgoing) = 0;
-};
-void SetFrameTap(FrameObserver* tap);        // its return value is ignored
-void SetFrameFilter(FrameObserver* filter);
+// The hooks on the netif's input and output paths (wire capture, faults).
+FrameHooks* LwipFrameHooks();
 
 // RAII: holds lwIP's core lock (for walking the PCB lists).
 class CoreLock {

@@ -31,8 +31,9 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   p.info = NewLwipPlatformInfo();
   p.error_name = LwipErrorName;
   // The stack is this process's own: capture and faults need no privilege.
-  p.capture = NewLwipWireCapture();
-  if (options.allow_faults) p.faults = NewLwipFaultInjector();
+  p.capture = NewFrameWireCapture(LwipFrameHooks(), FrameKind::kEthernet,
+                                  absl::StrCat("lwip netif on ", config.tap));
+  if (options.allow_faults) p.faults = NewFrameFaultInjector(LwipFrameHooks(), FrameKind::kEthernet);
   if (absl::GetFlag(FLAGS_lwip_fast_forward)) p.clock = NewLwipFastForward();
   return p;
 }

@@ -4,20 +4,16 @@
 
 #include <memory>
 
-#include "agent/fault_injector.h"
 #include "agent/platform_info.h"
 #include "agent/socket_api.h"
 #include "agent/stack_clock.h"
 #include "agent/state_observer.h"
-#include "agent/wire_capture.h"
 
 namespace closeprobe::agent {
 
 std::unique_ptr<SocketApi> NewLwipSocketApi();
 std::unique_ptr<StateObserver> NewLwipStateObserver();
 std::unique_ptr<PlatformInfo> NewLwipPlatformInfo();
-std::unique_ptr<WireCapture> NewLwipWireCapture();
-std::unique_ptr<FaultInjector> NewLwipFaultInjector();
 // lwIP's clock: skips idle time to the timers a WaitState waits for.
 std::unique_ptr<StackClock> NewLwipFastForward();
 

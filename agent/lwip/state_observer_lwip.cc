@@ -61,7 +61,7 @@ void ForEachPcb(Visit visit) {
   }
 }
 
-class LwipStateObserver final : public StateObserver {
+class LwipStateObserver final : public AddressedStateObserver {
  public:
   absl::StatusOr<std::vector<ConnectionInfo>> ConnectionsOnPort(uint16_t port) override {
     std::vector<ConnectionInfo> out;
@@ -71,31 +71,6 @@ class LwipStateObserver final : public StateObserver {
       }
     });
     return out;
-  }
-
-  // lwIP keeps no inode: a socket is found by its addresses. An open
-  // listener matches its LISTEN PCB; a connection its 4-tuple.
-  absl::StatusOr<ConnectionInfo> Find(const SocketIdentity& id) override {
-    ConnectionInfo found;
-    found.local = id.local;
-    found.remote = id.remote;
-    found.state = v1::TCP_STATE_CLOSED;
-    bool have = false;
-    ForEachPcb([&](const tcp_pcb* p, bool listening) {
-      if (have || p->local_port != id.local.port || id.local.port == 0) return;
-      if (id.remote.port == 0) {
-        if (listening || (p->remote_port == 0 && id.native != kNoSocket)) {
-          found = Describe(p, listening);
-          have = true;
-        }
-        return;
-      }
-      if (!listening && IsConnectionOf(p, id)) {
-        found = Describe(p, false);
-        have = true;
-      }
-    });
-    return found;
   }
 };
 

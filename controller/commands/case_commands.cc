@@ -6,11 +6,14 @@
 
 namespace closeprobe::controller {
 
-// A row none of whose expectations a default run (linux, lwip) applies:
+// A row none of whose expectations a default run (linux, lwip, gvisor) applies:
 // its cells would show observations, judged by nothing.
 bool CoversDefaultRun(const LoadedCase& row) {
   for (const v1::Expectation& e : row.spec.expect()) {
-    if (e.platform().empty() || e.platform() == "linux" || e.platform() == "lwip") return true;
+    if (e.platform().empty() || e.platform() == "linux" || e.platform() == "lwip" ||
+        e.platform() == "gvisor") {
+      return true;
+    }
   }
   return false;
 }

@@ -9,7 +9,8 @@ const std::vector<Command>& Commands() {
        "matrix. Without --agent it starts its own agents (see --topology); each --agent "
        "subject=... is a matrix column, played against the --agent peer=.... Writes "
        "DIR/report.json (the record), report.html, matrix.md, junit.xml and pcap/ (--out DIR).",
-       {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary", "guest_dir",
+       {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary",
+        "agent_gvisor_binary", "guest_dir",
         "lwip_fast_forward",
         "token_file", "tls_ca", "tls_cert", "tls_key", "lease_ms", "port_base", "cases_dir",
         "claims", "color", "baselines"},

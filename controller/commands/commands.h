@@ -23,6 +23,7 @@ struct Config {
   std::string topology;
   std::string agent_binary;
   std::string agent_lwip_binary;
+  std::string agent_gvisor_binary;
   std::string guest_dir;
   bool lwip_fast_forward = true;
   std::string platforms;

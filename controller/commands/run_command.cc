@@ -89,15 +89,18 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
   const std::string binary =
       config.agent_binary.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent")
                                   : config.agent_binary;
-  const std::string lwip = config.agent_lwip_binary.empty()
-                               ? ProgramDir() + "/" + ExecutableName("closeprobe-agent-lwip")
-                               : config.agent_lwip_binary;
   const bool netns_possible = LocalTopology::CanStartNamespaces() && kind != TopologyKind::kLoopback;
-  const bool want_lwip = platforms.count("lwip") > 0;
-  const bool can_lwip = want_lwip && netns_possible && std::filesystem::exists(lwip);
-  if (want_lwip && !can_lwip) {
-    report->add_warnings(absl::StrCat("no lwip column: it needs Linux as root, the netns topology and ", lwip));
-  }
+  // The agent of a stack in its own process on a TAP device, if --platforms
+  // names it and this machine can run it ("" with a warning if not).
+  const auto tap_stack_binary = [&](const std::string& platform, const std::string& given) {
+    const std::string binary =
+        given.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent-" + platform) : given;
+    if (platforms.count(platform) == 0) return std::string();
+    if (netns_possible && std::filesystem::exists(binary)) return binary;
+    report->add_warnings(absl::StrCat("no ", platform,
+                                      " column: it needs Linux as root, the netns topology and ", binary));
+    return std::string();
+  };
   const std::string guest = GuestPlatform(platforms);
   const std::string guest_dir = !config.guest_dir.empty() ? config.guest_dir
                                 : guest.empty()           ? ""
@@ -108,7 +111,8 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
                                       guest_dir, " (scripts/build_linux_guest.sh)"));
   }
   options.pairs = 1 + static_cast<int>(SettingsRows(set).size());
-  options.lwip_binary = can_lwip ? lwip : "";
+  options.lwip_binary = tap_stack_binary("lwip", config.agent_lwip_binary);
+  options.gvisor_binary = tap_stack_binary("gvisor", config.agent_gvisor_binary);
   options.lwip_fast_forward = config.lwip_fast_forward;
   options.companions = NeedsCompanions(set);
   options.guest_dir = can_guest ? guest_dir : "";
@@ -130,6 +134,7 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
     add(topology.pairs()[i], i == 0 && (platforms.count("linux") > 0 || topology.kind() == "loopback"));
   }
   if (!topology.lwip_pair().subject_target.empty()) add(topology.lwip_pair(), true);
+  if (!topology.gvisor_pair().subject_target.empty()) add(topology.gvisor_pair(), true);
   if (!topology.guest_pair().subject_target.empty()) add(topology.guest_pair(), true);
   report->set_topology(topology.kind());
   for (const auto& w : topology.warnings()) {

@@ -53,6 +53,8 @@ struct TopologyOptions {
   // device, lwIP on one side of it, a Linux peer agent on the kernel side.
   std::string lwip_binary;
   bool lwip_fast_forward = true;  // the lwIP agent's --lwip_fast_forward
+  // Non-empty (netns only): also a gVisor host, made like the lwIP one.
+  std::string gvisor_binary;
   // (netns only) The first pair's hosts each get two more agents: one of
   // their own, and one running as the user nobody.
   bool companions = false;
@@ -75,6 +77,8 @@ class LocalTopology {
   const std::vector<HostPair>& pairs() const { return pairs_; }
   // The lwIP subject and its Linux peer; empty targets when not started.
   const HostPair& lwip_pair() const { return lwip_pair_; }
+  // The gVisor netstack subject and its Linux peer; empty when not started.
+  const HostPair& gvisor_pair() const { return gvisor_pair_; }
   // The guest and its Linux peer; empty targets when not started.
   const HostPair& guest_pair() const { return guest_pair_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
@@ -91,8 +95,13 @@ class LocalTopology {
   absl::Status StartHosts(const std::string& agent_binary, const TopologyOptions& options);
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
-  absl::Status StartLwipPair(const std::string& lwip_binary, const std::string& agent_binary,
-                             bool fast_forward);
+  // A stack in the agent's own process (lwIP, gVisor) on a TAP device in a
+  // namespace of its own, with a Linux peer agent on the kernel side.
+  // `flag` prefixes the stack agent's flags (--lwip_tap, --gvisor_tap...);
+  // `net` is the link's third octet.
+  absl::Status StartTapStackPair(const std::string& name, const std::string& binary,
+                                 const std::vector<std::string>& extra_args,
+                                 const std::string& agent_binary, int net, HostPair* pair);
   absl::Status StartGuestPair(const std::string& guest_dir, const std::string& agent_binary);
   // The companions of the host whose agent is `host_pid` (`side`: "subject"
   // or "peer"), added to `pair`.
@@ -111,6 +120,7 @@ class LocalTopology {
   std::string dir_;
   std::vector<HostPair> pairs_;
   HostPair lwip_pair_;
+  HostPair gvisor_pair_;
   HostPair guest_pair_;
   std::vector<std::string> warnings_;
   std::vector<ProcessId> pids_;

@@ -79,7 +79,14 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
     }
   }
   if (s.ok() && !options.lwip_binary.empty()) {
-    s = StartLwipPair(options.lwip_binary, agent_binary, options.lwip_fast_forward);
+    s = StartTapStackPair(
+        "lwip", options.lwip_binary,
+        {absl::StrCat("--lwip_fast_forward=", options.lwip_fast_forward ? "true" : "false")},
+        agent_binary, static_cast<int>((getpid() + 125) % 250) + 1, &lwip_pair_);
+  }
+  if (s.ok() && !options.gvisor_binary.empty()) {
+    s = StartTapStackPair("gvisor", options.gvisor_binary, {}, agent_binary,
+                          static_cast<int>((getpid() + 75) % 250) + 1, &gvisor_pair_);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
   return s;
@@ -215,42 +222,42 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, ProcessId pid,
   return absl::OkStatus();
 }
 
-absl::Status LocalTopology::StartLwipPair(const std::string& lwip_binary,
-                                          const std::string& agent_binary, bool fast_forward) {
-  if (access(lwip_binary.c_str(), X_OK) != 0) {
-    return absl::NotFoundError(absl::StrCat("lwIP agent ", lwip_binary, " not found"));
+absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std::string& binary,
+                                              const std::vector<std::string>& extra_args,
+                                              const std::string& agent_binary, int net,
+                                              HostPair* pair) {
+  if (access(binary.c_str(), X_OK) != 0) {
+    return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const int net = static_cast<int>((getpid() + 125) % 250) + 1;
-  const std::string tap = absl::StrCat("cpt", getpid() % 100000);
-  const std::string lwip_address = absl::StrCat("198.18.", net, ".1");
+  const std::string tap = absl::StrCat("c", name.substr(0, 1), "t", getpid() % 100000);
+  const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
-  const std::string lwip_socket = absl::StrCat(dir_, "/lwip.sock");
-  const std::string peer_socket = absl::StrCat(dir_, "/lwip-peer.sock");
-  // The namespace's shell makes the TAP device, then becomes the lwIP agent.
+  const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
+  const std::string peer_socket = absl::StrCat(dir_, "/", name, "-peer.sock");
+  // The namespace's shell makes the TAP device, then becomes the stack's agent.
   const std::string script = absl::StrCat(
       "ip link set lo up && ip tuntap add dev ", tap, " mode tap && ip addr add ",
       kernel_address, "/24 dev ", tap, " && ip link set ", tap,
       " up || exit 1; exec \"$0\" \"$@\"");
-  absl::StatusOr<ProcessId> lwip = StartAgent(
-      "lwip",
-      {"unshare", "--net", "sh", "-c", script, lwip_binary, "--listen", "unix:" + lwip_socket,
-       "--test_address", lwip_address, "--lwip_tap", tap, "--lwip_address", lwip_address,
-       "--lwip_gateway", kernel_address, "--allow_faults",
-       absl::StrCat("--lwip_fast_forward=", fast_forward ? "true" : "false")},
-      lwip_socket);
-  if (!lwip.ok()) return lwip.status();
+  std::vector<std::string> args = {
+      "unshare", "--net", "sh", "-c", script, binary, "--listen", "unix:" + stack_socket,
+      "--test_address", stack_address, absl::StrCat("--", name, "_tap=", tap),
+      absl::StrCat("--", name, "_address=", stack_address),
+      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults", "--allow_settings"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  absl::StatusOr<ProcessId> stack = StartAgent(name, args, stack_socket);
+  if (!stack.ok()) return stack.status();
   // The Linux peer joins the same namespace, on the kernel side of the TAP.
   absl::StatusOr<ProcessId> peer = StartAgent(
-      "lwip-peer",
-      {"nsenter", absl::StrCat("--net=/proc/", *lwip, "/ns/net"), agent_binary, "--listen",
+      name + "-peer",
+      {"nsenter", absl::StrCat("--net=/proc/", *stack, "/ns/net"), agent_binary, "--listen",
        "unix:" + peer_socket, "--test_address", kernel_address, "--allow_faults"},
       peer_socket);
   if (!peer.ok()) return peer.status();
-  lwip_pair_.subject_target = "unix:" + lwip_socket;
-  lwip_pair_.peer_target = "unix:" + peer_socket;
+  pair->subject_target = "unix:" + stack_socket;
+  pair->peer_target = "unix:" + peer_socket;
   return absl::OkStatus();
 }
-
 
 absl::Status LocalTopology::StartGuestPair(const std::string& guest_dir,
                                            const std::string& agent_binary) {

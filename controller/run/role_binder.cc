@@ -35,7 +35,7 @@ absl::StatusOr<std::map<std::string, AgentClient*>> BindRoles(const v1::Case& sp
       return absl::UnimplementedError(absl::StrCat(
           "role '", p.role(), "' runs in an agent process of its own beside '", p.beside(),
           "', and the ", agents.name, " column has no such agent (", key,
-          "): the local linux hosts start them; a user-space stack (lwIP) lives inside its "
+          "): the local linux hosts start them; a user-space stack (lwIP, gVisor) lives inside its "
           "agent's process, and a guest kernel runs one agent; --agent ", key,
           "=HOST:PORT gives one"));
     }

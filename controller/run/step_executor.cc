@@ -485,7 +485,7 @@ absl::Status ExecuteWaitState(StepEnv& env) {
   // the run ends as an error instead of handing it to the judge as fact.
   std::vector<v1::TcpState> seen;
   for (const auto& t : r->transitions()) seen.push_back(t.state());
-  const std::string impossible = ImpossibleStep(seen);
+  const std::string impossible = ImpossibleStep(seen, env.session().client().info().platform());
   if (!impossible.empty()) {
     return absl::InternalError(absl::StrCat("observer fault: the agent reported ", impossible,
                                             ", a sequence TCP cannot produce"));

@@ -29,6 +29,23 @@ inline const v1::CaseResult& RequireCase(const v1::Report& report, const std::st
   return r != nullptr ? *r : report.results(0);
 }
 
+// The record of the step with this id; nullptr if the run has none.
+inline const v1::StepRecord* FindStep(const v1::CaseResult& r, const std::string& id) {
+  for (const auto& s : r.steps()) {
+    if (s.id() == id) return &s;
+  }
+  return nullptr;
+}
+
+// What the step with this id observed: the state, or the call's error name.
+inline std::string StepObserved(const v1::CaseResult& r, const std::string& id) {
+  const v1::StepRecord* s = FindStep(r, id);
+  if (s == nullptr) return "no such step";
+  if (s->has_wait()) return v1::TcpState_Name(s->wait().state());
+  if (s->has_state()) return v1::TcpState_Name(s->state().state());
+  return v1::ErrorName_Name(s->result().error());
+}
+
 // Segments `role` sent with every flag letter in `flags`.
 inline int SentSegments(const v1::CaseResult& r, const std::string& role,
                         const std::string& flags) {

@@ -1,5 +1,5 @@
-// Wire capture for lwIP: the frames of the netif's input and output paths,
-// kept as segments and as a pcap file written here (Ethernet link type).
+// Wire capture of an in-process stack: the frames its FrameHooks see, kept
+// as segments and as a pcap file written here (Ethernet or raw IP link type).
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -7,8 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "agent/lwip/lwip_stack.h"
-#include "agent/lwip/platform_lwip.h"
+#include "agent/frame_hooks.h"
 #include "agent/segment_decoder.h"
 
 namespace closeprobe::agent {
@@ -24,26 +23,29 @@ struct Capture {
   CaptureResult result;
 };
 
-class LwipWireCapture final : public WireCapture, public FrameObserver {
+class FrameWireCapture final : public WireCapture, public FrameObserver {
  public:
-  LwipWireCapture() { SetFrameTap(this); }
-  ~LwipWireCapture() override { SetFrameTap(nullptr); }
+  FrameWireCapture(FrameHooks* hooks, FrameKind kind, std::string interface)
+      : hooks_(hooks), kind_(kind), interface_(std::move(interface)) {
+    hooks_->SetTap(this);
+  }
+  ~FrameWireCapture() override { hooks_->SetTap(nullptr); }
 
   absl::StatusOr<int> Start(const std::string&, uint16_t first_port, uint16_t last_port,
                             std::string* interface) override {
     if (first_port == 0 || last_port < first_port) {
       return absl::InvalidArgumentError("capture needs 0 < first_port <= last_port");
     }
-    *interface = absl::StrCat("lwip netif on ", LwipStackConfig().tap);
+    *interface = interface_;
     Capture c{first_port, last_port, {}};
-    // pcap global header: magic, version 2.4, zone, sigfigs, snaplen, Ethernet.
+    // pcap global header: magic, version 2.4, zone, sigfigs, snaplen, link type.
     Append<uint32_t>(&c.result.pcap, 0xa1b2c3d4);
     Append<uint16_t>(&c.result.pcap, 2);
     Append<uint16_t>(&c.result.pcap, 4);
     Append<int32_t>(&c.result.pcap, 0);
     Append<uint32_t>(&c.result.pcap, 0);
     Append<uint32_t>(&c.result.pcap, 65535);
-    Append<uint32_t>(&c.result.pcap, 1);
+    Append<uint32_t>(&c.result.pcap, kind_ == FrameKind::kEthernet ? 1 : 101);  // LINKTYPE_RAW
     absl::MutexLock lock(&mu_);
     const int id = next_id_++;
     captures_[id] = std::move(c);
@@ -61,7 +63,7 @@ class LwipWireCapture final : public WireCapture, public FrameObserver {
 
   bool OnFrame(const uint8_t* frame, size_t length, bool outgoing) override {
     CapturedSegment s;
-    if (!DecodeEthernetTcp(frame, length, &s)) return true;
+    if (!DecodeFrame(kind_, frame, length, &s)) return true;
     const auto now = std::chrono::system_clock::now().time_since_epoch();
     s.unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(now).count();
     absl::MutexLock lock(&mu_);
@@ -80,6 +82,9 @@ class LwipWireCapture final : public WireCapture, public FrameObserver {
   }
 
  private:
+  FrameHooks* const hooks_;
+  const FrameKind kind_;
+  const std::string interface_;
   absl::Mutex mu_;
   int next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int, Capture> captures_ ABSL_GUARDED_BY(mu_);
@@ -87,6 +92,18 @@ class LwipWireCapture final : public WireCapture, public FrameObserver {
 
 }  // namespace
 
-std::unique_ptr<WireCapture> NewLwipWireCapture() { return std::make_unique<LwipWireCapture>(); }
+std::unique_ptr<WireCapture> NewFrameWireCapture(FrameHooks* hooks, FrameKind kind,
+                                                 std::string interface) {
+  return std::make_unique<FrameWireCapture>(hooks, kind, std::move(interface));
+}
+
+bool FrameHooks::Pass(const uint8_t* frame, size_t length, bool outgoing) {
+  FrameObserver* tap = tap_.load();
+  FrameObserver* filter = filter_.load();
+  if (!outgoing && tap != nullptr) tap->OnFrame(frame, length, false);
+  if (filter != nullptr && !filter->OnFrame(frame, length, outgoing)) return false;
+  if (outgoing && tap != nullptr) tap->OnFrame(frame, length, true);
+  return true;
+}
 
 }  // namespace closeprobe::agent

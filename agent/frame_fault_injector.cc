@@ -1,12 +1,11 @@
-// Fault injection for lwIP: drop rules applied to the frames of the netif's
-// input and output paths (the embedded equivalent of a pulled cable).
+// Fault injection for an in-process stack: drop rules applied to the frames
+// its FrameHooks see (the user-space equivalent of a pulled cable).
 #include <map>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "agent/lwip/lwip_stack.h"
-#include "agent/lwip/platform_lwip.h"
+#include "agent/frame_hooks.h"
 #include "agent/segment_decoder.h"
 
 namespace closeprobe::agent {
@@ -16,10 +15,12 @@ bool InRange(uint16_t port, const FaultRule& r) {
   return port >= r.first_port && port <= r.last_port;
 }
 
-class LwipFaultInjector final : public FaultInjector, public FrameObserver {
+class FrameFaultInjector final : public FaultInjector, public FrameObserver {
  public:
-  LwipFaultInjector() { SetFrameFilter(this); }
-  ~LwipFaultInjector() override { SetFrameFilter(nullptr); }
+  FrameFaultInjector(FrameHooks* hooks, FrameKind kind) : hooks_(hooks), kind_(kind) {
+    hooks_->SetFilter(this);
+  }
+  ~FrameFaultInjector() override { hooks_->SetFilter(nullptr); }
 
   absl::StatusOr<int> Add(const FaultRule& rule) override {
     if (rule.first_port == 0 || rule.last_port < rule.first_port) {
@@ -45,7 +46,7 @@ class LwipFaultInjector final : public FaultInjector, public FrameObserver {
 
   bool OnFrame(const uint8_t* frame, size_t length, bool outgoing) override {
     CapturedSegment s;
-    if (!DecodeEthernetTcp(frame, length, &s)) return true;
+    if (!DecodeFrame(kind_, frame, length, &s)) return true;
     absl::MutexLock lock(&mu_);
     for (const auto& [id, r] : rules_) {
       if ((outgoing && r.direction == FaultDirection::kIncoming) ||
@@ -62,6 +63,8 @@ class LwipFaultInjector final : public FaultInjector, public FrameObserver {
   }
 
  private:
+  FrameHooks* const hooks_;
+  const FrameKind kind_;
   absl::Mutex mu_;
   int next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int, FaultRule> rules_ ABSL_GUARDED_BY(mu_);
@@ -69,8 +72,8 @@ class LwipFaultInjector final : public FaultInjector, public FrameObserver {
 
 }  // namespace
 
-std::unique_ptr<FaultInjector> NewLwipFaultInjector() {
-  return std::make_unique<LwipFaultInjector>();
+std::unique_ptr<FaultInjector> NewFrameFaultInjector(FrameHooks* hooks, FrameKind kind) {
+  return std::make_unique<FrameFaultInjector>(hooks, kind);
 }
 
 }  // namespace closeprobe::agent
