@@ -26,7 +26,8 @@ class GvisorE2e : public ::testing::Test {
     run_ = StartSuiteRun(
         {"--platforms=linux,gvisor", "--port_base=24000", "cases/normal_close.textproto",
          "cases/send_after_rst.textproto", "cases/fin_retransmitted_into_time_wait.textproto",
-         "cases/fin_wait_2_timeout.textproto", "cases/linger_timeout.textproto"},
+         "cases/fin_wait_2_timeout.textproto", "cases/linger_timeout.textproto",
+         "tests/testdata/recv_smaller_than_queued.textproto"},
         240);
   }
   static void TearDownTestSuite() { EndSuiteRun(run_); }
@@ -112,6 +113,15 @@ TEST_F(GvisorE2e, CutLinkDropsAtTheLinkEndpointAndLingerBlocks) {
   EXPECT_LT(close_ns, 4'000'000'000);
   EXPECT_GE(SentSegments(r, "client", "P"), 1) << "the dropped data is retransmitted";
   EXPECT_EQ(StepObserved(r, "server_got"), "ERROR_NAME_OK");
+}
+
+// The socket table reads through the endpoint with a writer of the asked
+// size: a short read must stop there and keep the rest queued.
+TEST_F(GvisorE2e, RecvSmallerThanQueuedReturnsWhatItAskedFor) {
+  const v1::CaseResult& r = Case("recv_smaller_than_queued");
+  ASSERT_NE(FindStep(r, "first"), nullptr);
+  EXPECT_EQ(FindStep(r, "first")->result().return_value(), 10);
+  EXPECT_EQ(FindStep(r, "rest")->result().return_value(), 2990);
 }
 
 TEST_F(GvisorE2e, PairingsPutGvisorOnEitherSide) {

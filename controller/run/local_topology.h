@@ -96,9 +96,9 @@ class LocalTopology {
   absl::Status StartNetnsPair(const std::string& agent_binary, int index);
   absl::Status StartLoopback(const std::string& agent_binary);
   // A stack in the agent's own process (lwIP, gVisor) on a TAP device in a
-  // namespace of its own, with a Linux peer agent on the kernel side.
-  // `flag` prefixes the stack agent's flags (--lwip_tap, --gvisor_tap...);
-  // `net` is the link's third octet.
+  // namespace of its own, with a Linux peer agent on the kernel side. `name`
+  // is the platform, which also prefixes the stack agent's flags (--lwip_tap,
+  // --gvisor_tap...); `net` is the link's third octet.
   absl::Status StartTapStackPair(const std::string& name, const std::string& binary,
                                  const std::vector<std::string>& extra_args,
                                  const std::string& agent_binary, int net, HostPair* pair);

@@ -85,7 +85,8 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
         agent_binary, static_cast<int>((getpid() + 125) % 250) + 1, &lwip_pair_);
   }
   if (s.ok() && !options.gvisor_binary.empty()) {
-    s = StartTapStackPair("gvisor", options.gvisor_binary, {}, agent_binary,
+    // gVisor's settings are its own process's: the agent may change them.
+    s = StartTapStackPair("gvisor", options.gvisor_binary, {"--allow_settings"}, agent_binary,
                           static_cast<int>((getpid() + 75) % 250) + 1, &gvisor_pair_);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
@@ -229,7 +230,7 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
   if (access(binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const std::string tap = absl::StrCat("c", name.substr(0, 1), "t", getpid() % 100000);
+  const std::string tap = absl::StrCat("c", name.substr(0, 2), getpid() % 100000);
   const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
   const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
@@ -243,7 +244,7 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
       "unshare", "--net", "sh", "-c", script, binary, "--listen", "unix:" + stack_socket,
       "--test_address", stack_address, absl::StrCat("--", name, "_tap=", tap),
       absl::StrCat("--", name, "_address=", stack_address),
-      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults", "--allow_settings"};
+      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<ProcessId> stack = StartAgent(name, args, stack_socket);
   if (!stack.ok()) return stack.status();

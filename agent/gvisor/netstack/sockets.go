@@ -10,6 +10,7 @@ package main
 
 import (
 	"bytes"
+	"io"
 	"sync"
 	"time"
 
@@ -132,7 +133,9 @@ func send(fd int, data []byte) int {
 	return int(n)
 }
 
-// limitedWriter keeps at most len(buf) bytes.
+// limitedWriter keeps at most len(buf) bytes. A write it cannot take whole
+// is a short write with an error: the endpoint's Read loop stops only on an
+// error, and keeps what was taken.
 type limitedWriter struct {
 	buf []byte
 	n   int
@@ -141,6 +144,9 @@ type limitedWriter struct {
 func (w *limitedWriter) Write(p []byte) (int, error) {
 	c := copy(w.buf[w.n:], p)
 	w.n += c
+	if c < len(p) {
+		return c, io.ErrShortWrite
+	}
 	return c, nil
 }
 
@@ -148,6 +154,9 @@ func recv(fd int, buf []byte, peek bool) int {
 	s, e := lookup(fd)
 	if s == nil {
 		return e
+	}
+	if len(buf) == 0 {
+		return 0
 	}
 	w := &limitedWriter{buf: buf}
 	_, err := s.ep.Read(w, tcpip.ReadOptions{Peek: peek})
