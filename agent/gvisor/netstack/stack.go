@@ -1,7 +1,6 @@
-// The one gVisor netstack of this process, on an existing TAP device (the
-// way runsc's host networking is not: here the stack owns the link, as a
-// sandbox's netstack does), with a packet hook between the link and the
-// stack for wire capture and fault injection.
+// The one gVisor netstack of this process, on an existing TAP device (IPv4
+// and ARP over Ethernet), with a packet hook between the link and the stack
+// for wire capture and fault injection.
 package main
 
 import (
@@ -58,14 +57,14 @@ func startStack(tap, address string, prefixLength int, gateway string) error {
 	}
 	s.SetRouteTable([]tcpip.Route{
 		{Destination: protocolAddress.AddressWithPrefix.Subnet(), NIC: nicID},
-		{Destination: header0(), Gateway: tcpip.Address(gw), NIC: nicID},
+		{Destination: defaultRoute(), Gateway: tcpip.Address(gw), NIC: nicID},
 	})
 	netstack = s
 	return nil
 }
 
 // The default route's destination: 0.0.0.0/0.
-func header0() tcpip.Subnet {
+func defaultRoute() tcpip.Subnet {
 	subnet, _ := tcpip.NewSubnet(tcpip.Address(make([]byte, 4)), tcpip.AddressMask(make([]byte, 4)))
 	return subnet
 }
