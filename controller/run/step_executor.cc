@@ -584,7 +584,7 @@ int64_t CaseContext::GroupStart(const std::string& group) {
 
 absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
                          v1::StepRecord* record) {
-  StepEnv env{step, names, ctx, record};
+  StepEnv env{step, names, ctx, record, HandleBinding{}, 0};
   record->set_id(step.id());
   record->set_role(step.role());
   record->set_start_unix_ns(absl::GetCurrentTimeNanos());
