@@ -2,18 +2,16 @@
 #include <iostream>
 
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "controller/commands/command_support.h"
 
 namespace closeprobe::controller {
 
-// A row none of whose expectations a default run (linux, lwip, gvisor) applies:
-// its cells would show observations, judged by nothing.
-bool CoversDefaultRun(const LoadedCase& row) {
+// A row none of whose expectations applies to any of `platforms` (the
+// default run's): its cells would show observations, judged by nothing.
+bool CoversPlatforms(const LoadedCase& row, const std::set<std::string>& platforms) {
   for (const v1::Expectation& e : row.spec.expect()) {
-    if (e.platform().empty() || e.platform() == "linux" || e.platform() == "lwip" ||
-        e.platform() == "gvisor") {
-      return true;
-    }
+    if (e.platform().empty() || platforms.count(e.platform()) > 0) return true;
   }
   return false;
 }
@@ -21,12 +19,13 @@ bool CoversDefaultRun(const LoadedCase& row) {
 int ValidateCommand(const Config& config) {
   CaseSet set;
   if (!LoadCases(config, &set)) return kExitUsage;
+  const std::set<std::string> platforms = PlatformList(config);
   for (const LoadedCase& row : set.rows) {
-    if (CoversDefaultRun(row)) continue;
-    std::cout << row.file << ":1:1: warning: " << row.spec.name()
-              << ": no expectation applies to linux or lwip, so a default run shows its "
-                 "observations without judging them; add an expectation without `platform` "
-                 "or one for each\n";
+    if (CoversPlatforms(row, platforms)) continue;
+    std::cout << row.file << ":1:1: warning: " << row.spec.name() << ": no expectation applies to "
+              << absl::StrJoin(platforms, ", ")
+              << ", so a default run shows its observations without judging them; add an "
+                 "expectation without `platform` or one for each\n";
   }
   std::cout << "ok: " << set.files << (set.files == 1 ? " case file is" : " case files are")
             << " valid (" << set.rows.size() << (set.rows.size() == 1 ? " row" : " rows")

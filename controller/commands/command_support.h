@@ -5,6 +5,7 @@
 #ifndef CLOSEPROBE_CONTROLLER_COMMANDS_COMMAND_SUPPORT_H_
 #define CLOSEPROBE_CONTROLLER_COMMANDS_COMMAND_SUPPORT_H_
 
+#include <set>
 #include <string>
 
 #include "closeprobe/v1/report.pb.h"
@@ -18,6 +19,10 @@ namespace closeprobe::controller {
 // The case set of the command's arguments (default: --cases_dir); false,
 // with every problem printed, if any file is invalid.
 bool LoadCases(const Config& config, CaseSet* set);
+
+// The local platforms --platforms names ("linux,lwip,gvisor,linux-6.1"):
+// its default is the default run's columns.
+std::set<std::string> PlatformList(const Config& config);
 
 // Reads a report given as a folder or a report.json path, and judges it;
 // false with the reason printed.

@@ -6,11 +6,9 @@
 #include <memory>
 #include <set>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "controller/commands/command_support.h"
 #include "controller/commands/console.h"
@@ -41,15 +39,6 @@ struct HostSet {
   std::string column;     // the column's name when not the subject's platform
   std::string emulation;  // PlatformColumn.emulation
 };
-
-// The local platforms --platforms names ("linux,lwip,linux-6.1").
-std::set<std::string> PlatformList(const Config& config) {
-  std::set<std::string> names;
-  for (absl::string_view name : absl::StrSplit(config.platforms, ',', absl::SkipWhitespace())) {
-    names.insert(std::string(absl::StripAsciiWhitespace(name)));
-  }
-  return names;
-}
 
 // The guest platform --platforms names ("linux-6.1"), if any.
 std::string GuestPlatform(const std::set<std::string>& platforms) {

@@ -30,11 +30,9 @@ const std::map<S, std::set<S>>& Edges() {
   return *edges;
 }
 
-bool Reachable(S from, S to, const std::string& platform) {
-  std::map<S, std::set<S>> edges = Edges();
-  for (const StackTransition& t : StackTransitions()) {
-    if (platform == t.platform) edges[t.from].insert(t.to);
-  }
+using Graph = std::map<S, std::set<S>>;
+
+bool Reachable(S from, S to, const Graph& edges) {
   std::set<S> seen{from};
   std::vector<S> todo{from};
   while (!todo.empty()) {
@@ -70,6 +68,11 @@ const std::vector<StackTransition>& StackTransitions() {
 }
 
 std::string ImpossibleStep(const std::vector<v1::TcpState>& states, const std::string& platform) {
+  // The diagram, plus the steps this platform's source documents.
+  Graph edges = Edges();
+  for (const StackTransition& t : StackTransitions()) {
+    if (platform == t.platform) edges[t.from].insert(t.to);
+  }
   for (size_t i = 1; i < states.size(); ++i) {
     const S from = states[i - 1], to = states[i];
     if (from == to || to == v1::TCP_STATE_CLOSED) continue;  // any state may end in CLOSED
@@ -78,7 +81,7 @@ std::string ImpossibleStep(const std::vector<v1::TcpState>& states, const std::s
       if (i == 1 && Opening(to)) continue;
       return absl::StrCat(step, ": a closed connection does not come back");
     }
-    if (!Reachable(from, to, platform)) return absl::StrCat(step, ": TCP has no way from one to the other");
+    if (!Reachable(from, to, edges)) return absl::StrCat(step, ": TCP has no way from one to the other");
   }
   return "";
 }
