@@ -24,7 +24,7 @@ class LwipE2e : public ::testing::Test {
     run_ = StartSuiteRun(
         {"--platforms=linux,lwip", "--port_base=30000", "cases/normal_close.textproto",
          "cases/close_with_pending_data.textproto", "cases/bind_in_2msl.textproto",
-         "cases/send_after_rst.textproto"},
+         "cases/send_after_rst.textproto", "tests/testdata/wait_never_reached.textproto"},
         180);
   }
   static void TearDownTestSuite() { EndSuiteRun(run_); }
@@ -35,8 +35,8 @@ class LwipE2e : public ::testing::Test {
     // Pairing cases: [peer=linux] and [peer=lwip] in both columns, lwip
     // against lwip an n/s cell (normal_close, bind_in_2msl: 4 each;
     // send_after_rst: 4 iterations x 4); the pending-data grid: 5 iterations
-    // x 2 columns.
-    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10) << run_->log;
+    // x 2 columns; wait_never_reached: one row per column.
+    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10 + 2) << run_->log;
   }
   const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
     return RequireCase(run_->report, name, platform);
@@ -68,6 +68,19 @@ TEST_F(LwipE2e, LingerZeroResetsOnlyWithPendingData) {
   EXPECT_GE(Sent(pending, "closer", 'R'), 1) << "lwIP aborts with RST when data is unacknowledged";
   EXPECT_EQ(Sent(pending, "closer", 'F'), 0);
   EXPECT_EQ(StepObserved(pending, "peer_reset"), "TCP_STATE_CLOSED");
+}
+
+// lwIP's clock skips idle time during a wait, but never past the wait's
+// bound: a wait that is not reached reports (about) its within_ms on lwIP's
+// clock, not hours of skipped timers.
+TEST_F(LwipE2e, VirtualTimeNeverPassesTheWaitsBound) {
+  const v1::CaseResult& r = Case("wait_never_reached");
+  const v1::StepRecord* never = FindStep(r, "never");
+  ASSERT_NE(never, nullptr);
+  EXPECT_FALSE(never->wait().reached());
+  EXPECT_GE(never->wait().stack_waited_ns(), 2'999'000'000);
+  EXPECT_LE(never->wait().stack_waited_ns(), 3'100'000'000);
+  EXPECT_LT(never->wait().waited_ns(), never->wait().stack_waited_ns() + 1);
 }
 
 TEST_F(LwipE2e, BindDuringTimeWaitFails) {

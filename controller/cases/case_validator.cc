@@ -468,6 +468,8 @@ class Validator {
     }
     if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
     if (e.has_result() && !call_step) misfit("result", "a socket call's result");
+    if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
+    if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -593,7 +595,7 @@ class Validator {
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
         e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
         e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger()) {
+        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
     }
   }

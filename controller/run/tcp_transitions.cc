@@ -63,6 +63,10 @@ const std::vector<StackTransition>& StackTransitions() {
        "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): sending the FIN segment sets the "
        "state to LAST_ACK from CLOSE_WAIT and to FIN_WAIT_1 from any other, so retransmitting "
        "the FIN from LAST_ACK moves the endpoint to FIN_WAIT_1"},
+      {"gvisor", v1::TCP_STATE_CLOSING, v1::TCP_STATE_FIN_WAIT_1,
+       "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): the same switch moves an endpoint "
+       "that retransmits its FIN from CLOSING to FIN_WAIT_1 (seen in "
+       "simultaneous_close_first_fin_lost)"},
   };
   return *transitions;
 }
