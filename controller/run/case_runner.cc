@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -66,14 +67,30 @@ void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& co
 
 bool Stopped(const v1::CaseResult& r) { return r.stop() != v1::STOP_NONE; }
 
+// Why a setting cannot be changed, from what the agent says of its stack:
+// a stack that reports no such setting lacks it (lwIP's options are its
+// own, not Linux's sysctls), whatever flags its agent was started with.
+absl::Status SettingRefused(const v1::InfoReply& info, const std::string& name,
+                            const absl::Status& refusal) {
+  if (refusal.code() != absl::StatusCode::kUnimplemented || info.settings().count(name) > 0) {
+    return refusal;
+  }
+  std::vector<std::string> names;
+  for (const auto& [setting, value] : info.settings()) names.push_back(setting);
+  std::sort(names.begin(), names.end());
+  return absl::UnimplementedError(absl::StrCat(info.platform(), " has no setting '", name,
+                                               "' (its agent reports ", absl::StrJoin(names, ", "),
+                                               ", and changes none)"));
+}
+
 absl::Status ApplySettings(const v1::Case& spec, CaseContext& ctx, v1::CaseResult* result) {
   for (const v1::RoleSetting& s : spec.settings()) {
     v1::SetSettingRequest req;
     req.set_name(s.name());
     req.set_value(s.value());
-    auto r = ctx.roles.at(s.role()).session->Call(&v1::Agent::Stub::SetSetting, req,
-                                                   absl::Seconds(10));
-    if (!r.ok()) return r.status();
+    AgentSession* session = ctx.roles.at(s.role()).session;
+    auto r = session->Call(&v1::Agent::Stub::SetSetting, req, absl::Seconds(10));
+    if (!r.ok()) return SettingRefused(session->client().info(), s.name(), r.status());
     result->add_settings(
         absl::StrCat(s.role(), ": ", s.name(), "=", s.value(), " (was ", r->previous(), ")"));
   }
