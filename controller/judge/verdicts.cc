@@ -368,7 +368,12 @@ void CountBaselineDifferences(v1::Report* report) {
 }
 
 int ExitStatusFor(const v1::Report& report) {
-  if (report.summary().errors() > 0) return 3;
+  bool case_error = false;
+  for (const v1::CaseResult& r : report.results()) {
+    if (r.stop() == v1::STOP_AGENT_FAULT) return 3;
+    case_error |= r.stop() == v1::STOP_CASE_ERROR;
+  }
+  if (case_error) return 2;
   if (report.summary().deviated() > 0) return 1;
   return 0;
 }

@@ -72,8 +72,10 @@ struct JudgedReport {
 // Adds report->baseline_differences to the summary's counts.
 void CountBaselineDifferences(v1::Report* report);
 
-// The process exit status a report calls for: 3 if any row is ERROR,
-// else 1 if any is DEVIATED, else 0.
+// The process exit status a report calls for: 3 if an agent failed
+// (infrastructure: STOP_AGENT_FAULT), else 2 if an agent refused a request
+// as the case made it (STOP_CASE_ERROR), else 1 if any row is DEVIATED,
+// else 0.
 int ExitStatusFor(const v1::Report& report);
 
 }  // namespace closeprobe::controller

@@ -187,5 +187,16 @@ TEST(Verdicts, StoppedRunsAreErrorOrNotSupported) {
   EXPECT_EQ(ExitStatusFor(j.record), 3);
 }
 
+TEST(Verdicts, ACaseErrorIsAnErrorRowAndExitTwoNotAnInfrastructureFailure) {
+  const JudgedReport j(Parsed(RunText("c", true, nullptr, "stop: STOP_CASE_ERROR error: \"x\"") +
+                              RunText("d", false, "true")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_ERROR);
+  EXPECT_EQ(ExitStatusFor(j.record), 2);
+  // An agent that failed outweighs it.
+  const JudgedReport both(Parsed(RunText("c", true, nullptr, "stop: STOP_CASE_ERROR") +
+                                 RunText("e", true, nullptr, "stop: STOP_AGENT_FAULT")));
+  EXPECT_EQ(ExitStatusFor(both.record), 3);
+}
+
 }  // namespace
 }  // namespace closeprobe::controller
