@@ -3,8 +3,6 @@
 // an agent refuses at run time names the step's line and the case's own
 // handle names, and is a case error (exit 2), not an infrastructure
 // failure (exit 3).
-#include <signal.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -16,6 +14,7 @@
 #include "controller/report/report_writers.h"
 #include "controller/run/agent_client.h"
 #include "controller/run/case_runner.h"
+#include "tests/testutil/agent_process.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -25,29 +24,6 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 std::string Closeprobe() { return BinDir() + "/closeprobe"; }
-
-// A Linux agent on 127.0.0.1 with extra flags; stopped at the end.
-class LoopbackAgent {
- public:
-  explicit LoopbackAgent(const std::vector<std::string>& flags) : dir_(MakeTempDir()) {
-    std::vector<std::string> argv = {BinDir() + "/closeprobe-agent", "--listen=127.0.0.1:0",
-                                     "--port_file=" + dir_ + "/port"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    pid_ = StartProcess(argv, dir_ + "/agent.log");
-    port_ = WaitForPortFile(dir_ + "/port", 5);
-  }
-  ~LoopbackAgent() {
-    StopProcess(pid_, SIGTERM);
-    RemoveTree(dir_);
-  }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-  int port() const { return port_; }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 TEST(CaseErrors, UseAfterCloseIsRejectedBeforeAnythingRuns) {
   ProcessResult validate =
@@ -69,7 +45,7 @@ TEST(CaseErrors, UseAfterCloseIsRejectedBeforeAnythingRuns) {
 }
 
 TEST(CaseErrors, AStepTheAgentRefusesIsACaseErrorAtItsLine) {
-  LoopbackAgent agent({"--max_deadline_ms=6000"});  // connect asks 5000
+  AgentProcess agent({"--max_deadline_ms=6000"});  // connect asks 5000
   ASSERT_GT(agent.port(), 0);
   const std::string out = MakeTempDir();
   ProcessResult run = RunProcess(
@@ -95,7 +71,7 @@ TEST(CaseErrors, AStepTheAgentRefusesIsACaseErrorAtItsLine) {
 TEST(CaseErrors, AnAgentsRefusalNamesTheCasesHandlesNotTheAgents) {
   // Past validation (which would refuse it), a call on a closed handle: the
   // agent names its own handle id; the record names the case's.
-  LoopbackAgent agent({});
+  AgentProcess agent({});
   ASSERT_GT(agent.port(), 0);
   absl::StatusOr<std::unique_ptr<controller::AgentClient>> client =
       controller::AgentClient::Connect(agent.target(), "", absl::Seconds(10));
