@@ -90,12 +90,17 @@ void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& co
 
 bool Stopped(const v1::CaseResult& r) { return r.stop() != v1::STOP_NONE; }
 
-// Why a setting cannot be changed, from what the agent says of its stack:
-// a stack that reports no such setting lacks it (lwIP's options are its
-// own, not Linux's sysctls), whatever flags its agent was started with.
+// Why a setting cannot be changed, from what the agent says of its stack.
+// An agent that changes settings explains its own refusals. One that
+// changes none would say how it could be started to; but when its stack
+// does not even report the setting (lwIP's options are its own, not Linux's
+// sysctls), no flag would help, and that is the reason.
 absl::Status SettingRefused(const v1::InfoReply& info, const std::string& name,
                             const absl::Status& refusal) {
-  if (refusal.code() != absl::StatusCode::kUnimplemented || info.settings().count(name) > 0) {
+  const bool changes_settings = std::find(info.features().begin(), info.features().end(),
+                                          "settings") != info.features().end();
+  if (refusal.code() != absl::StatusCode::kUnimplemented || changes_settings ||
+      info.settings().count(name) > 0) {
     return refusal;
   }
   std::vector<std::string> names;
