@@ -475,7 +475,7 @@ grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSet
                                       v1::SetSettingReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   StackSettings* settings = platform_.settings.get();
-  if (settings == nullptr) return Missing("stack settings (start it with --allow_settings, as root)");
+  if (settings == nullptr) return Missing("stack settings (an agent offers them only on a stack whose settings it can change, started with --allow_settings, as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_previous(),
                                    settings->Set(req->name(), req->value()));
   // The first previous value is the one to restore.

@@ -2,6 +2,7 @@
 // repeated case counts once); a deviation is a failure whose message holds
 // the expected and observed values; ERROR an error; NOT_SUPPORTED,
 // INCONCLUSIVE (with the premise that did not happen) and DOCUMENTED skipped.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -76,8 +77,13 @@ absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
         out << absl::StrFormat("      <failure message=\"%s\" type=\"deviation\">%s</failure>\n",
                                Xml(why), Xml(r->key_observation));
       } else if (r->verdict == v1::VERDICT_ERROR) {
-        out << absl::StrFormat("      <error message=\"%s\" type=\"infrastructure\"/>\n",
-                               Xml(r->key_observation));
+        // An agent refusing the case's own request is the case's error.
+        const bool case_error = std::any_of(r->runs.begin(), r->runs.end(), [](const auto* run) {
+          return run->stop() == v1::STOP_CASE_ERROR;
+        });
+        out << absl::StrFormat("      <error message=\"%s\" type=\"%s\"/>\n",
+                               Xml(r->key_observation),
+                               case_error ? "case error" : "infrastructure");
       } else if (r->verdict == v1::VERDICT_INCONCLUSIVE) {
         out << absl::StrFormat("      <skipped message=\"inconclusive: %s\"/>\n",
                                Xml(r->inconclusive));
