@@ -68,8 +68,10 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr char kExitStatus[] =
-    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or "
-    "invalid case files (nothing ran), 3 infrastructure failure (agent unreachable...).";
+    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or an "
+    "invalid case (invalid files: nothing ran; a step an agent refused as the case wrote it: "
+    "an ERROR row naming its line), 3 infrastructure failure (an agent unreachable or "
+    "failing, local hosts that did not start).";
 
 void PrintFlag(const char* name) {
   const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);

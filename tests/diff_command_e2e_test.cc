@@ -62,6 +62,15 @@ TEST(DiffCommand, CountsRowsInBothAndReportsClaimsExpectationsAndCaseFiles) {
   EXPECT_THAT(diff.out, HasSubstr("warning: 1 case files changed between the two runs"));
   EXPECT_THAT(diff.out, HasSubstr("r1 (00000000000000aa -> 00000000000000bb)"));
 
+  // A column only one run has is named, not compared.
+  const std::string with_lwip = Saved(absl::StrCat(
+      kColumn, "platforms { name: \"lwip\" subject { info { platform: \"lwip\" } } }\n",
+      Row("r1", true)));
+  ProcessResult more = RunProcess({BinDir() + "/closeprobe", "diff", b, with_lwip}, 30);
+  EXPECT_THAT(more.out, HasSubstr("lwip: only in " + with_lwip));
+  EXPECT_THAT(more.out, HasSubstr("linux: 1 row compared"));
+  RemoveTree(with_lwip.substr(0, with_lwip.rfind('/')));
+
   // The same report twice: nothing to say, exit 0.
   ProcessResult same = RunProcess({BinDir() + "/closeprobe", "diff", a, a}, 30);
   EXPECT_EQ(same.exit_code, 0) << same.out;

@@ -97,6 +97,7 @@ TEST(UserClaims, EveryClaimOfAUsersFileHasItsOwnEntry) {
         << "no row for " << claim << " in the HTML claims table";
     EXPECT_THAT(markdown, HasSubstr("| " + claim + " | held |"));
     EXPECT_THAT(junit, HasSubstr("classname=\"closeprobe.linux." + claim + "\" name=\"" + name));
+    EXPECT_THAT(junit, HasSubstr("<property name=\"claim " + claim + "\" value=\"held\"/>"));
     EXPECT_THAT(findings.out, HasSubstr(claim + " (linux)"));
   }
   RemoveTree(dir);

@@ -217,6 +217,13 @@ class Validator {
     if (spec_.timeout_ms() < 0 || spec_.timeout_ms() > kMaxWaitMs) {
       Error(where_.Field("timeout_ms"), "timeout_ms must be 0..600000");
     }
+    // A row cannot have more conclusive runs than runs.
+    const int runs = std::max(1, spec_.repeat());
+    if (spec_.min_conclusive_runs() < 0 || spec_.min_conclusive_runs() > runs) {
+      Error(where_.Field("min_conclusive_runs"),
+            absl::StrCat("min_conclusive_runs must be 0..", runs, " (the case's repeat); ",
+                         "raise `repeat` or lower it"));
+    }
   }
 
   // A reference to a handle made by an earlier step; `same_role` when the

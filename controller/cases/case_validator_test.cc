@@ -122,6 +122,16 @@ step { role: "server" accept { from: "lsn" } as: "s" }
   EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("early=no")));
 }
 
+TEST(CaseValidator, MinConclusiveRunsCannotExceedTheRuns) {
+  EXPECT_THAT(Check("repeat: 4\nmin_conclusive_runs: 5\n"
+                    "step { role: \"client\" socket {} as: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:7:1: min_conclusive_runs must be 0..4")));
+  EXPECT_THAT(Check("repeat: 4\nmin_conclusive_runs: 4\n"
+                    "step { role: \"client\" socket {} as: \"c\" }\n"),
+              IsOk());
+}
+
 TEST(CaseValidator, HandleOfAnotherRoleIsRejected) {
   EXPECT_THAT(Check("step { role: \"server\" socket {} as: \"s\" }\n"
                     "step { role: \"client\" close { on: \"s\" } }\n"),

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <map>
 #include <set>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -112,6 +113,16 @@ int DiffCommand(const Config& config) {
               << " records no case file hashes, so a changed case cannot be told apart\n";
   }
   int counted = 0, compared = 0;
+  // Columns one run has and the other lacks are named, not compared.
+  for (const auto& [one, other, path] : {std::make_tuple(&a, &b, config.args[0]),
+                                         std::make_tuple(&b, &a, config.args[1])}) {
+    for (const v1::PlatformColumn& column : one->record.platforms()) {
+      if (!config.platform.empty() && column.name() != config.platform) continue;
+      if (!BaselineFrom(other->record, other->rows, column.name()).ok()) {
+        std::cout << column.name() << ": only in " << path << "\n";
+      }
+    }
+  }
   for (const v1::PlatformColumn& column : a.record.platforms()) {
     if (!config.platform.empty() && column.name() != config.platform) continue;
     absl::StatusOr<v1::Baseline> recorded = BaselineFrom(a.record, a.rows, column.name());
@@ -119,8 +130,9 @@ int DiffCommand(const Config& config) {
     ++compared;
     std::vector<v1::BaselineDifference> d = CompareWithBaseline(*recorded, b.rows, config.args[0]);
     const std::vector<std::string> claims = ClaimChanges(a.record, b.record, column.name());
-    std::cout << column.name() << ": " << RowsInBoth(a.rows, b.rows, column.name())
-              << " rows compared, " << d.size() << (d.size() == 1 ? " difference" : " differences")
+    const int both = RowsInBoth(a.rows, b.rows, column.name());
+    std::cout << column.name() << ": " << both << (both == 1 ? " row" : " rows")
+              << " compared, " << d.size() << (d.size() == 1 ? " difference" : " differences")
               << ", " << claims.size() << (claims.size() == 1 ? " claim verdict" : " claim verdicts")
               << " changed\n";
     for (const auto& x : d) {

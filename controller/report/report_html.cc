@@ -304,10 +304,12 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
                  !it->second->inconclusive().empty()) {
         evidence = it->second->inconclusive(0);
       }
+      // Only a held claim is painted as held; n/a is no colour.
       out << absl::StrFormat("<td class=\"%s\">%s</td>",
                              s == v1::CLAIM_STATUS_REFUTED        ? "refuted"
                              : s == v1::CLAIM_STATUS_INCONCLUSIVE ? "inconclusive"
-                                                                  : "held",
+                             : s == v1::CLAIM_STATUS_HELD         ? "held"
+                                                                  : "not-applicable",
                              s == v1::CLAIM_STATUS_HELD           ? "held"
                              : s == v1::CLAIM_STATUS_REFUTED      ? "refuted"
                              : s == v1::CLAIM_STATUS_INCONCLUSIVE ? "not tested"
