@@ -211,14 +211,28 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       sessions[role] = std::move(*s);
     }
   }
+  // A subject that cannot capture or drop itself (a sandbox) has the agent
+  // on its wire do both; the subject's roles' drops go there.
+  std::unique_ptr<AgentSession> wire;
+  if (!Stopped(result) && agents.wire != nullptr) {
+    absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
+        agents.wire, absl::StrCat("closeprobe ", spec.name(), " wire"), options.lease);
+    if (!s.ok()) Fail(&result, s.status(), "the wire: ");
+    if (s.ok()) wire = std::move(*s);
+    for (auto& [role, r] : ctx.roles) {
+      if (wire != nullptr && &r.session->client() == agents.subject) r.faults = wire.get();
+    }
+  }
 
   if (!Stopped(result)) {
     absl::Status s = ApplySettings(spec, ctx, &result);
     if (!s.ok()) Fail(&result, s, "stack settings: ");
   }
-  // The capture runs on the subject's host, where it sees both directions.
+  // The capture runs on the subject's host, where it sees both directions,
+  // or on its wire.
   std::string capture;
   AgentSession* subject = Stopped(result) ? nullptr : ctx.roles.at(spec.subject()).session;
+  if (subject != nullptr && wire != nullptr) subject = wire.get();
   if (subject != nullptr) {
     const auto& features = subject->client().info().features();
     if (std::find(features.begin(), features.end(), "capture") != features.end()) {

@@ -57,12 +57,16 @@ bool Opening(S s) {
 
 }  // namespace
 
+// Both gVisor columns run the same netstack (runsc's, and the agent's own copy).
+constexpr char kFinResendSetsState[] =
+    "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): sending the FIN segment sets the "
+    "state to LAST_ACK from CLOSE_WAIT and to FIN_WAIT_1 from any other, so retransmitting "
+    "the FIN from LAST_ACK moves the endpoint to FIN_WAIT_1";
+
 const std::vector<StackTransition>& StackTransitions() {
   static const auto* transitions = new std::vector<StackTransition>{
-      {"gvisor", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1,
-       "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): sending the FIN segment sets the "
-       "state to LAST_ACK from CLOSE_WAIT and to FIN_WAIT_1 from any other, so retransmitting "
-       "the FIN from LAST_ACK moves the endpoint to FIN_WAIT_1"},
+      {"gvisor", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1, kFinResendSetsState},
+      {"gvisor-netstack", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1, kFinResendSetsState},
   };
   return *transitions;
 }
