@@ -126,9 +126,9 @@ std::string BundleConfig(const std::vector<std::string>& args, const std::string
 
 absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
                                            const std::string& agent_binary, bool companions) {
-  const std::string log = dir_ + "/gvisor-runsc.log";
+  const std::string log = dir_ + "/runsc.log";
   // runsc's version, for Info and the report (the sentry says "Linux 4.4.0").
-  const std::string version_log = dir_ + "/gvisor-runsc-version.log";
+  const std::string version_log = dir_ + "/runsc-version.log";
   absl::Status s = RunBounded({runsc, "--version"}, version_log, kRunscCallLimit);
   const std::string said = ReadAll(version_log);
   constexpr absl::string_view kVersionPrefix = "runsc version ";
@@ -145,9 +145,9 @@ absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
   const std::string bridge = "rsb" + suffix;
   const std::string sandbox_address = absl::StrCat("198.18.", net, ".1");
   const std::string peer_address = absl::StrCat("198.18.", net, ".2");
-  const std::string subject_socket = dir_ + "/gvisor.sock";
-  const std::string peer_socket = dir_ + "/gvisor-peer.sock";
-  const std::string wire_socket = dir_ + "/gvisor-wire.sock";
+  const std::string subject_socket = dir_ + "/runsc.sock";
+  const std::string peer_socket = dir_ + "/runsc-peer.sock";
+  const std::string wire_socket = dir_ + "/runsc-wire.sock";
 
   // Each namespace's shell waits for "go" (its veths are in place), sets
   // them up, then becomes its program.
@@ -158,18 +158,18 @@ absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
     int go = -1;
   };
   Host hosts[3] = {
-      {"gvisor-netns",
+      {"runsc-netns",
        absl::StrCat("ip addr add ", sandbox_address, "/24 dev ", sandbox_if, " && ip link set ",
                     sandbox_if, " up"),
        {"sleep", "infinity"}},
-      {"gvisor-wire",
+      {"runsc-wire",
        absl::StrCat("ip link add ", bridge, " type bridge && ip link set ", wire_sandbox_if,
                     " master ", bridge, " && ip link set ", wire_peer_if, " master ", bridge,
                     " && ip link set ", wire_sandbox_if, " up && ip link set ", wire_peer_if,
                     " up && ip link set ", bridge, " up"),
        {agent_binary, "--listen", "unix:" + wire_socket, "--wire_port", wire_peer_if,
         "--allow_faults"}},
-      {"gvisor-peer",
+      {"runsc-peer",
        absl::StrCat("ip addr add ", peer_address, "/24 dev ", peer_if, " && ip link set ", peer_if,
                     " up"),
        {agent_binary, "--listen", "unix:" + peer_socket, "--test_address", peer_address,
@@ -212,8 +212,8 @@ absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
   }
 
   // The sandbox: one per run; its agent may change the sentry's settings.
-  const std::string bundle = dir_ + "/gvisor-bundle";
-  const std::string state = dir_ + "/runsc";
+  const std::string bundle = dir_ + "/runsc-bundle";
+  const std::string state = dir_ + "/runsc-state";
   const std::string id = absl::StrCat("closeprobe-gvisor-", getpid());
   std::error_code ec;
   std::filesystem::create_directories(bundle, ec);
@@ -279,7 +279,7 @@ void LocalTopology::StartSandboxCompanions(const std::vector<std::string>& runsc
                                            const std::string& id, const std::string& agent_binary,
                                            const std::string& address) {
   const passwd* nobody = getpwnam("nobody");
-  const std::string other_dir = dir_ + "/gvisor-other-user";
+  const std::string other_dir = dir_ + "/runsc-other-user";
   const bool other_ok = nobody != nullptr && chmod(dir_.c_str(), 0711) == 0 &&
                         mkdir(other_dir.c_str(), 0700) == 0 &&
                         chown(other_dir.c_str(), nobody->pw_uid, nobody->pw_gid) == 0;
@@ -288,8 +288,8 @@ void LocalTopology::StartSandboxCompanions(const std::vector<std::string>& runsc
       warnings_.push_back("gvisor: no other-user companion (no user nobody, or its folder)");
       continue;
     }
-    const std::string name = other_user ? "gvisor-other-user" : "gvisor-own";
-    const std::string socket = other_user ? other_dir + "/agent.sock" : dir_ + "/gvisor-own.sock";
+    const std::string name = other_user ? "runsc-other-user" : "runsc-own";
+    const std::string socket = other_user ? other_dir + "/agent.sock" : dir_ + "/runsc-own.sock";
     std::vector<std::string> args = runsc_state;
     args.push_back("exec");
     if (other_user) {
