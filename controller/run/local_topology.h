@@ -7,6 +7,10 @@
 //     to the agent processes (unshare --net), so they vanish with them, and
 //     the agents die with the controller (PR_SET_PDEATHSIG): nothing is left
 //     behind even if the controller is killed.
+//   runsc (netns only, when asked): the Linux agent in a gVisor sandbox, with
+//     a Linux peer and a wire namespace between them whose agent captures
+//     and drops for the sandbox (runsc_host_linux.cc); the sandbox is
+//     stopped with `runsc kill` and `runsc delete --force` before the agents.
 //   guest (netns only, when asked): a Linux kernel of another version under
 //     QEMU (software emulation), in a namespace whose TAP devices carry its
 //     test link (to a Linux peer agent there) and the controller's link.
