@@ -212,9 +212,10 @@ bool Connect(const Config& config, const std::vector<HostSet>& sets, Agents* age
   return true;
 }
 
-// For each emulated column, a warning naming the cases whose outcome turns
+// For each emulated column (a QEMU guest, a runsc sandbox tracing every
+// system call with ptrace), a warning naming the cases whose outcome turns
 // on calls starting within microseconds of each other (steps started
-// together, declared races): the emulator decides those more than the stack.
+// together, declared races): the emulation decides those more than the stack.
 void WarnAboutEmulation(const std::vector<PlatformAgents>& columns, const CaseSet& set,
                         v1::Report* report) {
   std::set<std::string> timed;
@@ -226,11 +227,12 @@ void WarnAboutEmulation(const std::vector<PlatformAgents>& columns, const CaseSe
   for (const PlatformAgents& column : columns) {
     if (column.emulation.empty()) continue;
     std::string warning = absl::StrCat(column.name, " runs under ", column.emulation,
-                                       ": its durations are the emulator's, not hardware's");
+                                       ": its durations include the emulation's cost, not "
+                                       "only the stack's");
     if (!timed.empty()) {
       absl::StrAppend(&warning, "; ", absl::StrJoin(timed, ", "),
                       " depend on sub-millisecond timing (calls started together, races), so "
-                      "their outcomes there say as much about the emulator as about the stack");
+                      "their outcomes there say as much about the emulation as about the stack");
     }
     report->add_warnings(warning);
     std::cerr << "closeprobe: warning: " << warning << "\n";
