@@ -304,6 +304,11 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
   ASSERT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok());
   EXPECT_EQ(report.summary().errors(), 0);
   for (const auto& r : report.results()) {
+    // A pairing with the runsc sandbox on the peer's side: what the sandbox
+    // cannot see (a closed handle's state) stops the row, and says so.
+    bool sandbox_peer = false;
+    for (const auto& [role, platform] : r.role_platforms()) sandbox_peer |= platform == "gvisor";
+    if (sandbox_peer && absl::StrContains(r.error(), "not observable")) continue;
     if (r.platform() == "linux") {
       EXPECT_NE(r.verdict(), v1::VERDICT_NOT_SUPPORTED) << r.case_name() << ": as root Linux has it all";
     }

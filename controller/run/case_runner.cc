@@ -21,6 +21,12 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
+// The least lease of a session on an emulated host (a QEMU guest, a runsc
+// sandbox under ptrace): its agent answers the controller's renewals slowly
+// when the machine is busy, one session after another, and a lapsed lease
+// ends the case as an error (a sandbox's session lapsed once during a 75 s
+// wait in a four-column matrix on 2 cores). Such hosts die with the run.
+constexpr absl::Duration kEmulatedHostLease = absl::Seconds(60);
 
 // Steps running alongside the foreground ones, each on a thread of its own.
 class BackgroundSteps {
@@ -202,7 +208,8 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     for (const auto& [role, agent] : bound.ok() ? *bound : std::map<std::string, AgentClient*>{}) {
       (*result.mutable_role_platforms())[role] = agent->info().platform();
       absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
-          agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);
+          agent, absl::StrCat("closeprobe ", spec.name(), " ", role),
+          agents.emulation.empty() ? options.lease : std::max(options.lease, kEmulatedHostLease));
       if (!s.ok()) {
         Fail(&result, s.status(), absl::StrCat("role ", role, ": "));
         break;
