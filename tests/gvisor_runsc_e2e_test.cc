@@ -96,6 +96,7 @@ TEST_F(GvisorRunscE2e, InfoSaysRunscAndPtraceNotTheSentrysLinux) {
 TEST_F(GvisorRunscE2e, AClosedHandleIsNotObservableNeverAGuessedClosed) {
   const v1::CaseResult& r = Case("normal_close[peer=linux]");
   EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_EQ(r.stop(), v1::STOP_NOT_OBSERVABLE);
   EXPECT_THAT(r.error(), HasSubstr("not observable"));
   EXPECT_EQ(StepObserved(r, "server_half_closed"), "TCP_STATE_CLOSE_WAIT");  // open: TCP_INFO
   for (const v1::StepRecord& s : r.steps()) {

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
@@ -62,11 +63,15 @@ class BackgroundSteps {
   absl::Status first_error_ ABSL_GUARDED_BY(mu_);
 };
 
-// Records why the run stops here: a missing feature (Unimplemented) or an
-// agent fault; the judge makes that NOT_SUPPORTED or ERROR.
+// Records why the run stops here: a missing feature (Unimplemented; a state
+// the agent says is "not observable" on its stack) or an agent fault; the
+// judge makes that NOT_SUPPORTED or ERROR.
 void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
-  result->set_stop(why.code() == absl::StatusCode::kUnimplemented ? v1::STOP_NOT_SUPPORTED
-                                                                  : v1::STOP_AGENT_FAULT);
+  const bool missing = why.code() == absl::StatusCode::kUnimplemented;
+  result->set_stop(!missing ? v1::STOP_AGENT_FAULT
+                   : absl::StartsWith(why.message(), "not observable")
+                       ? v1::STOP_NOT_OBSERVABLE
+                       : v1::STOP_NOT_SUPPORTED);
   result->set_error(absl::StrCat(context, why.message()));
 }
 
