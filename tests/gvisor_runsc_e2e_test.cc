@@ -2,10 +2,9 @@
 // sentry and its netstack, platform ptrace) against a Linux peer, its wire
 // captured and faulted from a bridge outside the sandbox, through the
 // controller. Root and runsc only.
-#include <unistd.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <set>
 #include <string>
@@ -22,7 +21,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 bool HaveRunsc() {
-  for (const char* dir : {"/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}) {
+  for (const char* dir :
+       {"/usr/bin", "/usr/sbin", "/usr/local/bin", "/usr/local/sbin"}) {
     if (access((std::string(dir) + "/runsc").c_str(), X_OK) == 0) return true;
   }
   return false;
@@ -34,9 +34,11 @@ class GvisorRunscE2e : public ::testing::Test {
     if (geteuid() != 0 || !HaveRunsc()) return;
     interfaces_before_ = new std::set<std::string>(NetworkInterfaces());
     run_ = StartSuiteRun(
-        {"--platforms=linux,gvisor", "--port_base=26000", "cases/normal_close.textproto",
-         "cases/send_after_rst.textproto", "cases/linger_timeout.textproto",
-         "cases/accept_after_shutdown.textproto", "cases/listen_backlog_queue.textproto",
+        {"--platforms=linux,gvisor", "--port_base=26000",
+         "cases/normal_close.textproto", "cases/send_after_rst.textproto",
+         "cases/linger_timeout.textproto",
+         "cases/accept_after_shutdown.textproto",
+         "cases/listen_backlog_queue.textproto",
          "cases/fin_wait_2_timeout.textproto"},
         300);
   }
@@ -46,7 +48,9 @@ class GvisorRunscE2e : public ::testing::Test {
     interfaces_before_ = nullptr;
   }
   void SetUp() override {
-    if (run_ == nullptr) GTEST_SKIP() << "needs root and runsc (apt-get install runsc; CI has both)";
+    if (run_ == nullptr)
+      GTEST_SKIP()
+          << "needs root and runsc (apt-get install runsc; CI has both)";
     ASSERT_EQ(report().platforms_size(), 2) << run_->log;
     ASSERT_EQ(report().platforms(1).name(), "gvisor") << run_->log;
   }
@@ -83,7 +87,8 @@ TEST_F(GvisorRunscE2e, InfoSaysRunscAndPtraceNotTheSentrysLinux) {
   EXPECT_THAT(info.stack_version(), HasSubstr("20221219"));
   EXPECT_THAT(info.os(), HasSubstr("platform ptrace"));
   EXPECT_THAT(info.os(), HasSubstr("the sentry reports Linux 4.4.0"));
-  const std::vector<std::string> features(info.features().begin(), info.features().end());
+  const std::vector<std::string> features(info.features().begin(),
+                                          info.features().end());
   EXPECT_THAT(features, Not(::testing::Contains("capture")));
   EXPECT_THAT(features, Not(::testing::Contains("faults")));
   EXPECT_THAT(column.emulation(), HasSubstr("ptrace"));
@@ -98,24 +103,28 @@ TEST_F(GvisorRunscE2e, AClosedHandleIsNotObservableNeverAGuessedClosed) {
   EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
   EXPECT_EQ(r.stop(), v1::STOP_NOT_OBSERVABLE);
   EXPECT_THAT(r.error(), HasSubstr("not observable"));
-  EXPECT_EQ(StepObserved(r, "server_half_closed"), "TCP_STATE_CLOSE_WAIT");  // open: TCP_INFO
+  EXPECT_EQ(StepObserved(r, "server_half_closed"),
+            "TCP_STATE_CLOSE_WAIT");  // open: TCP_INFO
   for (const v1::StepRecord& s : r.steps()) {
     if (s.has_wait()) {
       EXPECT_NE(s.wait().state(), v1::TCP_STATE_CLOSED) << s.call();
     }
   }
-  EXPECT_EQ(FindStep(r, "client_half_closed"), nullptr) << "the row goes on past what it cannot see";
+  EXPECT_EQ(FindStep(r, "client_half_closed"), nullptr)
+      << "the row goes on past what it cannot see";
 }
 
 // The calls run in the real sentry: the Linux agent's errno names, gVisor's
 // outcome.
 TEST_F(GvisorRunscE2e, SendAfterResetIsEconnresetThenEpipeThroughTheSentry) {
-  const v1::CaseResult& r = Case("send_after_rst[reset_by=linger_zero,sender=blocking,peer=linux]");
+  const v1::CaseResult& r =
+      Case("send_after_rst[reset_by=linger_zero,sender=blocking,peer=linux]");
   EXPECT_EQ(StepObserved(r, "send1"), "ERROR_NAME_ECONNRESET");
   EXPECT_EQ(StepObserved(r, "send2"), "ERROR_NAME_EPIPE");
   ASSERT_NE(FindStep(r, "send1"), nullptr);
   EXPECT_EQ(FindStep(r, "send1")->result().native_name(), "ECONNRESET");
-  EXPECT_EQ(StepObserved(r, "reset_seen"), "TCP_STATE_CLOSED");  // the handle is open
+  EXPECT_EQ(StepObserved(r, "reset_seen"),
+            "TCP_STATE_CLOSED");  // the handle is open
 }
 
 // The drop sits on the bridge between sandbox and peer, the capture on the
@@ -134,8 +143,8 @@ TEST_F(GvisorRunscE2e, TheWireOutsideTheSandboxCapturesAndDrops) {
 // What a new user found the in-process imitation did differently.
 TEST_F(GvisorRunscE2e, BacklogHoldsOneMoreAndAShutListenerRefusesAtOnce) {
   const v1::CaseResult& backlog = Case("listen_backlog_queue");
-  EXPECT_EQ(StepObserved(backlog, "second"), "ERROR_NAME_OK");
-  EXPECT_EQ(StepObserved(backlog, "third"), "ERROR_NAME_TIMEOUT");
+  EXPECT_EQ(StepObserved(backlog, "second_accepted"), "ERROR_NAME_OK");
+  EXPECT_EQ(StepObserved(backlog, "third_accepted"), "ERROR_NAME_TIMEOUT");
   const v1::CaseResult& accept = Case("accept_after_shutdown");
   EXPECT_EQ(StepObserved(accept, "accept"), "ERROR_NAME_EINVAL");
   ASSERT_NE(FindStep(accept, "accept"), nullptr);

@@ -102,8 +102,8 @@ class NftablesFaultInjector final : public FaultInjector {
       cmd << "add chain " << family_ << " " << table_ << " " << chain << " { type filter hook "
           << on << " priority -150; policy accept; }\n";
       for (const char* port : {"sport", "dport"}) {
-        cmd << "add rule " << family_ << " " << table_ << " " << chain << " " << peer << " tcp " << port
-            << " " << ports << match << " drop\n";
+        cmd << "add rule " << family_ << " " << table_ << " " << chain << " " << peer
+            << " tcp " << port << " " << ports << match << " drop\n";
       }
     }
     absl::Status s = Run(cmd.str());

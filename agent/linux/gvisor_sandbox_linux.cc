@@ -13,8 +13,10 @@ namespace closeprobe::agent {
 bool RunsOnGvisorSentry() {
   constexpr int kSyslogActionReadAll = 3;
   std::string log(4096, '\0');
-  const int n = klogctl(kSyslogActionReadAll, log.data(), static_cast<int>(log.size()));
-  if (n <= 0) return false;  // no right to read a real kernel's log: not gVisor's
+  const int n =
+      klogctl(kSyslogActionReadAll, log.data(), static_cast<int>(log.size()));
+  if (n <= 0)
+    return false;  // no right to read a real kernel's log: not gVisor's
   log.resize(static_cast<size_t>(n));
   return log.find("Starting gVisor...") != std::string::npos;
 }

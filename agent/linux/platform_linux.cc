@@ -34,7 +34,9 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   const bool wire = !options.wire_port.empty();
   if (root && !gvisor) p.capture = NewPcapWireCapture(options.wire_port);
   if (root && !gvisor && options.allow_faults) p.faults = NewNftablesFaultInjector(wire);
-  if (root && !wire && options.allow_settings) p.settings = NewLinuxStackSettings(gvisor.has_value());
+  if (root && !wire && options.allow_settings) {
+    p.settings = NewLinuxStackSettings(gvisor.has_value());
+  }
   return p;
 }
 

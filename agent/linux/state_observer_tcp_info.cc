@@ -12,7 +12,6 @@
 
 #include <cerrno>
 #include <cstring>
-
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -33,7 +32,8 @@ bool ParseProcEndpoint(absl::string_view field, Endpoint* out) {
   std::vector<absl::string_view> parts = absl::StrSplit(field, ':');
   uint32_t address = 0;
   int port = 0;
-  if (parts.size() != 2 || parts[0].size() != 8 || !absl::SimpleHexAtoi(parts[0], &address) ||
+  if (parts.size() != 2 || parts[0].size() != 8 ||
+      !absl::SimpleHexAtoi(parts[0], &address) ||
       !absl::SimpleHexAtoi(parts[1], &port)) {
     return false;
   }
@@ -46,13 +46,16 @@ bool ParseProcEndpoint(absl::string_view field, Endpoint* out) {
 }
 
 constexpr char kClosedHandle[] =
-    "not observable: this stack has no sock_diag, and TCP_INFO and /proc/net/tcp show only "
-    "sockets that still have a file; a closed handle's connection (an orphan or none) is "
+    "not observable: this stack has no sock_diag, and TCP_INFO and "
+    "/proc/net/tcp show only "
+    "sockets that still have a file; a closed handle's connection (an orphan "
+    "or none) is "
     "seen by neither";
 
 class TcpInfoStateObserver final : public StateObserver {
  public:
-  absl::StatusOr<std::vector<ConnectionInfo>> ConnectionsOnPort(uint16_t port) override {
+  absl::StatusOr<std::vector<ConnectionInfo>> ConnectionsOnPort(
+      uint16_t port) override {
     std::ifstream in("/proc/net/tcp");
     if (!in) return absl::UnavailableError("cannot read /proc/net/tcp");
     std::vector<ConnectionInfo> out;
@@ -64,7 +67,8 @@ class TcpInfoStateObserver final : public StateObserver {
       if (!(fields >> slot >> local >> remote >> state)) continue;
       ConnectionInfo c;
       int st = 0;
-      if (!ParseProcEndpoint(local, &c.local) || !ParseProcEndpoint(remote, &c.remote) ||
+      if (!ParseProcEndpoint(local, &c.local) ||
+          !ParseProcEndpoint(remote, &c.remote) ||
           !absl::SimpleHexAtoi(state, &st)) {
         continue;
       }
@@ -86,7 +90,8 @@ class TcpInfoStateObserver final : public StateObserver {
     tcp_info info{};
     socklen_t size = sizeof(info);
     if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0) {
-      return absl::UnavailableError(absl::StrCat("TCP_INFO: ", std::strerror(errno)));
+      return absl::UnavailableError(
+          absl::StrCat("TCP_INFO: ", std::strerror(errno)));
     }
     // One system call per sample: under gVisor's ptrace platform each costs
     // tens of microseconds, and a wait samples every millisecond. The

@@ -2,12 +2,11 @@
 // kernel, which has TCP_INFO and /proc/net/tcp too: an open socket's state
 // is its own, and a closed handle is not observable, never a CLOSED.
 #include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "agent/linux/state_observer_netlink.h"
 
@@ -42,8 +41,8 @@ struct LoopbackPair {
 TEST(TcpInfoStateObserver, AnOpenSocketsStateIsItsOwn) {
   LoopbackPair pair;
   std::unique_ptr<StateObserver> observer = NewTcpInfoStateObserver();
-  absl::StatusOr<ConnectionInfo> listener =
-      observer->Find(SocketIdentity{pair.listener, {"127.0.0.1", pair.port}, {}});
+  absl::StatusOr<ConnectionInfo> listener = observer->Find(
+      SocketIdentity{pair.listener, {"127.0.0.1", pair.port}, {}});
   ASSERT_TRUE(listener.ok()) << listener.status();
   EXPECT_EQ(listener->state, v1::TCP_STATE_LISTEN);
   absl::StatusOr<ConnectionInfo> client =
@@ -60,15 +59,19 @@ TEST(TcpInfoStateObserver, AClosedHandleIsNotObservable) {
   getsockname(pair.client, reinterpret_cast<sockaddr*>(&local), &len);
   close(pair.client);
   pair.client = -1;
-  // The kernel still holds the connection (FIN_WAIT_2): CLOSED would be a guess.
+  // The kernel still holds the connection (FIN_WAIT_2): CLOSED would be a
+  // guess.
   absl::StatusOr<ConnectionInfo> closed = NewTcpInfoStateObserver()->Find(
-      SocketIdentity{kNoSocket, {"127.0.0.1", ntohs(local.sin_port)}, {"127.0.0.1", pair.port}});
+      SocketIdentity{kNoSocket,
+                     {"127.0.0.1", ntohs(local.sin_port)},
+                     {"127.0.0.1", pair.port}});
   EXPECT_EQ(closed.status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_THAT(closed.status().message(), HasSubstr("not observable"));
 }
 
 TEST(TcpInfoStateObserver, ASocketThatNeverHadAPortHadNoConnection) {
-  absl::StatusOr<ConnectionInfo> never = NewTcpInfoStateObserver()->Find(SocketIdentity{});
+  absl::StatusOr<ConnectionInfo> never =
+      NewTcpInfoStateObserver()->Find(SocketIdentity{});
   ASSERT_TRUE(never.ok()) << never.status();
   EXPECT_EQ(never->state, v1::TCP_STATE_CLOSED);
 }
@@ -84,7 +87,8 @@ TEST(TcpInfoStateObserver, ProcNetTcpListsTheConnectionsOnAPort) {
     established += c.state == v1::TCP_STATE_ESTABLISHED;
   }
   EXPECT_EQ(listening, 1);
-  EXPECT_EQ(established, 2);  // the client's end and the one waiting to be accepted
+  EXPECT_EQ(established,
+            2);  // the client's end and the one waiting to be accepted
 }
 
 }  // namespace

@@ -90,7 +90,9 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
                           agent_binary, static_cast<int>((getpid() + 75) % 250) + 1,
                           &gvisor_netstack_pair_);
   }
-  if (s.ok() && !options.runsc.empty()) s = StartRunscPair(options.runsc, agent_binary, options.companions);
+  if (s.ok() && !options.runsc.empty()) {
+    s = StartRunscPair(options.runsc, agent_binary, options.companions);
+  }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
   return s;
 }
@@ -181,7 +183,8 @@ absl::Status LocalTopology::AwaitNamespace(ProcessId pid, const std::string& nam
   const std::string own = NetnsOf(getpid());
   while (NetnsOf(pid) == own || NetnsOf(pid).empty()) {
     if (absl::Now() > deadline || !ChildAlive(pid)) {
-      return absl::UnavailableError(absl::StrCat("the ", name, " host did not get a network namespace"));
+      return absl::UnavailableError(
+          absl::StrCat("the ", name, " host did not get a network namespace"));
     }
     absl::SleepFor(absl::Milliseconds(5));
   }
