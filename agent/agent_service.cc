@@ -67,15 +67,18 @@ void AgentService::Fill(const CallResult& r, v1::CallResult* out) const {
 
 void AgentService::Track(const std::shared_ptr<SocketRecord>& record,
                          const Endpoint* remote_fallback) {
+  // Bookkeeping goes to the backend itself, not through sockets_: it is no
+  // call under test, and a scheduled start belongs to the call under test.
+  SocketApi& backend = *platform_.sockets;
   Endpoint e;
-  if (sockets_.LocalEndpoint(record->native, &e)) record->local = e;
-  if (sockets_.PeerEndpoint(record->native, &e)) record->remote = e;
+  if (backend.LocalEndpoint(record->native, &e)) record->local = e;
+  if (backend.PeerEndpoint(record->native, &e)) record->remote = e;
   if (remote_fallback != nullptr && record->remote.port == 0) record->remote = *remote_fallback;
   if (platform_.clock) live_.Publish(record);
 }
 
 absl::StatusOr<ConnectionInfo> AgentService::StateOf(const SocketRecord& record) {
-  return platform_.states->Find(SocketIdentity{record.native, record.local, record.remote});
+  return platform_.states->Find(record.Identity());
 }
 
 grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*,
@@ -157,6 +160,7 @@ grpc::Status AgentService::Listen(grpc::ServerContext* ctx, const v1::HandleRequ
   }
   const int backlog = req->backlog() == 0 ? 16 : req->backlog();
   Fill(sockets_.Listen(t.record->native, backlog), reply->mutable_result());
+  if (reply->result().error() == v1::ERROR_NAME_OK) t.record->listening = true;
   Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
@@ -173,7 +177,9 @@ grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequ
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
   if (!handle.ok()) sockets_.Discard(native);
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
-  Track(*t.session->handles().Get(reply->handle()));
+  // accept()'s peer stays the connection's even when a reset already took
+  // getpeername() away (the socket is then no listener's to answer for).
+  Track(*t.session->handles().Get(reply->handle()), &peer);
   EndpointToProto(peer, reply->mutable_peer());
   return grpc::Status::OK;
 }
@@ -354,10 +360,13 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
   // A stack with a clock of its own may skip to the timer this waits for;
   // the wait then reports the stack's time next to the wall time.
   StackClock* clock = platform_.clock.get();
-  const SocketIdentity target{t.record->native, t.record->local, t.record->remote};
+  const SocketIdentity target = t.record->Identity();
   const int64_t start = MonotonicNowNs();
   const int64_t stack_start = clock != nullptr ? clock->NowNs() : 0;
   const int64_t deadline = start + absl::ToInt64Nanoseconds(wait);
+  // With a clock of its own the wait is bounded on that clock, which never
+  // runs behind the host's: skipped time counts against `wait` too.
+  const int64_t stack_deadline = stack_start + absl::ToInt64Nanoseconds(wait);
   for (;;) {
     CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
     const int64_t now = MonotonicNowNs();
@@ -377,8 +386,11 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
       reply->set_reached(true);
       return grpc::Status::OK;
     }
-    if (now >= deadline || ctx->IsCancelled()) return grpc::Status::OK;
-    if (clock == nullptr || !clock->SkipToNextTimer(target)) absl::SleepFor(kStatePollInterval);
+    const bool over = clock != nullptr ? stack_now >= stack_deadline : now >= deadline;
+    if (over || ctx->IsCancelled()) return grpc::Status::OK;
+    if (clock == nullptr || !clock->SkipToNextTimer(target, stack_deadline)) {
+      absl::SleepFor(kStatePollInterval);
+    }
   }
 }
 
@@ -402,7 +414,8 @@ grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
                                         v1::StartCaptureReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   WireCapture* capture = platform_.capture.get();
-  if (capture == nullptr) return Missing("wire capture (it needs root)");
+  if (capture == nullptr) return Missing("wire capture (an agent captures only where it can, "
+                                         "and on a kernel stack only as root)");
   absl::Status ports = CheckPortRange(req->first_port(), req->last_port());
   if (!ports.ok()) return ToGrpcStatus(ports);
   int id = 0;
@@ -437,7 +450,9 @@ grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFault
                                     v1::AddFaultReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   FaultInjector* faults = platform_.faults.get();
-  if (faults == nullptr) return Missing("fault injection (start it with --allow_faults, as root)");
+  if (faults == nullptr) return Missing("fault injection (an agent injects faults only where it "
+                                        "can, started with --allow_faults, and on a kernel "
+                                        "stack as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(FaultRule rule, FaultRuleFromProto(*req));
   int id = 0;
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(id, faults->Add(rule));
@@ -463,7 +478,9 @@ grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSet
                                       v1::SetSettingReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   StackSettings* settings = platform_.settings.get();
-  if (settings == nullptr) return Missing("stack settings (start it with --allow_settings, as root)");
+  if (settings == nullptr) return Missing("stack settings (an agent changes them only where its "
+                                          "stack has settings it can change, started with "
+                                          "--allow_settings, and on a kernel stack as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_previous(),
                                    settings->Set(req->name(), req->value()));
   // The first previous value is the one to restore.

@@ -6,6 +6,8 @@
 
 #include <thread>
 
+#include "agent/scheduled_start.h"
+#include "agent/timed_socket_api.h"
 #include "tests/testutil/agent_fixture.h"
 
 namespace closeprobe::testing {
@@ -14,7 +16,17 @@ namespace {
 using ::testing::HasSubstr;
 using Stub = v1::Agent::Stub;
 
-class AgentServiceTest : public AgentFixture {};
+class AgentServiceTest : public AgentFixture {
+ protected:
+  v1::TcpState StateOf(const std::string& s, const std::string& handle) {
+    v1::StateRequest req;
+    req.set_session(s);
+    req.set_handle(handle);
+    v1::StateReply reply;
+    EXPECT_TRUE(Call(&Stub::GetState, req, &reply).ok());
+    return reply.state();
+  }
+};
 
 TEST_F(AgentServiceTest, InfoDescribesTheLinuxStack) {
   v1::InfoReply info;
@@ -375,6 +387,69 @@ TEST_F(AgentServiceTest, PeekLeavesDataAndDontWaitNeverBlocks) {
   ASSERT_TRUE(Call(&Stub::Recv, recv, &read).ok());
   EXPECT_EQ(peeked.data(), "peek me");
   EXPECT_EQ(read.data(), "peek me");
+}
+
+// A scheduled call is held until its instant and the instant belongs to the
+// socket call itself: bookkeeping a handler does first (close() refreshes
+// the socket's addresses) must not take it.
+TEST_F(AgentServiceTest, ScheduledCallsHoldTheSocketCallItself) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  auto scheduled = [&](auto method, const auto& req, v1::CallReply* reply) {
+    const int64_t at = agent::MonotonicNowNs() + 30'000'000;
+    grpc::ClientContext ctx;
+    ctx.AddMetadata(agent::kStartAtMetadata, std::to_string(at));
+    EXPECT_TRUE((stub_.get()->*method)(&ctx, req, reply).ok());
+    return at;
+  };
+  v1::ShutdownRequest shut;
+  shut.set_session(s);
+  shut.set_handle(server);
+  shut.set_how(v1::SHUTDOWN_HOW_WRITE);
+  v1::HandleRequest close;
+  close.set_session(s);
+  close.set_handle(client);
+  for (const char* what : {"shutdown", "close"}) {
+    SCOPED_TRACE(what);
+    v1::CallReply reply;
+    const int64_t at = std::string(what) == "close"
+                           ? scheduled(&Stub::Close, close, &reply)
+                           : scheduled(&Stub::Shutdown, shut, &reply);
+    EXPECT_EQ(reply.result().error(), v1::ERROR_NAME_OK);
+    EXPECT_EQ(reply.result().requested_start_mono_ns(), at);
+    EXPECT_GE(reply.result().start_mono_ns(), at);
+    EXPECT_LT(reply.result().start_mono_ns() - at, 20'000'000) << "held, then started late";
+  }
+}
+
+// An accepted connection the client reset before accept(): its state is its
+// own (gone), never the listener's LISTEN on the same port.
+TEST_F(AgentServiceTest, AcceptedConnectionResetBeforeAcceptIsNotItsListener) {
+  const std::string s = OpenSession();
+  uint32_t port = 0;
+  const std::string lsn = Listen(s, &port);
+  const std::string client = ConnectTo(s, port);
+  SetLinger(s, client, true, 0);
+  ASSERT_EQ(Close(s, client).error(), v1::ERROR_NAME_OK);  // RST
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const std::string server = Accept(s, lsn);
+  EXPECT_EQ(StateOf(s, lsn), v1::TCP_STATE_LISTEN);
+  EXPECT_NE(StateOf(s, server), v1::TCP_STATE_LISTEN);
+  EXPECT_EQ(StateOf(s, server), v1::TCP_STATE_CLOSED);
+}
+
+// A closed listener answers for itself (gone), not for a later listener on
+// its port.
+TEST_F(AgentServiceTest, ClosedListenerIsNotTheNextListenerOnItsPort) {
+  const std::string s = OpenSession();
+  uint32_t port = 0;
+  const std::string first = Listen(s, &port);
+  ASSERT_EQ(Close(s, first).error(), v1::ERROR_NAME_OK);
+  uint32_t same = port;
+  const std::string second = Listen(s, &same);
+  ASSERT_EQ(same, port);
+  EXPECT_EQ(StateOf(s, second), v1::TCP_STATE_LISTEN);
+  EXPECT_EQ(StateOf(s, first), v1::TCP_STATE_CLOSED);
 }
 
 }  // namespace

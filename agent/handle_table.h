@@ -19,6 +19,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/socket_api.h"
+#include "agent/state_observer.h"
 
 namespace closeprobe::agent {
 
@@ -26,7 +27,9 @@ struct SocketRecord {
   NativeSocket native = kNoSocket;  // kNoSocket once closed
   Endpoint local;                   // last known addresses
   Endpoint remote;
+  bool listening = false;           // listen() succeeded on it
   bool closed() const { return native == kNoSocket; }
+  SocketIdentity Identity() const { return SocketIdentity{native, local, remote, listening}; }
 };
 
 class HandleTable {

@@ -6,7 +6,7 @@ namespace closeprobe::agent {
 
 void LiveConnections::Publish(const std::shared_ptr<SocketRecord>& record) {
   absl::MutexLock lock(&mu_);
-  const SocketIdentity now{record->native, record->local, record->remote};
+  const SocketIdentity now = record->Identity();
   ForgetEnded();
   for (Entry& e : entries_) {
     if (e.record.lock() == record) {

@@ -5,7 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "agent/timed_socket_api.h"
+#include "agent/monotonic_clock.h"
 
 namespace closeprobe::agent {
 namespace {

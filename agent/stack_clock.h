@@ -29,8 +29,10 @@ class StackClock {
 
   // Moves the clock to the next due timer and runs the timers due then,
   // if nothing but `waiting_for` could notice; false when it may not (or
-  // no timer is set): the caller then waits in real time.
-  virtual bool SkipToNextTimer(const SocketIdentity& waiting_for) = 0;
+  // no timer is set): the caller then waits in real time. Never moves the
+  // clock past `until_ns` (the wait's own bound, on this clock): a timer due
+  // later is not run, the clock stops at the bound.
+  virtual bool SkipToNextTimer(const SocketIdentity& waiting_for, int64_t until_ns) = 0;
 
   // The connections live sessions hold: time is never skipped past a timer
   // of theirs, except the one a wait is waiting for.

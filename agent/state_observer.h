@@ -31,6 +31,15 @@ struct SocketIdentity {
   NativeSocket native = kNoSocket;  // kNoSocket once the handle was closed
   Endpoint local;
   Endpoint remote;                  // port 0 for a listener or unconnected socket
+  // listen() succeeded on it: only then may a connection with no peer (a
+  // listener's) be its own. A socket accepted or connected never answers
+  // with its listener's state, nor a closed one with a later listener's.
+  bool listening = false;
+  // May `c`, a connection with no peer on the socket's local port, be this
+  // socket's own? Only an open listener's LISTEN.
+  bool OwnsUnconnected(const ConnectionInfo& c) const {
+    return listening && native != kNoSocket && c.state == v1::TCP_STATE_LISTEN;
+  }
 };
 
 class StateObserver {
@@ -47,15 +56,15 @@ class StateObserver {
 
 // For a stack that keeps no inode (lwIP, gVisor), a socket's connection is
 // known by its addresses: among the connections on its local port, an open
-// listener or bound socket matches the one with no peer, a connected socket
-// the one with its peer. State CLOSED when none matches.
+// listener matches the listening one with no peer, a connected socket the
+// one with its peer. State CLOSED when none matches: never another
+// socket's state (a listener's, a later socket's on the same port).
 inline ConnectionInfo FindByAddresses(const std::vector<ConnectionInfo>& on_port,
                                       const SocketIdentity& id) {
   for (const ConnectionInfo& c : on_port) {
     if (id.local.port == 0 || c.local.port != id.local.port) continue;
     if (id.remote.port == 0) {
-      const bool unconnected = c.remote.port == 0;
-      if (unconnected && (c.state == v1::TCP_STATE_LISTEN || id.native != kNoSocket)) return c;
+      if (c.remote.port == 0 && id.OwnsUnconnected(c)) return c;
       continue;
     }
     if (c.remote.port == id.remote.port && c.remote.address == id.remote.address) return c;

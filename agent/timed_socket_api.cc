@@ -1,21 +1,12 @@
 #include "agent/timed_socket_api.h"
 
 #include <optional>
-
-#include "agent/scheduled_start.h"
-
-#include <chrono>
 #include <utility>
 
 #include "absl/time/clock.h"
+#include "agent/scheduled_start.h"
 
 namespace closeprobe::agent {
-
-int64_t MonotonicNowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
 
 namespace {
 
@@ -24,10 +15,13 @@ namespace {
 template <typename Call>
 CallResult Timed(Call&& call) {
   const int64_t requested = TakeScheduledStart();
-  std::optional<SpinPriority> ahead;  // spin and call ahead of the agent's samplers
+  // Held calls wait, wake, spin and call ahead of ordinary threads: a
+  // real-time thread's sleep has no timer slack and its wake-up preempts the
+  // agent's samplers and whatever else the host runs.
+  std::optional<SpinPriority> ahead;
   if (requested > 0) {
-    SleepUntilNear(requested);
     ahead.emplace();
+    SleepUntilNear(requested);
     SpinUntil(requested);
   }
   const int64_t unix_start = absl::GetCurrentTimeNanos();

@@ -9,12 +9,10 @@
 #include <cstdint>
 #include <string>
 
+#include "agent/monotonic_clock.h"
 #include "agent/socket_api.h"
 
 namespace closeprobe::agent {
-
-// Monotonic nanoseconds (CLOCK_MONOTONIC through std::chrono::steady_clock).
-int64_t MonotonicNowNs();
 
 class TimedSocketApi final : public SocketApi {
  public:

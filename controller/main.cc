@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "controller/commands/commands.h"
 #include "controller/commands/console.h"
+#include "controller/commands/data_paths.h"
 
 ABSL_FLAG(std::string, out, "closeprobe-report", "Folder for the report (report.json and the formats made from it).");
 ABSL_FLAG(std::string, resume, "",
@@ -72,8 +73,10 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr char kExitStatus[] =
-    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or "
-    "invalid case files (nothing ran), 3 infrastructure failure (agent unreachable...).";
+    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or an "
+    "invalid case (invalid files: nothing ran; a step an agent refused as the case wrote it: "
+    "an ERROR row naming its line), 3 infrastructure failure (an agent unreachable or "
+    "failing, local hosts that did not start).";
 
 void PrintFlag(const char* name) {
   const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);
@@ -166,8 +169,12 @@ Config ConfigFromFlags(Config config) {
   config.tls_key = absl::GetFlag(FLAGS_tls_key);
   config.lease_ms = absl::GetFlag(FLAGS_lease_ms);
   config.port_base = absl::GetFlag(FLAGS_port_base);
+  // Left at their defaults, the shipped claims and cases are found wherever
+  // closeprobe runs from (data_paths.h); a path the user gives is theirs.
   config.cases_dir = absl::GetFlag(FLAGS_cases_dir);
+  if (config.cases_dir == "cases") config.cases_dir = DataPath("cases");
   config.claims = absl::GetFlag(FLAGS_claims);
+  if (config.claims == "claims") config.claims = DataPath("claims");
   config.color = absl::GetFlag(FLAGS_color);
   config.platform = absl::GetFlag(FLAGS_platform);
   config.baselines = absl::GetFlag(FLAGS_baselines);

@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup_debian.sh
-scripts/build.sh >/dev/null
+echo "run_matrix: building into ${BUILD_DIR:-build}/ (the first time takes several minutes)" >&2
+scripts/build.sh >&2
 build=${BUILD_DIR:-build}
 platforms=()
 if [[ " $* " == *" --platforms"* ]]; then

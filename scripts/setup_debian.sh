@@ -52,6 +52,24 @@ fi
 
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+
+# Runs apt-get, waiting (at most 10 minutes, and saying so) while another
+# apt or dpkg holds its lock, as one often does on a freshly booted machine.
+apt_get() {
+  local waited=0 log
+  log=$(mktemp)
+  while ! DEBIAN_FRONTEND=noninteractive $SUDO apt-get "$@" 2>"$log" >/dev/null; do
+    if ! grep -q "Could not get lock\|Unable to acquire the dpkg frontend lock\|Unable to lock" "$log" ||
+       [ "$waited" -ge 600 ]; then
+      cat "$log" >&2; rm -f "$log"; return 1
+    fi
+    [ "$waited" -eq 0 ] && echo "setup: another apt or dpkg holds the package lock; waiting (at most 10 minutes)" >&2
+    sleep 5; waited=$((waited + 5))
+  done
+  grep -v "^debconf: delaying package configuration" "$log" >&2 || true
+  rm -f "$log"
+}
+
 echo "setup: installing ${missing[*]}" >&2
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+apt_get update -qq
+apt_get install -y -qq --no-install-recommends "${missing[@]}"

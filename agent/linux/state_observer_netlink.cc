@@ -79,7 +79,8 @@ class NetlinkStateObserver final : public StateObserver {
         }
       }
     }
-    // A listener or a closed handle: matched by its tuple, an orphan first.
+    // A listener or a closed handle: matched by its tuple, an orphan first
+    // (never a listener for a socket that is not one).
     const DiagEntry* best = nullptr;
     for (const DiagEntry& e : *all) {
       if (!SameTuple(e.info, id)) continue;
@@ -93,7 +94,7 @@ class NetlinkStateObserver final : public StateObserver {
     if (c.local.port != id.local.port || c.remote.port != id.remote.port) {
       return false;
     }
-    if (id.remote.port == 0) return true;  // a listener: the port decides
+    if (id.remote.port == 0) return id.OwnsUnconnected(c);  // an open listener: the port decides
     return Canonical(c.remote.address) == Canonical(id.remote.address) &&
            (Canonical(id.local.address) == "0.0.0.0" ||
             Canonical(c.local.address) == Canonical(id.local.address));

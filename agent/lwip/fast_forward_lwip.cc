@@ -57,7 +57,7 @@ class LwipFastForward final : public StackClock {
  public:
   int64_t NowNs() override { return HostMonotonicNs() + skipped_ms.load() * 1'000'000; }
 
-  bool SkipToNextTimer(const SocketIdentity& waiting_for) override {
+  bool SkipToNextTimer(const SocketIdentity& waiting_for, int64_t until_ns) override {
     std::vector<SocketIdentity> live;
     {
       absl::MutexLock lock(&mu_);
@@ -79,6 +79,12 @@ class LwipFastForward final : public StackClock {
     }
     const u32_t due_in = sys_timeouts_sleeptime();
     if (due_in == SYS_TIMEOUTS_SLEEPTIME_INFINITE) return false;
+    const int64_t left_ms = (until_ns - NowNs()) / 1'000'000;
+    if (left_ms <= 0) return false;
+    if (due_in > left_ms) {  // the wait ends before the timer: stop at its bound
+      skipped_ms += left_ms;
+      return true;
+    }
     skipped_ms += due_in;
     sys_check_timeouts();
     return true;

@@ -59,7 +59,9 @@ class WindowsStateObserver final : public StateObserver {
         continue;
       if (id.remote.port != 0 && row.remote.address != id.remote.address)
         continue;
-      return InfoOf(row);
+      const ConnectionInfo info = InfoOf(row);
+      if (id.remote.port == 0 && !id.OwnsUnconnected(info)) continue;  // not its listener
+      return info;
     }
     ConnectionInfo closed;
     closed.local = id.local;

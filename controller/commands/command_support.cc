@@ -46,7 +46,8 @@ std::set<std::string> PlatformList(const Config& config) {
 bool LoadCases(const Config& config, CaseSet* set) {
   absl::StatusOr<ClaimSet> claims = LoadClaims(absl::StrSplit(config.claims, ',', absl::SkipEmpty()));
   if (!claims.ok()) {
-    std::cerr << claims.status().message() << "\n";
+    std::cerr << "--claims=" << config.claims << ": " << claims.status().message()
+              << "\n  (--claims names the claims files or folders, comma-separated)\n";
     return false;
   }
   absl::StatusOr<CaseSet> loaded = LoadCaseSet(

@@ -10,8 +10,10 @@
 
 namespace closeprobe::controller {
 
-constexpr int kExitUsage = 2;  // bad usage or invalid case files: nothing ran
-constexpr int kExitInfra = 3;  // an agent unreachable, a file not writable...
+// Exit statuses; a run's own comes from ExitStatusFor (judge/verdicts.h),
+// which keeps these meanings.
+constexpr int kExitUsage = 2;  // bad usage or an invalid case (files: nothing ran)
+constexpr int kExitInfra = 3;  // an agent unreachable, hosts not started, a file not writable...
 
 // Every flag's value, read once.
 struct Config {

@@ -14,6 +14,7 @@
 #include "controller/commands/console.h"
 #include "controller/judge/baseline.h"
 #include "controller/judge/expectation_matcher.h"
+#include "controller/report/case_file_hashes.h"
 #include "controller/report/report_writers.h"
 #include "controller/run/local_topology.h"
 #include "controller/run/run_scheduler.h"
@@ -329,6 +330,7 @@ int RunCommand(const Config& flags) {
   options.on_result = [&partial](const LoadedCase& row, v1::CaseResult* r) {
     MatchExpectations(row, r->subject_platform().empty() ? r->platform() : r->subject_platform(),
                       r->platform_version(), r);
+    r->set_min_conclusive_runs(row.spec.min_conclusive_runs());
     absl::Status s = AppendJsonLine(*r, partial);
     if (!s.ok()) std::cerr << "closeprobe: " << s.message() << "\n";
   };
@@ -338,6 +340,11 @@ int RunCommand(const Config& flags) {
     return kExitUsage;
   }
   for (auto& r : *results) *report.add_results() = std::move(r);
+  std::vector<std::string> files;
+  for (const LoadedCase& row : set.rows) {
+    if (files.empty() || files.back() != row.file) files.push_back(row.file);
+  }
+  RecordCaseFileHashes(files, &report);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   const MatrixRows rows = JudgeReport(&report);
   if (absl::Status b = CompareWithBaselines(config.baselines, rows, &report); !b.ok()) {

@@ -16,6 +16,16 @@ namespace {
 
 bool HasCall(const v1::StepRecord& s) { return s.has_result(); }
 
+// The call failed with an error of the stack (the agent's TIMEOUT is none).
+bool Failed(const v1::StepRecord& s) {
+  return s.result().error() != v1::ERROR_NAME_OK && s.result().error() != v1::ERROR_NAME_TIMEOUT;
+}
+
+// A recv that ended the stream for its reader: 0 bytes, or failed.
+bool Ended(const v1::StepRecord& s) {
+  return Failed(s) || (s.result().error() == v1::ERROR_NAME_OK && s.result().return_value() == 0);
+}
+
 std::string LingerText(const v1::Linger& l) {
   return absl::StrCat("{", l.enabled() ? 1 : 0, ",", l.seconds(), "}");
 }
@@ -123,6 +133,8 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
     return false;
   }
   if (e.has_result() && (!HasCall(s) || s.result().return_value() != e.result())) return false;
+  if (e.has_fails() && (!HasCall(s) || Failed(s) != e.fails())) return false;
+  if (e.has_ends() && (!HasCall(s) || Ended(s) != e.ends())) return false;
   if (want.state != v1::TCP_STATE_UNSPECIFIED && ObservedState(s) != want.state) return false;
   if (e.has_reached() && (!s.has_wait() || s.wait().reached() != e.reached())) return false;
   if (want.seen != v1::TCP_STATE_UNSPECIFIED) {
@@ -150,6 +162,8 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   std::vector<std::string> parts;
   if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
   if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
+  if (e.has_fails()) parts.push_back(e.fails() ? "fails (any error)" : "does not fail");
+  if (e.has_ends()) parts.push_back(e.ends() ? "ends (0 or any error)" : "does not end");
   if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
   if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
   if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));

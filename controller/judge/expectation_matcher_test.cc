@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "controller/cases/case_set.h"
 #include "controller/judge/verdicts.h"
 #include "google/protobuf/text_format.h"
@@ -21,12 +22,13 @@ LoadedCase CaseOf(const std::string& text) {
     step { role: "a" socket {} as: "h" }
     step { role: "a" send { on: "h" bytes: 1 } id: "send1" }
     step { role: "a" send { on: "h" bytes: 1 } id: "send2" }
+    step { role: "a" poll { on: "h" events: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } id: "poll" }
     step { role: "a" close { on: "h" } id: "close" }
     step { role: "a" wait_state { on: "h" state: "TIME_WAIT" } id: "wait" }
     step { role: "a" state { on: "h" } id: "st" }
-    step { role: "a" poll { on: "h" events: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } id: "poll" }
     step { role: "a" listen { port: "srv" } as: "l" }
-    step { role: "a" getsockname { on: "l" } id: "name" })";
+    step { role: "a" getsockname { on: "l" } id: "name" }
+    step { role: "a" recv { on: "h" } id: "recv" })";
   absl::StatusOr<CaseSet> set = ParseCaseSet("cases/x.textproto", header + text);
   EXPECT_TRUE(set.ok()) << set.status();
   return set.ok() ? set->rows.front() : LoadedCase{};
@@ -229,5 +231,31 @@ TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   EXPECT_THAT(timed_out.key_observation(), HasSubstr("poll=timeout"));
 }
 
+// `fails` and `ends` say what a claim says without naming an error: "read()
+// fails", "recv() returns 0 (or an error)". The agent's TIMEOUT is neither.
+TEST(ExpectationMatcher, FailsAndEndsAcceptAnyErrorButTimeout) {
+  struct Row {
+    const char* expect;
+    const char* result;
+    bool met;
+  } rows[] = {
+      {R"(expect { step: "recv" fails: true })", "error: ERROR_NAME_ETIMEDOUT", true},
+      {R"(expect { step: "recv" fails: true })", "error: ERROR_NAME_ECONNABORTED", true},
+      {R"(expect { step: "recv" fails: true })", "error: ERROR_NAME_TIMEOUT", false},
+      {R"(expect { step: "recv" fails: true })", "error: ERROR_NAME_OK return_value: 0", false},
+      {R"(expect { step: "recv" fails: false })", "error: ERROR_NAME_OK return_value: 5", true},
+      {R"(expect { step: "recv" ends: true })", "error: ERROR_NAME_OK return_value: 0", true},
+      {R"(expect { step: "recv" ends: true })", "error: ERROR_NAME_ENOTCONN", true},
+      {R"(expect { step: "recv" ends: true })", "error: ERROR_NAME_OK return_value: 5", false},
+      {R"(expect { step: "recv" ends: true })", "error: ERROR_NAME_TIMEOUT", false},
+  };
+  for (const Row& row : rows) {
+    SCOPED_TRACE(absl::StrCat(row.expect, " against ", row.result));
+    v1::CaseResult r = StepsOf(absl::StrCat(R"(steps { id: "recv" result { )", row.result, " } }"));
+    Judge(CaseOf(row.expect), "linux", "6.1", &r);
+    ASSERT_EQ(r.expectations_size(), 1);
+    EXPECT_EQ(r.expectations(0).met(), row.met);
+  }
+}
 }  // namespace
 }  // namespace closeprobe::controller

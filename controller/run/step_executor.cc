@@ -607,6 +607,13 @@ absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseCo
   if (!step.together().empty() && record->result().start_mono_ns() != 0) {
     record->set_actual_start_ns(record->result().start_mono_ns() -
                                 env.session().client().clock().offset_ns());
+    // A race judged on calls that were not held together would be the
+    // harness's outcome, not the stack's.
+    if (s.ok() && record->result().requested_start_mono_ns() == 0) {
+      return absl::InternalError(absl::StrCat(
+          "the agent did not hold the scheduled call (it reports no requested start): its "
+          "version may predate scheduling; the race was not run as written"));
+    }
   }
   return s;
 }

@@ -50,6 +50,7 @@ std::string AgentFixture::Listen(const std::string& session, uint32_t* port) {
   bind.set_session(session);
   bind.set_handle(h);
   bind.mutable_local()->set_address("127.0.0.1");
+  bind.mutable_local()->set_port(*port);
   v1::CallReply reply;
   EXPECT_TRUE(Call(&v1::Agent::Stub::Bind, bind, &reply).ok());
   v1::HandleRequest listen;

@@ -38,7 +38,7 @@ class AgentFixture : public ::testing::Test {
   // Must-succeed helpers (the RPC must be OK; the socket call may still fail).
   std::string OpenSession(int lease_ms = 0);
   std::string NewSocket(const std::string& session);
-  // A listener on 127.0.0.1:0; returns its handle and sets *port.
+  // A listener on 127.0.0.1:*port (0: any); returns its handle and sets *port.
   std::string Listen(const std::string& session, uint32_t* port);
   // Connects a new socket to 127.0.0.1:port; returns the connect() result.
   v1::CallResult TryConnect(const std::string& session, uint32_t port, std::string* handle);
