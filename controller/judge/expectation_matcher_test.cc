@@ -23,12 +23,12 @@ LoadedCase CaseOf(const std::string& text) {
     step { role: "a" send { on: "h" bytes: 1 } id: "send1" }
     step { role: "a" send { on: "h" bytes: 1 } id: "send2" }
     step { role: "a" poll { on: "h" events: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } id: "poll" }
+    step { role: "a" recv { on: "h" } id: "recv" }
     step { role: "a" close { on: "h" } id: "close" }
     step { role: "a" wait_state { on: "h" state: "TIME_WAIT" } id: "wait" }
     step { role: "a" state { on: "h" } id: "st" }
     step { role: "a" listen { port: "srv" } as: "l" }
-    step { role: "a" getsockname { on: "l" } id: "name" }
-    step { role: "a" recv { on: "h" } id: "recv" })";
+    step { role: "a" getsockname { on: "l" } id: "name" })";
   absl::StatusOr<CaseSet> set = ParseCaseSet("cases/x.textproto", header + text);
   EXPECT_TRUE(set.ok()) << set.status();
   return set.ok() ? set->rows.front() : LoadedCase{};
