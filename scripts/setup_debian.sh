@@ -2,7 +2,8 @@
 # Installs from Debian's archive what closeprobe needs, and only what is
 # missing; safe to run again (it then says so in one line).
 #   setup_debian.sh matrix   build and run the matrix (the default; Go and
-#                            gVisor's source build the gvisor agent)
+#                            gVisor's source build the gvisor-netstack agent,
+#                            runsc runs the gvisor column's sandbox)
 #   setup_debian.sh tests    the matrix's packages, plus what the tests use:
 #                            Chromium (report DOM checks), xmllint (JUnit
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
@@ -21,7 +22,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libnftables-dev nftables liblwip-dev
-  golang-go golang-gvisor-gvisor-dev
+  golang-go golang-gvisor-gvisor-dev runsc
   iproute2 util-linux
 )
 case "$profile" in

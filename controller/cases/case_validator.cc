@@ -34,7 +34,8 @@ constexpr int kMaxWaitMs = 600000;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
 const std::set<std::string>& KnownPlatforms() {
   static const auto* known =
-      new std::set<std::string>{"linux", "lwip", "gvisor", "windows", "macos", "freebsd"};
+      new std::set<std::string>{"linux",   "lwip",    "gvisor", "gvisor-netstack",
+                                 "windows", "macos",   "freebsd"};
   return *known;
 }
 

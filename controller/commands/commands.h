@@ -26,6 +26,7 @@ struct Config {
   std::string agent_binary;
   std::string agent_lwip_binary;
   std::string agent_gvisor_binary;
+  std::string runsc;
   std::string guest_dir;
   bool lwip_fast_forward = true;
   std::string platforms;

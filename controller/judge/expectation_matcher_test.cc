@@ -136,6 +136,27 @@ TEST(ExpectationMatcher, PlatformVersionScopesAnExpectation) {
   EXPECT_EQ(newer.outcome_parts(0).value(), "EPIPE");
 }
 
+// gvisor-netstack is gVisor's stack: it takes gvisor's documented
+// expectations, except for a step it has one of its own for.
+TEST(ExpectationMatcher, GvisorNetstackTakesGvisorsExpectationsUnlessItHasItsOwn) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C12"
+    expect { step: "send1" error: "ECONNRESET" }
+    expect { step: "send1" platform: "gvisor" error: "EPIPE" source: "netstack" }
+    expect { step: "send2" platform: "gvisor" error: "EPIPE" source: "netstack" }
+    expect { step: "send2" platform: "gvisor-netstack" error: "ENOTCONN" source: "imitation" })");
+  constexpr char kSteps[] = R"(
+    steps { id: "send1" result { error: ERROR_NAME_EPIPE } }
+    steps { id: "send2" result { error: ERROR_NAME_ENOTCONN } })";
+  v1::CaseResult r = StepsOf(kSteps);
+  Judge(c, "gvisor-netstack", "0.0~20221219.0-2", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);
+  v1::CaseResult on_linux = StepsOf(kSteps);
+  Judge(c, "linux", "6.1.0", &on_linux);
+  EXPECT_EQ(on_linux.verdict(), v1::VERDICT_DEVIATED);  // gVisor's expectations are not Linux's
+}
+
 TEST(ExpectationMatcher, StoppedRunIsErrorAndClaimNotApplicable) {
   v1::CaseResult r;
   r.set_stop(v1::STOP_AGENT_FAULT);

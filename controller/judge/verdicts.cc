@@ -277,8 +277,9 @@ void JudgeRun(v1::CaseResult* r) {
     return;
   }
   if (r->stop() != v1::STOP_NONE) {
-    r->set_verdict(r->stop() == v1::STOP_NOT_SUPPORTED ? v1::VERDICT_NOT_SUPPORTED
-                                                       : v1::VERDICT_ERROR);
+    r->set_verdict(r->stop() == v1::STOP_NOT_SUPPORTED || r->stop() == v1::STOP_NOT_OBSERVABLE
+                       ? v1::VERDICT_NOT_SUPPORTED
+                       : v1::VERDICT_ERROR);
     return;
   }
   for (const v1::ExpectationResult& e : r->expectations()) {

@@ -198,5 +198,13 @@ TEST(Verdicts, ACaseErrorIsAnErrorRowAndExitTwoNotAnInfrastructureFailure) {
   EXPECT_EQ(ExitStatusFor(both.record), 3);
 }
 
+// What the stack cannot show is not supported there, never an error.
+TEST(Verdicts, ARunStoppedWhereNothingCouldSeeIsNotSupported) {
+  const JudgedReport j(Parsed(RunText(
+      "o", true, nullptr, "stop: STOP_NOT_OBSERVABLE error: \"not observable: closed handle\"")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_EQ(ExitStatusFor(j.record), 0);
+}
+
 }  // namespace
 }  // namespace closeprobe::controller

@@ -7,6 +7,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -22,6 +23,12 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
+// The least lease of a session on an emulated host (a QEMU guest, a runsc
+// sandbox under ptrace): its agent answers the controller's renewals slowly
+// when the machine is busy, one session after another, and a lapsed lease
+// ends the case as an error (a sandbox's session lapsed once during a 75 s
+// wait in a four-column matrix on 2 cores). Such hosts die with the run.
+constexpr absl::Duration kEmulatedHostLease = absl::Seconds(60);
 
 // A step's failure as the case's author reads it: where the step is in the
 // case file, its call, and the case's own names for the agent's handle ids
@@ -73,13 +80,18 @@ class BackgroundSteps {
   absl::Status first_error_ ABSL_GUARDED_BY(mu_);
 };
 
-// Records why the run stops here: a missing feature (Unimplemented), a
-// request the agent refused as the case made it (a case error validation
-// could not see), or an agent fault; the judge makes the first
-// NOT_SUPPORTED and the others ERROR.
+// Records why the run stops here: a missing feature (Unimplemented; a state
+// the agent says is "not observable" on its stack), a request the agent
+// refused as the case made it (a case error validation could not see), or
+// an agent fault; the judge makes the first two NOT_SUPPORTED and the
+// others ERROR.
 void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
   switch (why.code()) {
-    case absl::StatusCode::kUnimplemented: result->set_stop(v1::STOP_NOT_SUPPORTED); break;
+    case absl::StatusCode::kUnimplemented:
+      result->set_stop(absl::StrContains(why.message(), "not observable:")
+                           ? v1::STOP_NOT_OBSERVABLE
+                           : v1::STOP_NOT_SUPPORTED);
+      break;
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
     case absl::StatusCode::kOutOfRange: result->set_stop(v1::STOP_CASE_ERROR); break;
@@ -247,7 +259,8 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     for (const auto& [role, agent] : bound.ok() ? *bound : std::map<std::string, AgentClient*>{}) {
       (*result.mutable_role_platforms())[role] = agent->info().platform();
       absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
-          agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);
+          agent, absl::StrCat("closeprobe ", spec.name(), " ", role),
+          agents.emulation.empty() ? options.lease : std::max(options.lease, kEmulatedHostLease));
       if (!s.ok()) {
         Fail(&result, s.status(), absl::StrCat("role ", role, ": "));
         break;
@@ -256,14 +269,28 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       sessions[role] = std::move(*s);
     }
   }
+  // A subject that cannot capture or drop itself (a sandbox) has the agent
+  // on its wire do both; the subject's roles' drops go there.
+  std::unique_ptr<AgentSession> wire;
+  if (!Stopped(result) && agents.wire != nullptr) {
+    absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
+        agents.wire, absl::StrCat("closeprobe ", spec.name(), " wire"), options.lease);
+    if (!s.ok()) Fail(&result, s.status(), "the wire: ");
+    if (s.ok()) wire = std::move(*s);
+    for (auto& [role, r] : ctx.roles) {
+      if (wire != nullptr && &r.session->client() == agents.subject) r.faults = wire.get();
+    }
+  }
 
   if (!Stopped(result)) {
     absl::Status s = ApplySettings(spec, ctx, &result);
     if (!s.ok()) Fail(&result, s, "stack settings: ");
   }
-  // The capture runs on the subject's host, where it sees both directions.
+  // The capture runs on the subject's host, where it sees both directions,
+  // or on its wire.
   std::string capture;
   AgentSession* subject = Stopped(result) ? nullptr : ctx.roles.at(spec.subject()).session;
+  if (subject != nullptr && wire != nullptr) subject = wire.get();
   if (subject != nullptr) {
     const auto& features = subject->client().info().features();
     if (std::find(features.begin(), features.end(), "capture") != features.end()) {

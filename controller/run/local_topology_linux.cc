@@ -84,10 +84,14 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
         {absl::StrCat("--lwip_fast_forward=", options.lwip_fast_forward ? "true" : "false")},
         agent_binary, static_cast<int>((getpid() + 125) % 250) + 1, &lwip_pair_);
   }
-  if (s.ok() && !options.gvisor_binary.empty()) {
+  if (s.ok() && !options.gvisor_netstack_binary.empty()) {
     // gVisor's settings are its own process's: the agent may change them.
-    s = StartTapStackPair("gvisor", options.gvisor_binary, {"--allow_settings"}, agent_binary,
-                          static_cast<int>((getpid() + 75) % 250) + 1, &gvisor_pair_);
+    s = StartTapStackPair("gvisor", options.gvisor_netstack_binary, {"--allow_settings"},
+                          agent_binary, static_cast<int>((getpid() + 75) % 250) + 1,
+                          &gvisor_netstack_pair_);
+  }
+  if (s.ok() && !options.runsc.empty()) {
+    s = StartRunscPair(options.runsc, agent_binary, options.companions);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
   return s;
@@ -109,33 +113,20 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
                    {"peer" + tag, "cpp" + suffix, absl::StrCat("198.18.", net, ".2")}};
   const int log = open((dir_ + "/topology.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (Host& h : hosts) {
-    int fds[2];
-    if (pipe(fds) != 0) return absl::InternalError("pipe failed");
-    // The shell waits for "go", configures the namespace, then becomes the agent.
-    const std::string script = absl::StrCat(
-        "read go || exit 1; ip link set lo up && ip addr add ", h.address, "/24 dev ",
-        h.ifname, " && ip link set ", h.ifname, " up || exit 1; exec \"$0\" \"$@\"");
-    absl::StatusOr<ProcessId> pid =
-        SpawnChild({"unshare", "--net", "sh", "-c", script, agent_binary, "--listen",
-                    absl::StrCat("unix:", socket_of(h)), "--test_address", h.address,
-                    "--allow_faults", "--allow_settings"},
-                   absl::StrCat(dir_, "/", h.name, ".log"), fds[0]);
-    close(fds[0]);
-    if (!pid.ok()) return pid.status();
-    h.pid = *pid;
-    h.go = fds[1];
-    pids_.push_back(h.pid);
+    absl::StatusOr<NamespaceHost> started = SpawnInNamespace(
+        h.name,
+        absl::StrCat("ip addr add ", h.address, "/24 dev ", h.ifname, " && ip link set ", h.ifname,
+                     " up"),
+        {agent_binary, "--listen", absl::StrCat("unix:", socket_of(h)), "--test_address",
+         h.address, "--allow_faults", "--allow_settings"});
+    if (!started.ok()) return started.status();
+    h.pid = started->pid;
+    h.go = started->go;
   }
-  const std::string own = NetnsOf(getpid());
   const absl::Time deadline = absl::Now() + kStartWait;
   for (Host& h : hosts) {
-    while (NetnsOf(h.pid) == own || NetnsOf(h.pid).empty()) {
-      if (absl::Now() > deadline || !ChildAlive(h.pid)) {
-        return absl::UnavailableError(
-            absl::StrCat("the ", h.name, " host did not get a network namespace"));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    absl::Status s = AwaitNamespace(h.pid, h.name, deadline);
+    if (!s.ok()) return s;
   }
   absl::Status s = RunCommand(
       {"ip", "link", "add", hosts[0].ifname, "type", "veth", "peer", "name", hosts[1].ifname},
@@ -163,6 +154,39 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
     first_peer_pid_ = hosts[1].pid;
     first_subject_address_ = hosts[0].address;
     first_peer_address_ = hosts[1].address;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LocalTopology::NamespaceHost> LocalTopology::SpawnInNamespace(
+    const std::string& name, const std::string& setup, const std::vector<std::string>& program) {
+  int fds[2];
+  if (pipe(fds) != 0) return absl::InternalError("pipe failed");
+  // The shell waits for "go", configures the namespace, then becomes the program.
+  std::vector<std::string> args = {
+      "unshare", "--net", "sh", "-c",
+      absl::StrCat("read go || exit 1; ip link set lo up && ", setup,
+                   " || exit 1; exec \"$0\" \"$@\"")};
+  args.insert(args.end(), program.begin(), program.end());
+  absl::StatusOr<ProcessId> pid = SpawnChild(args, absl::StrCat(dir_, "/", name, ".log"), fds[0]);
+  close(fds[0]);
+  if (!pid.ok()) {
+    close(fds[1]);
+    return pid.status();
+  }
+  pids_.push_back(*pid);
+  return NamespaceHost{*pid, fds[1]};
+}
+
+absl::Status LocalTopology::AwaitNamespace(ProcessId pid, const std::string& name,
+                                           absl::Time deadline) {
+  const std::string own = NetnsOf(getpid());
+  while (NetnsOf(pid) == own || NetnsOf(pid).empty()) {
+    if (absl::Now() > deadline || !ChildAlive(pid)) {
+      return absl::UnavailableError(
+          absl::StrCat("the ", name, " host did not get a network namespace"));
+    }
+    absl::SleepFor(absl::Milliseconds(5));
   }
   return absl::OkStatus();
 }
