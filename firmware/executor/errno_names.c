@@ -21,7 +21,10 @@ static const struct {
     {EACCES, "EACCES"},             {EINTR, "EINTR"},
     {ENOBUFS, "ENOBUFS"},           {EMFILE, "EMFILE"},
     {ENOPROTOOPT, "ENOPROTOOPT"},   {EOPNOTSUPP, "EOPNOTSUPP"},
-    {EAFNOSUPPORT, "EAFNOSUPPORT"}, {ESHUTDOWN, "ESHUTDOWN"},
+    {EAFNOSUPPORT, "EAFNOSUPPORT"},
+#ifdef ESHUTDOWN /* newlib has it only with its Linux extensions */
+    {ESHUTDOWN, "ESHUTDOWN"},
+#endif
     {ENETDOWN, "ENETDOWN"},         {ENETRESET, "ENETRESET"},
     {EMSGSIZE, "EMSGSIZE"},         {EFAULT, "EFAULT"},
     {ENOMEM, "ENOMEM"},

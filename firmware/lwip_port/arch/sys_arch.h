@@ -1,0 +1,37 @@
+/* lwIP's OS types on the project's kernel (firmware/kernel). */
+#ifndef CLOSEPROBE_FIRMWARE_ARCH_SYS_ARCH_H_
+#define CLOSEPROBE_FIRMWARE_ARCH_SYS_ARCH_H_
+
+#include "kernel.h"
+
+typedef struct {
+  k_sem sem;
+  int valid;
+} sys_sem_t;
+typedef sys_sem_t sys_mutex_t; /* a binary semaphore: no priority inheritance */
+
+/* A mailbox: a ring of pointers, counted by two semaphores. Like the
+ * Debian (unix) port's, every mailbox holds 128 messages whatever size
+ * lwIP asks for. */
+#define SYS_MBOX_SIZE 128
+typedef struct {
+  void* msgs[SYS_MBOX_SIZE];
+  uint32_t head, tail;
+  k_sem used, free;
+  int valid;
+} sys_mbox_impl;
+typedef sys_mbox_impl* sys_mbox_t;
+typedef k_task* sys_thread_t;
+typedef uint32_t sys_prot_t;
+
+#define sys_sem_valid(s) ((s) != NULL && (s)->valid)
+#define sys_sem_set_invalid(s) ((s)->valid = 0)
+#define sys_mutex_valid(m) sys_sem_valid(m)
+#define sys_mutex_set_invalid(m) sys_sem_set_invalid(m)
+#define sys_mbox_valid(m) ((m) != NULL && *(m) != NULL && (*(m))->valid)
+#define sys_mbox_set_invalid(m) \
+  do {                          \
+    if (*(m) != NULL) (*(m))->valid = 0; \
+  } while (0)
+
+#endif /* CLOSEPROBE_FIRMWARE_ARCH_SYS_ARCH_H_ */
