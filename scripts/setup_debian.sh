@@ -13,6 +13,10 @@
 #                            Debian's sources (scripts/mingw_deps.sh), and Wine
 #   setup_debian.sh guest    the matrix's packages, plus QEMU and what the
 #                            linux-6.1 guest's initramfs holds (busybox, socat)
+#   setup_debian.sh firmware the matrix's packages, plus the lwIP firmware's
+#                            toolchain (arm-none-eabi gcc and newlib), QEMU's
+#                            Arm boards (mps2-an385) and dpkg-dev (lwIP's
+#                            source package is fetched at build time)
 set -euo pipefail
 
 profile="${1:-matrix}"
@@ -37,7 +41,11 @@ case "$profile" in
   guest)
     packages+=(qemu-system-x86 busybox-static socat kmod cpio)
     ;;
-  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows or guest)" >&2; exit 2 ;;
+  firmware)
+    packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
+    ;;
+  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows, guest or firmware)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -9,7 +9,8 @@ enum {
   V_SHUTDOWN, V_CLOSE, V_DISCARD, V_SETOPT, V_GETOPT, V_BLOCKING, V_POLL,
   V_GETSOCKNAME, V_GETPEERNAME,
   V_FIRST_INLINE,
-  V_HELLO = V_FIRST_INLINE, V_TIME, V_STATE, V_LOOKUP, V_PCBS, V_STATS, V_ADVANCE, V_REBOOT,
+  V_HELLO = V_FIRST_INLINE, V_TIME, V_STATE, V_LOOKUP, V_PCBS, V_STATS, V_ADVANCE, V_IFCONFIG,
+  V_REBOOT,
   V_COUNT
 };
 
@@ -30,7 +31,8 @@ static const struct {
     [V_HELLO] = {"HELLO", 0, 0},         [V_TIME] = {"TIME", 0, 0},
     [V_STATE] = {"STATE", 1, 1},         [V_LOOKUP] = {"LOOKUP", 2, 2},
     [V_PCBS] = {"PCBS", 0, 1},           [V_STATS] = {"STATS", 0, 0},
-    [V_ADVANCE] = {"ADVANCE", 1, 1},     [V_REBOOT] = {"REBOOT", 0, 0},
+    [V_ADVANCE] = {"ADVANCE", 1, 1},     [V_IFCONFIG] = {"IFCONFIG", 3, 3},
+    [V_REBOOT] = {"REBOOT", 0, 0},
 };
 
 static const char* const kOptions[] = {
@@ -343,6 +345,7 @@ static void PutCaps(cpx_executor* ex, cpx_out* o) {
   int first = 1;
   for (int v = 0; v < V_COUNT; ++v) {
     if (v == V_ADVANCE && ex->stack->advance == NULL) continue;
+    if (v == V_IFCONFIG && ex->stack->ifconfig == NULL) continue;
     if (v == V_REBOOT && ex->port->reboot == NULL) continue;
     if (!first) cpx_put(o, ",");
     cpx_put(o, kVerbs[v].name);
@@ -463,6 +466,30 @@ static void Inline(cpx_executor* ex, const char* id, int verb, char** arg, int a
       if (s->advance == NULL) return ReplyBad(ex, id, "unsupported_verb");
       if (ParseInt(arg[0], 0, INT64_C(1) << 40, &ms) != 0) return ReplyBad(ex, id, "args");
       cpx_put_kv_i64(&o, "ret", s->advance(ms));
+      break;
+    }
+    case V_IFCONFIG: {
+      cpx_addr ip, gw;
+      int64_t prefix;
+      if (s->ifconfig == NULL) return ReplyBad(ex, id, "unsupported_verb");
+      /* Plain IPv4 addresses: parsed as "ip:0" to reuse the address check. */
+      char ip_text[64], gw_text[64];
+      if (strlen(arg[0]) > 40 || strlen(arg[2]) > 40) return ReplyBad(ex, id, "args");
+      strcpy(ip_text, arg[0]);
+      strcat(ip_text, ":0");
+      strcpy(gw_text, arg[2]);
+      strcat(gw_text, ":0");
+      if (cpx_parse_addr(ip_text, &ip) != 0 || cpx_parse_addr(gw_text, &gw) != 0 ||
+          ParseInt(arg[1], 0, 32, &prefix) != 0) {
+        return ReplyBad(ex, id, "args");
+      }
+      const int err = s->ifconfig(ip.ip, (int)prefix, gw.ip);
+      if (err != 0) {
+        cpx_result r = {-1, err, 0, 0};
+        PutResult(ex, &o, id, &r);
+      } else {
+        cpx_put(&o, " ret=0");
+      }
       break;
     }
     default:

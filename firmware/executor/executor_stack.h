@@ -92,6 +92,9 @@ typedef struct cpx_stack {
   /* Moves the stack's coarse timers forward; returns ms moved. NULL when
    * the stack cannot. */
   int64_t (*advance)(int64_t ms);
+  /* Gives the stack's interface its IPv4 address, prefix length and
+   * gateway; 0, or the stack's errno. NULL when the host configures it. */
+  int (*ifconfig)(const char* ip, int prefix, const char* gateway);
 } cpx_stack;
 
 #endif /* CLOSEPROBE_EXECUTOR_STACK_H_ */

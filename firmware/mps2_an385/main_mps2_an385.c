@@ -2,6 +2,7 @@
  * the Linux peer at .1 behind QEMU's TAP), and the executor speaking cpx/1
  * on UART0: a reader task answers inline verbs and hands socket calls to
  * worker tasks, so a blocked call never blocks the channel. */
+#include <errno.h>
 #include <string.h>
 
 #include "board_mps2_an385.h"
@@ -93,6 +94,19 @@ static void BoardStats(cpx_out* o) {
   cpx_put_kv_i64(o, "frames_dropped", drops);
 }
 
+/* The interface's address, as the host's topology wants it. */
+static int BoardIfconfig(const char* ip_text, int prefix, const char* gw_text) {
+  ip4_addr_t ip, mask, gw;
+  if (!ip4addr_aton(ip_text, &ip) || !ip4addr_aton(gw_text, &gw)) return EINVAL;
+  ip4_addr_set_u32(&mask, prefix == 0 ? 0 : lwip_htonl(0xFFFFFFFFu << (32 - prefix)));
+  LOCK_TCPIP_CORE();
+  netif_set_addr(&netif, &ip, &mask, &gw);
+  UNLOCK_TCPIP_CORE();
+  return 0;
+}
+
+static const cpx_lwip_board kBoard = {BoardHello, BoardStats, BoardIfconfig};
+
 /* ---- tasks ------------------------------------------------------------------- */
 
 static void Idle(void* arg) {
@@ -137,7 +151,7 @@ static void Init(void* arg) {
   netif_set_link_up(&netif);
   UNLOCK_TCPIP_CORE();
   uart_write_polled(BOARD_UART1_BASE, "closeprobe firmware: lwIP " LWIP_VERSION_STRING " up\n");
-  cpx_lwip_stack(&stack, BoardHello, BoardStats);
+  cpx_lwip_stack(&stack, &kBoard);
   cpx_init(&executor, &kPort, &stack);
   for (int i = 0; i < CPX_WORKERS; ++i) {
     k_sem_init(&wake[i], 0);

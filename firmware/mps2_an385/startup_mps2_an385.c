@@ -16,7 +16,31 @@ void uart0_rx_isr(void);
 void lan9118_isr(void);
 
 static void Unexpected(void) { board_panic("unexpected_interrupt"); }
-static void HardFault(void) { board_panic("hard_fault"); }
+/* A fault names where it happened: the pc and lr the exception stacked. */
+void FaultReport(const uint32_t* frame, const char* what) {
+  static const char hex[] = "0123456789abcdef";
+  char text[64] = {0};
+  char* p = text;
+  for (const char* w = what; *w; ++w) *p++ = *w;
+  const uint32_t regs[2] = {frame[6], frame[5]};
+  const char* const names[2] = {" pc=", " lr="};
+  for (int r = 0; r < 2; ++r) {
+    for (const char* n = names[r]; *n; ++n) *p++ = *n;
+    for (int i = 7; i >= 0; --i) *p++ = hex[(regs[r] >> (4 * i)) & 15];
+  }
+  board_panic(text);
+}
+
+__attribute__((naked)) static void HardFault(void) {
+  __asm volatile(
+      "tst lr, #4\n"
+      "ite eq\n"
+      "mrseq r0, msp\n"
+      "mrsne r0, psp\n"
+      "ldr r1, =kHardFault\n"
+      "b FaultReport\n");
+}
+const char kHardFault[] = "hard_fault";
 static void MemManage(void) { board_panic("memmanage_fault"); }
 static void BusFault(void) { board_panic("bus_fault"); }
 static void UsageFault(void) { board_panic("usage_fault"); }

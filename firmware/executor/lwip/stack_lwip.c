@@ -14,8 +14,7 @@
 #include "lwip/tcp.h"
 #include "lwip/tcpip.h"
 
-static void (*board_hello_fn)(cpx_out*);
-static void (*board_stats_fn)(cpx_out*);
+static const cpx_lwip_board* the_board;
 
 static const char* StateName(enum tcp_state s) {
   switch (s) {
@@ -118,17 +117,17 @@ static void Hello(cpx_out* o) {
   PUT_OPT(o, LWIP_TCPIP_CORE_LOCKING);
   PUT_OPT(o, LWIP_SO_RCVBUF);
   PUT_OPT(o, MEMP_NUM_NETCONN);
-  if (board_hello_fn) board_hello_fn(o);
+  the_board->hello(o);
 }
 
-void cpx_lwip_stack(cpx_stack* s, void (*board_hello)(cpx_out*), void (*board_stats)(cpx_out*)) {
+void cpx_lwip_stack(cpx_stack* s, const cpx_lwip_board* board) {
   memset(s, 0, sizeof(*s));
   cpx_bsd_fill(s);
-  board_hello_fn = board_hello;
-  board_stats_fn = board_stats;
+  the_board = board;
   s->connections = Connections;
   s->errno_name = cpx_errno_name;
   s->hello = Hello;
-  s->stats = board_stats;
+  s->stats = board->stats;
+  s->ifconfig = board->ifconfig;
   s->advance = Advance;
 }

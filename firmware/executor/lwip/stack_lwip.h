@@ -5,7 +5,14 @@
 
 #include "../executor_stack.h"
 
-/* `board_hello` appends the board's own facts (board, mac, ip). */
-void cpx_lwip_stack(cpx_stack* s, void (*board_hello)(cpx_out*), void (*board_stats)(cpx_out*));
+/* What the board adds: its facts for HELLO (board, mac, ip), its counters
+ * for STATS, and its interface's configuration (IFCONFIG). */
+typedef struct cpx_lwip_board {
+  void (*hello)(cpx_out* o);
+  void (*stats)(cpx_out* o);
+  int (*ifconfig)(const char* ip, int prefix, const char* gateway);
+} cpx_lwip_board;
+
+void cpx_lwip_stack(cpx_stack* s, const cpx_lwip_board* board);
 
 #endif /* CLOSEPROBE_EXECUTOR_LWIP_STACK_LWIP_H_ */

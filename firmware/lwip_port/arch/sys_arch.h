@@ -29,9 +29,8 @@ typedef uint32_t sys_prot_t;
 #define sys_mutex_valid(m) sys_sem_valid(m)
 #define sys_mutex_set_invalid(m) sys_sem_set_invalid(m)
 #define sys_mbox_valid(m) ((m) != NULL && *(m) != NULL && (*(m))->valid)
-#define sys_mbox_set_invalid(m) \
-  do {                          \
-    if (*(m) != NULL) (*(m))->valid = 0; \
-  } while (0)
+/* Only the handle: lwIP invalidates handles it never initialised, and
+ * frees a valid mailbox first (sys_mbox_free returns it to the pool). */
+#define sys_mbox_set_invalid(m) (*(m) = NULL)
 
 #endif /* CLOSEPROBE_FIRMWARE_ARCH_SYS_ARCH_H_ */
