@@ -134,30 +134,24 @@ static cpx_result Connect(int fd, const cpx_addr* remote, int wait_ms) {
   return r;
 }
 
-/* Filler bytes: byte i of the stream is i mod 256, wherever a chunk starts. */
-#define FILL_CHUNK 1024
-static const uint8_t* Filler(size_t offset) {
-  static uint8_t pattern[FILL_CHUNK + 256];
-  static int ready;
-  if (!ready) { /* idempotent: racing workers write the same bytes */
-    for (size_t i = 0; i < sizeof(pattern); ++i) pattern[i] = (uint8_t)i;
-    ready = 1;
-  }
-  return pattern + offset % 256;
-}
+/* Filler comes from a chunk of `fill` bytes on the caller's stack. */
+#define FILL_CHUNK 512
 
-static ssize_t SendSome(int fd, const uint8_t* data, size_t len, size_t sent, int flags) {
+static ssize_t SendSome(int fd, const uint8_t* data, const uint8_t* chunk, size_t len,
+                        size_t sent, int flags) {
   if (data != NULL) return send(fd, data + sent, len - sent, flags);
-  const size_t n = len - sent < FILL_CHUNK ? len - sent : FILL_CHUNK;
-  return send(fd, Filler(sent), n, flags);
+  return send(fd, chunk, len - sent < FILL_CHUNK ? len - sent : FILL_CHUNK, flags);
 }
 
 /* A blocking send is emulated with non-blocking sends and poll, so it
  * returns what the blocking call would (all bytes queued, or the error)
  * unless the wait passes first. A non-blocking send of filler queues what
  * fits, as one send of that many bytes would. */
-static cpx_result Send(int fd, const uint8_t* data, size_t len, int flags, int wait_ms) {
+static cpx_result Send(int fd, const uint8_t* data, size_t len, uint8_t fill, int flags,
+                       int wait_ms) {
   if (flags & CPX_FLAG_PEEK) return Fail(EINVAL, 0);
+  uint8_t chunk[FILL_CHUNK];
+  if (data == NULL) memset(chunk, fill, sizeof(chunk));
   const int dont_wait = (flags & CPX_FLAG_DONTWAIT) != 0;
   const int blocking = !dont_wait && IsBlocking(fd);
   const int call_flags = CPX_NOSIGNAL | (dont_wait || blocking ? MSG_DONTWAIT : 0);
@@ -165,7 +159,7 @@ static cpx_result Send(int fd, const uint8_t* data, size_t len, int flags, int w
     const int64_t deadline = cpx_bsd_now_ms() + wait_ms;
     size_t sent = 0;
     do {
-      cpx_result r = Complete(SendSome(fd, data, len, sent, call_flags));
+      cpx_result r = Complete(SendSome(fd, data, chunk, len, sent, call_flags));
       if (r.ret >= 0) {
         sent += (size_t)r.ret;
         continue;

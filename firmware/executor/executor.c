@@ -22,7 +22,7 @@ static const struct {
     [V_SOCKET] = {"SOCKET", 1, 1},       [V_BIND] = {"BIND", 2, 2},
     [V_LISTEN] = {"LISTEN", 2, 2},       [V_ACCEPT] = {"ACCEPT", 2, 2},
     [V_CONNECT] = {"CONNECT", 3, 3},     [V_SEND] = {"SEND", 4, 4},
-    [V_SENDFILL] = {"SENDFILL", 4, 4},   [V_RECV] = {"RECV", 4, 4},
+    [V_SENDFILL] = {"SENDFILL", 5, 5},   [V_RECV] = {"RECV", 4, 4},
     [V_SHUTDOWN] = {"SHUTDOWN", 2, 2},   [V_CLOSE] = {"CLOSE", 1, 1},
     [V_DISCARD] = {"DISCARD", 1, 1},     [V_SETOPT] = {"SETOPT", 3, 4},
     [V_GETOPT] = {"GETOPT", 2, 2},       [V_BLOCKING] = {"BLOCKING", 2, 2},
@@ -179,11 +179,15 @@ static int ParseCall(int verb, char** arg, int argc, cpx_call* c) {
       c->len = (size_t)n;
       return 0;
     }
-    case V_SENDFILL:
+    case V_SENDFILL: {
+      uint8_t byte[2];
       if (ParseInt(arg[1], 0, INT64_C(1) << 40, &c->a) != 0) return -1;
       c->len = (size_t)c->a;
-      if (ParseWait(arg[2], &c->wait_ms) != 0) return -1;
-      return ParseBits(arg[3], kFlags, 2, &c->bits);
+      if (strlen(arg[2]) != 2 || cpx_parse_hex(arg[2], byte, 1) != 1) return -1;
+      c->fill = byte[0];
+      if (ParseWait(arg[3], &c->wait_ms) != 0) return -1;
+      return ParseBits(arg[4], kFlags, 2, &c->bits);
+    }
     case V_RECV:
       if (ParseInt(arg[1], 1, INT64_C(1) << 30, &c->a) != 0) return -1;
       if (ParseWait(arg[2], &c->wait_ms) != 0) return -1;
@@ -225,8 +229,8 @@ static cpx_result Call(const cpx_stack* s, cpx_job* job) {
     case V_LISTEN: return s->listen(c->fd, (int)c->a);
     case V_ACCEPT: return s->accept(c->fd, c->wait_ms, &c->addr);
     case V_CONNECT: return s->connect(c->fd, &c->addr, c->wait_ms);
-    case V_SEND: return s->send(c->fd, c->data, c->len, (int)c->bits, c->wait_ms);
-    case V_SENDFILL: return s->send(c->fd, NULL, c->len, (int)c->bits, c->wait_ms);
+    case V_SEND: return s->send(c->fd, c->data, c->len, 0, (int)c->bits, c->wait_ms);
+    case V_SENDFILL: return s->send(c->fd, NULL, c->len, c->fill, (int)c->bits, c->wait_ms);
     case V_RECV: {
       const size_t max = c->a > CPX_RECV_MAX ? CPX_RECV_MAX : (size_t)c->a;
       return s->recv(c->fd, job->data, max, (int)c->bits, c->wait_ms);

@@ -36,6 +36,7 @@ typedef struct cpx_call {
   int64_t a, b; /* backlog, wait_ms, max, length, option value(s), on/off */
   int wait_ms;
   int option;
+  uint8_t fill; /* SENDFILL's byte */
   unsigned bits; /* flags, events or how */
   cpx_addr addr;
   const uint8_t* data; /* SEND: decoded in place in the slot's line */

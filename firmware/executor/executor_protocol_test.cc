@@ -184,6 +184,9 @@ TEST_F(ExecutorProtocolTest, DataBothWaysAndTimeWaitByFourTupleAfterClose) {
   char buf[8] = {};
   EXPECT_EQ(recv(peer, buf, sizeof(buf), 0), 4);
   EXPECT_EQ(std::string(buf, 4), "pong");
+  EXPECT_EQ(channel_->Call("30", "SENDFILL " + fd + " 3 78 5000 -").Key("ret"), "3");
+  EXPECT_EQ(recv(peer, buf, sizeof(buf), 0), 3);
+  EXPECT_EQ(std::string(buf, 3), "xxx");
   ExecutorReply st = channel_->Call("4", "STATE " + fd);
   EXPECT_EQ(st.Key("state"), "ESTABLISHED") << st.line;
   const std::string local = st.Key("local"), remote = st.Key("remote");

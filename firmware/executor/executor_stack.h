@@ -66,8 +66,9 @@ typedef struct cpx_stack {
   cpx_result (*listen)(int fd, int backlog);
   cpx_result (*accept)(int fd, int wait_ms, cpx_addr* peer);
   cpx_result (*connect)(int fd, const cpx_addr* remote, int wait_ms);
-  /* data == NULL: send `len` filler bytes, byte i = i mod 256. */
-  cpx_result (*send)(int fd, const uint8_t* data, size_t len, int flags, int wait_ms);
+  /* data == NULL: send `len` copies of the byte `fill`. */
+  cpx_result (*send)(int fd, const uint8_t* data, size_t len, uint8_t fill, int flags,
+                     int wait_ms);
   cpx_result (*recv)(int fd, uint8_t* buf, size_t max, int flags, int wait_ms);
   cpx_result (*shutdown)(int fd, int how);
   cpx_result (*close)(int fd);
