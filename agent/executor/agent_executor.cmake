@@ -1,0 +1,15 @@
+# The proxy agent: serves the Agent API for a stack that runs an executor
+# (docs/executor-protocol.md), e.g. the lwIP firmware on QEMU's mps2-an385.
+# Capture is libpcap on the board's TAP (the Linux agent's piece).
+closeprobe_cc_library(agent_platform_executor
+  SRCS executor/executor_link.cc executor/executor_pipe_posix.cc
+       executor/socket_api_executor.cc executor/state_observer_executor.cc
+       executor/platform_info_executor.cc executor/stack_clock_executor.cc
+       executor/error_names_executor.cc executor/platform_executor.cc
+       linux/wire_capture_pcap.cc posix/stop_signal_posix.cc
+  PUBLIC_DEPS agent_core
+  DEPS PkgConfig::CLOSEPROBE_LINUX_DEPS absl::flags)
+add_executable(closeprobe-agent-executor main.cc)
+target_include_directories(closeprobe-agent-executor PRIVATE ${PROJECT_SOURCE_DIR})
+target_link_libraries(closeprobe-agent-executor PRIVATE agent_platform_executor agent_core
+  absl::flags absl::flags_parse absl::flags_usage)
