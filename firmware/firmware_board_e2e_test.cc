@@ -44,7 +44,8 @@ double MsSince(Clock::time_point t) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
 }
 
-class FirmwareBoardTest : public ::testing::Test {
+// The parameter names the lwipopts variant (firmware/lwip_port/variants).
+class FirmwareBoardTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     if (geteuid() != 0) GTEST_SKIP() << "needs root: creates a network namespace and a TAP device";
@@ -52,7 +53,7 @@ class FirmwareBoardTest : public ::testing::Test {
     ip_path_ = Tool("ip");
     if (qemu_path_.empty()) GTEST_SKIP() << "no qemu-system-arm (setup_debian.sh firmware)";
     if (ip_path_.empty()) GTEST_SKIP() << "no ip (iproute2)";
-    image_ = BinDir() + "/closeprobe-firmware-lwip-debian.elf";
+    image_ = BinDir() + "/closeprobe-firmware-lwip-" + GetParam() + ".elf";
     if (access(image_.c_str(), R_OK) != 0) {
       GTEST_SKIP() << "no firmware image (built with gcc-arm-none-eabi: setup_debian.sh firmware)";
     }
@@ -172,12 +173,14 @@ class FirmwareBoardTest : public ::testing::Test {
   int next_id_ = 0;
 };
 
-TEST_F(FirmwareBoardTest, BootsAndAnswersAsLwipOnTheBoard) {
+TEST_P(FirmwareBoardTest, BootsAndAnswersAsLwipOnTheBoard) {
   EXPECT_EQ(hello_.Key("stack"), "lwip");
   EXPECT_EQ(hello_.Key("stack_version"), "2.1.3");
   EXPECT_EQ(hello_.Key("board"), "mps2-an385");
   EXPECT_EQ(hello_.Key("mac"), "02:00:00:00:00:02") << "the MAC QEMU was given";
   EXPECT_EQ(hello_.Key("opt.TCP_MSL"), "60000");
+  EXPECT_EQ(hello_.Key("opt.variant"), GetParam() == "debian" ? "debian" : "esp-idf");
+  EXPECT_EQ(hello_.Key("opt.LWIP_NETCONN_FULLDUPLEX"), GetParam() == "debian" ? "0" : "1");
   EXPECT_NE(hello_.Key("caps").find("ADVANCE"), std::string::npos);
   // Round trips on the emulated UART (benchmark figures).
   for (const std::string verb : {"TIME", "LOOKUP 198.18.0.1:1 198.18.0.2:2"}) {
@@ -209,7 +212,7 @@ TEST_F(FirmwareBoardTest, BootsAndAnswersAsLwipOnTheBoard) {
   EXPECT_GT(Int(b, "t1") - Int(a, "t1"), 100 * 1000);
 }
 
-TEST_F(FirmwareBoardTest, PassiveOpenActiveCloseTimeWaitByFourTupleThenAdvance) {
+TEST_P(FirmwareBoardTest, PassiveOpenActiveCloseTimeWaitByFourTupleThenAdvance) {
   ExecutorReply s = Call("SOCKET INET");
   const std::string lfd = s.Key("ret");
   ASSERT_EQ(Call("BIND " + lfd + " 0.0.0.0:5000").status, "OK");
@@ -254,7 +257,7 @@ TEST_F(FirmwareBoardTest, PassiveOpenActiveCloseTimeWaitByFourTupleThenAdvance) 
   EXPECT_EQ(Call("BIND " + again + " 0.0.0.0:5000").status, "OK");
 }
 
-TEST_F(FirmwareBoardTest, ActiveOpenPassiveCloseAndABlockedCallBesideTheChannel) {
+TEST_P(FirmwareBoardTest, ActiveOpenPassiveCloseAndABlockedCallBesideTheChannel) {
   const int listener = PeerSocket();
   ASSERT_GE(listener, 0);
   sockaddr_in at = Addr(peer_ip_, 6000);
@@ -287,7 +290,7 @@ TEST_F(FirmwareBoardTest, ActiveOpenPassiveCloseAndABlockedCallBesideTheChannel)
   close(listener);
 }
 
-TEST_F(FirmwareBoardTest, RebootAnswersAgainWithAFreshStack) {
+TEST_P(FirmwareBoardTest, RebootAnswersAgainWithAFreshStack) {
   ExecutorReply s = Call("SOCKET INET");
   ASSERT_EQ(s.status, "OK");
   ASSERT_EQ(Call("BIND " + s.Key("ret") + " 0.0.0.0:7000").status, "OK");
@@ -300,6 +303,8 @@ TEST_F(FirmwareBoardTest, RebootAnswersAgainWithAFreshStack) {
   EXPECT_LT(Int(hello, "t1"), 5 * 1000 * 1000) << "the stack clock started again";
   EXPECT_EQ(Call("PCBS 7000").Key("ret"), "0") << "the listener is gone with the old stack";
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, FirmwareBoardTest, ::testing::Values("debian", "esp_idf"));
 
 }  // namespace
 }  // namespace closeprobe::testing

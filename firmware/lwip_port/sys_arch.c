@@ -43,7 +43,12 @@ void sys_mutex_lock(sys_mutex_t* m) { k_sem_take(&m->sem, K_FOREVER); }
 void sys_mutex_unlock(sys_mutex_t* m) { k_sem_give(&m->sem); }
 
 err_t sys_mbox_new(sys_mbox_t* mbox, int size) {
-  (void)size; /* every mailbox holds SYS_MBOX_SIZE (see sys_arch.h) */
+#if CPX_MBOX_HONOURS_SIZE
+  const int capacity = size <= 0 || size > SYS_MBOX_SIZE ? SYS_MBOX_SIZE : size;
+#else
+  const int capacity = SYS_MBOX_SIZE; /* see sys_arch.h */
+  (void)size;
+#endif
   const sys_prot_t p = sys_arch_protect();
   for (int i = 0; i < MAX_MBOXES; ++i) {
     if (!mboxes[i].valid) {
@@ -52,7 +57,7 @@ err_t sys_mbox_new(sys_mbox_t* mbox, int size) {
       sys_arch_unprotect(p);
       m->head = m->tail = 0;
       k_sem_init(&m->used, 0);
-      k_sem_init(&m->free, SYS_MBOX_SIZE);
+      k_sem_init(&m->free, capacity);
       *mbox = m;
       return ERR_OK;
     }

@@ -95,13 +95,20 @@ static void BoardStats(cpx_out* o) {
 }
 
 /* The interface's address, as the host's topology wants it. */
-static int BoardIfconfig(const char* ip_text, int prefix, const char* gw_text) {
+typedef struct addresses {
   ip4_addr_t ip, mask, gw;
-  if (!ip4addr_aton(ip_text, &ip) || !ip4addr_aton(gw_text, &gw)) return EINVAL;
-  ip4_addr_set_u32(&mask, prefix == 0 ? 0 : lwip_htonl(0xFFFFFFFFu << (32 - prefix)));
-  LOCK_TCPIP_CORE();
-  netif_set_addr(&netif, &ip, &mask, &gw);
-  UNLOCK_TCPIP_CORE();
+} addresses;
+
+static void SetAddresses(void* arg) {
+  addresses* a = (addresses*)arg;
+  netif_set_addr(&netif, &a->ip, &a->mask, &a->gw);
+}
+
+static int BoardIfconfig(const char* ip_text, int prefix, const char* gw_text) {
+  addresses a;
+  if (!ip4addr_aton(ip_text, &a.ip) || !ip4addr_aton(gw_text, &a.gw)) return EINVAL;
+  ip4_addr_set_u32(&a.mask, prefix == 0 ? 0 : lwip_htonl(0xFFFFFFFFu << (32 - prefix)));
+  cpx_lwip_run_in_core(SetAddresses, &a);
   return 0;
 }
 
@@ -135,21 +142,24 @@ static void Reader(void* arg) {
   }
 }
 
-static void Init(void* arg) {
-  (void)arg;
-  tcpip_init(NULL, NULL);
-  ip4_addr_t ip, mask, gw;
-  ip4addr_aton(FW_IP, &ip);
-  ip4addr_aton(FW_NETMASK, &mask);
-  ip4addr_aton(FW_GATEWAY, &gw);
-  LOCK_TCPIP_CORE();
-  if (netif_add(&netif, &ip, &mask, &gw, NULL, lan9118_netif_init, tcpip_input) == NULL) {
+static void AddNetif(void* arg) {
+  addresses* a = (addresses*)arg;
+  if (netif_add(&netif, &a->ip, &a->mask, &a->gw, NULL, lan9118_netif_init, tcpip_input) == NULL) {
     board_panic("no_lan9118");
   }
   netif_set_default(&netif);
   netif_set_up(&netif);
   netif_set_link_up(&netif);
-  UNLOCK_TCPIP_CORE();
+}
+
+static void Init(void* arg) {
+  (void)arg;
+  tcpip_init(NULL, NULL);
+  addresses a;
+  ip4addr_aton(FW_IP, &a.ip);
+  ip4addr_aton(FW_NETMASK, &a.mask);
+  ip4addr_aton(FW_GATEWAY, &a.gw);
+  cpx_lwip_run_in_core(AddNetif, &a);
   uart_write_polled(BOARD_UART1_BASE, "closeprobe firmware: lwIP " LWIP_VERSION_STRING " up\n");
   cpx_lwip_stack(&stack, &kBoard);
   cpx_init(&executor, &kPort, &stack);

@@ -66,28 +66,73 @@ static int Visit(const struct tcp_pcb* p, int listening, uint16_t port, cpx_conn
   return n + 1;
 }
 
-static int Connections(uint16_t port, cpx_conn* out, int max) {
-  int n = 0;
+#if !LWIP_TCPIP_CORE_LOCKING
+typedef struct core_call {
+  void (*fn)(void*);
+  void* arg;
+  sys_sem_t done;
+} core_call;
+
+static void InCore(void* p) {
+  core_call* c = (core_call*)p;
+  c->fn(c->arg);
+  sys_sem_signal(&c->done);
+}
+#endif
+
+void cpx_lwip_run_in_core(void (*fn)(void*), void* arg) {
+#if LWIP_TCPIP_CORE_LOCKING
   LOCK_TCPIP_CORE();
-  for (const struct tcp_pcb* p = tcp_active_pcbs; p; p = p->next) n = Visit(p, 0, port, out, max, n);
-  for (const struct tcp_pcb* p = tcp_tw_pcbs; p; p = p->next) n = Visit(p, 0, port, out, max, n);
-  for (const struct tcp_pcb* p = tcp_bound_pcbs; p; p = p->next) n = Visit(p, 0, port, out, max, n);
-  for (const struct tcp_pcb_listen* p = tcp_listen_pcbs.listen_pcbs; p; p = p->next) {
-    n = Visit((const struct tcp_pcb*)p, 1, port, out, max, n);
-  }
+  fn(arg);
   UNLOCK_TCPIP_CORE();
-  return n;
+#else
+  core_call c;
+  c.fn = fn;
+  c.arg = arg;
+  if (sys_sem_new(&c.done, 0) != ERR_OK) return;
+  if (tcpip_callback(InCore, &c) == ERR_OK) sys_arch_sem_wait(&c.done, 0);
+  sys_sem_free(&c.done);
+#endif
+}
+
+typedef struct walk {
+  uint16_t port;
+  cpx_conn* out;
+  int max;
+  int n;
+} walk;
+
+static void Walk(void* arg) {
+  walk* w = (walk*)arg;
+  for (const struct tcp_pcb* p = tcp_active_pcbs; p; p = p->next) {
+    w->n = Visit(p, 0, w->port, w->out, w->max, w->n);
+  }
+  for (const struct tcp_pcb* p = tcp_tw_pcbs; p; p = p->next) {
+    w->n = Visit(p, 0, w->port, w->out, w->max, w->n);
+  }
+  for (const struct tcp_pcb* p = tcp_bound_pcbs; p; p = p->next) {
+    w->n = Visit(p, 0, w->port, w->out, w->max, w->n);
+  }
+  for (const struct tcp_pcb_listen* p = tcp_listen_pcbs.listen_pcbs; p; p = p->next) {
+    w->n = Visit((const struct tcp_pcb*)p, 1, w->port, w->out, w->max, w->n);
+  }
+}
+
+static int Connections(uint16_t port, cpx_conn* out, int max) {
+  walk w = {port, out, max, 0};
+  cpx_lwip_run_in_core(Walk, &w);
+  return w.n;
 }
 
 /* Skips idle time: lwIP's coarse timers (TIME_WAIT, FIN_WAIT_2, SYN_RCVD
  * and LAST_ACK expiry, keepalive) count slow-timer ticks since pcb->tmr, so
  * moving tcp_ticks ages every connection by that much; retransmission
  * timers (pcb->rtime) are untouched. The next slow timer acts on it. */
+static void AddTicks(void* arg) { tcp_ticks += *(u32_t*)arg; }
+
 static int64_t Advance(int64_t ms) {
-  const u32_t slow_ticks = (u32_t)(ms / TCP_SLOW_INTERVAL);
-  LOCK_TCPIP_CORE();
-  tcp_ticks += slow_ticks;
-  UNLOCK_TCPIP_CORE();
+  u32_t slow_ticks = (u32_t)(ms / TCP_SLOW_INTERVAL);
+  cpx_lwip_run_in_core(AddTicks, &slow_ticks);
   return (int64_t)slow_ticks * TCP_SLOW_INTERVAL;
 }
 

@@ -15,4 +15,9 @@ typedef struct cpx_lwip_board {
 
 void cpx_lwip_stack(cpx_stack* s, const cpx_lwip_board* board);
 
+/* Runs fn(arg) where lwIP's core may be touched: under the core lock, or
+ * (a build without LWIP_TCPIP_CORE_LOCKING) on the tcpip thread, waiting
+ * until it ran. */
+void cpx_lwip_run_in_core(void (*fn)(void*), void* arg);
+
 #endif /* CLOSEPROBE_EXECUTOR_LWIP_STACK_LWIP_H_ */

@@ -12,7 +12,8 @@ typedef sys_sem_t sys_mutex_t; /* a binary semaphore: no priority inheritance */
 
 /* A mailbox: a ring of pointers, counted by two semaphores. Like the
  * Debian (unix) port's, every mailbox holds 128 messages whatever size
- * lwIP asks for. */
+ * lwIP asks for, unless the variant says CPX_MBOX_HONOURS_SIZE (then the
+ * size asked for, at most 128). */
 #define SYS_MBOX_SIZE 128
 typedef struct {
   void* msgs[SYS_MBOX_SIZE];
@@ -32,5 +33,10 @@ typedef uint32_t sys_prot_t;
 /* Only the handle: lwIP invalidates handles it never initialised, and
  * frees a valid mailbox first (sys_mbox_free returns it to the pool). */
 #define sys_mbox_set_invalid(m) (*(m) = NULL)
+
+/* LWIP_NETCONN_SEM_PER_THREAD's semaphore of the calling task. */
+sys_sem_t* sys_arch_netconn_sem_get(void);
+void sys_arch_netconn_sem_alloc(void);
+void sys_arch_netconn_sem_free(void);
 
 #endif /* CLOSEPROBE_FIRMWARE_ARCH_SYS_ARCH_H_ */
