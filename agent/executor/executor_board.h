@@ -22,7 +22,8 @@ namespace closeprobe::agent {
 
 struct ExecutorBoard {
   std::unique_ptr<QemuBoard> qemu;  // null for a board this agent did not start
-  std::unique_ptr<ExecutorLink> link;
+  std::unique_ptr<LocalExecutor> local;  // an executor program this agent started
+  std::unique_ptr<ExecutorLink> link;  // declared last of the three: ends first
   ExecutorReply hello;
   std::string platform;       // the column's name, e.g. "lwip-firmware"
   std::string address;        // the stack's test address, "" if unknown

@@ -36,6 +36,22 @@ class QemuBoard {
   std::string dir_;
 };
 
+// An executor program this process starts (e.g. closeprobe-executor, the
+// Linux binding), speaking on its stdin/stdout; stopped like QemuBoard.
+class LocalExecutor {
+ public:
+  LocalExecutor() = default;
+  ~LocalExecutor();
+  LocalExecutor(const LocalExecutor&) = delete;
+  LocalExecutor& operator=(const LocalExecutor&) = delete;
+
+  // Starts `path`; our end of its pipe.
+  absl::StatusOr<int> Start(const std::string& path);
+
+ private:
+  pid_t pid_ = -1;
+};
+
 }  // namespace closeprobe::agent
 
 #endif  // CLOSEPROBE_AGENT_EXECUTOR_EXECUTOR_PIPE_H_

@@ -89,18 +89,63 @@ absl::StatusOr<int> OpenExecutorPipe(const std::string& target, absl::Duration w
   }
 }
 
-QemuBoard::~QemuBoard() {
-  if (pid_ > 0) {
-    kill(pid_, SIGTERM);
-    int status;
-    for (int i = 0; i < 500 && waitpid(pid_, &status, WNOHANG) == 0; ++i) {
-      absl::SleepFor(absl::Milliseconds(10));
-    }
-    if (waitpid(pid_, &status, WNOHANG) == 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
-    }
+namespace {
+
+// Stops a child this process started: TERM, then KILL after 5 s.
+void StopChild(pid_t pid) {
+  if (pid <= 0) return;
+  kill(pid, SIGTERM);
+  int status;
+  for (int i = 0; i < 500 && waitpid(pid, &status, WNOHANG) == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
   }
+  if (waitpid(pid, &status, WNOHANG) == 0) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+  }
+}
+
+// Forks a child that dies with this process (0 in the child).
+pid_t ForkChild() {
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the agent
+    if (getppid() != parent) _exit(1);
+  }
+  return pid;
+}
+
+void Exec(std::vector<std::string> argv) {
+  std::vector<char*> args;
+  for (auto& a : argv) args.push_back(a.data());
+  args.push_back(nullptr);
+  execvp(args[0], args.data());
+  _exit(127);
+}
+
+}  // namespace
+
+LocalExecutor::~LocalExecutor() { StopChild(pid_); }
+
+absl::StatusOr<int> LocalExecutor::Start(const std::string& path) {
+  int pair[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0) {
+    return absl::InternalError("socketpair failed");
+  }
+  pid_ = ForkChild();
+  if (pid_ < 0) return absl::InternalError("fork failed");
+  if (pid_ == 0) {
+    dup2(pair[1], 0);
+    dup2(pair[1], 1);
+    Exec({path});
+  }
+  close(pair[1]);
+  return pair[0];
+}
+
+QemuBoard::~QemuBoard() {
+  StopChild(pid_);
   if (!dir_.empty()) {
     unlink((dir_ + "/uart0.sock").c_str());
     unlink((dir_ + "/uart1.log").c_str());
@@ -123,19 +168,12 @@ absl::StatusOr<std::string> QemuBoard::Start(const std::string& image, const std
       "-serial", "chardev:ctl", "-chardev", "file,id=log,path=" + dir_ + "/uart1.log",
       "-serial", "chardev:log",
       "-nic", "tap,ifname=" + tap + ",script=no,downscript=no,model=lan9118,mac=" + mac};
-  const pid_t parent = getpid();
-  pid_ = fork();
+  pid_ = ForkChild();
   if (pid_ < 0) return absl::InternalError("fork failed");
   if (pid_ == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the agent
-    if (getppid() != parent) _exit(1);
     const int null = open("/dev/null", O_RDWR);
     dup2(null, 0);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
+    Exec(argv);
   }
   return "unix:" + ctl;
 }

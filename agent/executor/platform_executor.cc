@@ -14,7 +14,8 @@
 
 ABSL_FLAG(std::string, executor, "",
           "The executor: qemu:FIRMWARE.elf (start QEMU's mps2-an385 with it, Ethernet on "
-          "--executor_tap), unix:PATH, tcp:HOST:PORT or serial:DEVICE.");
+          "--executor_tap), spawn:PROGRAM (start an executor on this host, e.g. "
+          "closeprobe-executor), unix:PATH, tcp:HOST:PORT or serial:DEVICE.");
 ABSL_FLAG(std::string, executor_tap, "", "The TAP device a started board's Ethernet uses.");
 ABSL_FLAG(std::string, executor_mac, "02:00:00:00:00:02", "The started board's MAC address.");
 ABSL_FLAG(std::string, executor_address, "",
@@ -24,6 +25,10 @@ ABSL_FLAG(std::string, executor_gateway, "", "The stack's gateway (the Linux pee
 ABSL_FLAG(std::string, executor_platform, "",
           "The platform (matrix column) this agent reports, e.g. lwip-firmware; default "
           "executor-<stack>.");
+ABSL_FLAG(bool, executor_capture, false,
+          "Capture with libpcap in this network namespace (root) also for an executor this "
+          "agent did not start: right when the stack's frames cross this host (an executor on "
+          "this host); a started board's TAP is always captured.");
 ABSL_FLAG(bool, executor_fast_forward, true,
           "While a wait_state waits for TIME_WAIT to end and nothing else could notice, skip "
           "the stack's timers there (ADVANCE); waits then report stack time.");
@@ -57,7 +62,13 @@ absl::Status Connect(ExecutorBoard* board) {
     if (!pipe.ok()) return pipe.status();
     target = *pipe;
   }
-  absl::StatusOr<int> fd = OpenExecutorPipe(target, absl::Seconds(10));
+  absl::StatusOr<int> fd;
+  if (absl::StartsWith(target, "spawn:")) {
+    board->local = std::make_unique<LocalExecutor>();
+    fd = board->local->Start(target.substr(6));
+  } else {
+    fd = OpenExecutorPipe(target, absl::Seconds(10));
+  }
   if (!fd.ok()) return fd.status();
   board->link = std::make_unique<ExecutorLink>(*fd);
   absl::StatusOr<ExecutorReply> hello = Hello(*board->link, absl::Seconds(10));
@@ -91,7 +102,9 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   p.info = NewExecutorPlatformInfo(board);
   p.error_name = ExecutorErrorName;
   // Every frame of a started board crosses the TAP in this namespace.
-  if (geteuid() == 0 && board->qemu != nullptr) p.capture = NewPcapWireCapture();
+  if (geteuid() == 0 && (board->qemu != nullptr || absl::GetFlag(FLAGS_executor_capture))) {
+    p.capture = NewPcapWireCapture();
+  }
   if (absl::GetFlag(FLAGS_executor_fast_forward) && board->Has("ADVANCE")) {
     p.clock = NewExecutorStackClock(board);
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "agent/executor/executor_board.h"
 
 namespace closeprobe::agent {
@@ -71,9 +72,32 @@ bool IsBoolean(SocketOption o) {
          o == SocketOption::kNoDelay;
 }
 
+// The executor's workers, one per socket call in flight: a call waits here
+// for a free one rather than be refused (BAD why=busy), as calls on a
+// native stack never are; the wait counts in the call's measured time.
+class WorkerSlots {
+ public:
+  explicit WorkerSlots(int64_t n) : free_(n < 1 ? 1 : n) {}
+  void Acquire() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int64_t* free) { return *free > 0; }, &free_));
+    --free_;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    ++free_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int64_t free_ ABSL_GUARDED_BY(mu_);
+};
+
 class ExecutorSocketApi final : public SocketApi {
  public:
-  explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board) : board_(std::move(board)) {}
+  explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board)
+      : board_(std::move(board)), slots_(board_->hello.Int("workers", 1)) {}
 
   CallResult Socket(Family family, NativeSocket* out) override {
     CallResult r = Do(family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET", absl::ZeroDuration());
@@ -202,7 +226,9 @@ class ExecutorSocketApi final : public SocketApi {
     return r;
   }
   void Discard(NativeSocket s) override {
+    slots_.Acquire();
     (void)board_->link->Call(absl::StrCat("DISCARD ", s), absl::Seconds(5));
+    slots_.Release();
   }
 
  private:
@@ -215,7 +241,9 @@ class ExecutorSocketApi final : public SocketApi {
 
   // One request; the reply as a CallResult (and whole, for its outputs).
   CallResult Do(const std::string& request, absl::Duration wait, ExecutorReply* out = nullptr) {
+    slots_.Acquire();
     absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
+    slots_.Release();
     CallResult r;
     if (!reply.ok() || reply->status == "BAD") {
       // No socket error to report: the link or the request failed.
@@ -236,6 +264,7 @@ class ExecutorSocketApi final : public SocketApi {
   }
 
   std::shared_ptr<ExecutorBoard> board_;
+  WorkerSlots slots_;
 };
 
 }  // namespace

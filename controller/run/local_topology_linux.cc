@@ -90,10 +90,17 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
                           static_cast<int>((getpid() + 75) % 250) + 1, &gvisor_pair_);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
+  for (size_t i = 0; s.ok() && i < options.executor_columns.size(); ++i) {
+    executor_pairs_.emplace_back();
+    s = StartExecutorPair(options.executor_columns[i], agent_binary, static_cast<int>(i),
+                          &executor_pairs_.back());
+  }
   return s;
 }
 
-absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index) {
+absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index,
+                                           const std::vector<std::string>& subject_command,
+                                           HostPair* out) {
   // Each pair is a link of its own; the third octet varies by run and pair.
   const int net = static_cast<int>((getpid() + index) % 250) + 1;
   const std::string suffix = absl::StrCat(getpid() % 100000, index == 0 ? "" : "_",
@@ -115,11 +122,16 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
     const std::string script = absl::StrCat(
         "read go || exit 1; ip link set lo up && ip addr add ", h.address, "/24 dev ",
         h.ifname, " && ip link set ", h.ifname, " up || exit 1; exec \"$0\" \"$@\"");
+    std::vector<std::string> args = {"unshare", "--net", "sh", "-c", script};
+    if (&h == &hosts[0] && !subject_command.empty()) {
+      args.insert(args.end(), subject_command.begin(), subject_command.end());
+    } else {
+      args.push_back(agent_binary);
+    }
+    args.insert(args.end(), {"--listen", absl::StrCat("unix:", socket_of(h)), "--test_address",
+                             h.address, "--allow_faults", "--allow_settings"});
     absl::StatusOr<ProcessId> pid =
-        SpawnChild({"unshare", "--net", "sh", "-c", script, agent_binary, "--listen",
-                    absl::StrCat("unix:", socket_of(h)), "--test_address", h.address,
-                    "--allow_faults", "--allow_settings"},
-                   absl::StrCat(dir_, "/", h.name, ".log"), fds[0]);
+        SpawnChild(args, absl::StrCat(dir_, "/", h.name, ".log"), fds[0]);
     close(fds[0]);
     if (!pid.ok()) return pid.status();
     h.pid = *pid;
@@ -157,6 +169,10 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   HostPair pair;
   pair.subject_target = absl::StrCat("unix:", socket_of(hosts[0]));
   pair.peer_target = absl::StrCat("unix:", socket_of(hosts[1]));
+  if (out != nullptr) {
+    *out = pair;
+    return absl::OkStatus();
+  }
   pairs_.push_back(pair);
   if (index == 0) {
     first_subject_pid_ = hosts[0].pid;
@@ -226,11 +242,14 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, ProcessId pid,
 absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std::string& binary,
                                               const std::vector<std::string>& extra_args,
                                               const std::string& agent_binary, int net,
-                                              HostPair* pair) {
+                                              HostPair* pair, const std::string& flag_prefix,
+                                              const std::string& tap_name) {
   if (access(binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const std::string tap = absl::StrCat("c", name.substr(0, 2), getpid() % 100000);
+  const std::string tap =
+      tap_name.empty() ? absl::StrCat("c", name.substr(0, 2), getpid() % 100000) : tap_name;
+  const std::string prefix = flag_prefix.empty() ? name : flag_prefix;
   const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
   const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
@@ -242,9 +261,9 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
       " up || exit 1; exec \"$0\" \"$@\"");
   std::vector<std::string> args = {
       "unshare", "--net", "sh", "-c", script, binary, "--listen", "unix:" + stack_socket,
-      "--test_address", stack_address, absl::StrCat("--", name, "_tap=", tap),
-      absl::StrCat("--", name, "_address=", stack_address),
-      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults"};
+      "--test_address", stack_address, absl::StrCat("--", prefix, "_tap=", tap),
+      absl::StrCat("--", prefix, "_address=", stack_address),
+      absl::StrCat("--", prefix, "_gateway=", kernel_address), "--allow_faults"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<ProcessId> stack = StartAgent(name, args, stack_socket);
   if (!stack.ok()) return stack.status();

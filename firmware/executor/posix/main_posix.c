@@ -6,7 +6,6 @@
  *   closeprobe-executor --listen unix:PATH
  *   closeprobe-executor --listen tcp:HOST:PORT
  * Workers are threads; the stack clock is CLOCK_MONOTONIC. */
-#define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

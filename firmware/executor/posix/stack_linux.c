@@ -2,7 +2,6 @@
  * (bsd_calls.c), its connections from /proc/net/tcp and tcp6 (the
  * executor's own network namespace; orphans in TIME_WAIT and FIN_WAIT_2
  * have inode 0), and the sysctls that change close semantics. */
-#define _GNU_SOURCE
 #include "stack_linux.h"
 
 #include <arpa/inet.h>
