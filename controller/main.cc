@@ -38,7 +38,7 @@ ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor",
           "and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel under "
           "QEMU; needs root and scripts/build_linux_guest.sh), lwip-firmware and "
           "lwip-firmware-esp-idf (lwIP firmware on QEMU's mps2-an385 behind "
-          "closeprobe-agent-executor; needs root, setup_debian.sh firmware), linux-executor "
+          "closeprobe-agent-executor; needs root, setup_debian.sh firmware), executor-linux "
           "(Linux behind the executor protocol: checks the protocol).");
 ABSL_FLAG(std::string, guest_dir, "",
           "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "

@@ -45,6 +45,11 @@ ErrorInfo ExecutorErrorName(int native_error) {
     if (it != l.names.end()) name = it->second;
   }
   v1::ErrorName portable = v1::ERROR_NAME_OTHER;
+  if (native_error == kExecutorReset) {
+    info.name = v1::ERROR_NAME_OTHER;
+    info.native_name = name.empty() ? "the executor restarted" : name;
+    return info;
+  }
   if (!name.empty() && name != "OTHER" && v1::ErrorName_Parse("ERROR_NAME_" + name, &portable)) {
     info.name = portable;
     info.native_name = name;

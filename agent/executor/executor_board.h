@@ -7,9 +7,12 @@
 #define CLOSEPROBE_AGENT_EXECUTOR_EXECUTOR_BOARD_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <set>
 #include <string>
 
+#include "absl/synchronization/mutex.h"
 #include "agent/error_names.h"
 #include "agent/executor/executor_link.h"
 #include "agent/executor/executor_pipe.h"
@@ -31,6 +34,20 @@ struct ExecutorBoard {
   std::atomic<int64_t> skipped_ms{0};  // idle time skipped with ADVANCE
 
   bool Has(const std::string& verb) const;  // in HELLO's caps
+  // After the executor restarted (a panic, a watchdog), gives it what the
+  // agent set up at start (its address) once; call before using the link.
+  void AfterRestart();
+  std::function<void()> reconfigure;  // set up at start, and again after a restart
+  std::atomic<int> boots_handled{0};
+
+  // Local ports the stack used: a connection on a port used before a
+  // restart has no state any more (the stack that held it is gone), which
+  // the state observer reports as such rather than as CLOSED.
+  void NotePort(uint16_t port);
+  bool PortLostInRestart(uint16_t port);
+  absl::Mutex ports_mu;
+  std::set<uint16_t> ports_in_use ABSL_GUARDED_BY(ports_mu);
+  std::set<uint16_t> ports_lost ABSL_GUARDED_BY(ports_mu);
   int64_t LineMax() const { return hello.Int("line_max", 1024); }
   int64_t RecvMax() const { return hello.Int("recv_max", 256); }
 };
@@ -38,6 +55,15 @@ struct ExecutorBoard {
 // Numbers a SocketApi of the executor reports when there is no socket
 // error to report: the link failed (no reply, or the pipe closed).
 inline constexpr int kExecutorNoReply = -100001;
+// ... the executor reset while the call ran (the reply's `why` is remembered
+// as its native name).
+inline constexpr int kExecutorReset = -100002;
+
+// A NativeSocket of the executor's SocketApi is the executor's fd with the
+// executor's boot count above it: after a restart the executor hands out
+// the same numbers again, and a call on a socket of before must not reach
+// a new one. The boot count a socket was made in:
+inline int ExecutorBootOf(NativeSocket s) { return static_cast<int>(s >> 32); }
 
 std::unique_ptr<SocketApi> NewExecutorSocketApi(std::shared_ptr<ExecutorBoard> board);
 std::unique_ptr<StateObserver> NewExecutorStateObserver(std::shared_ptr<ExecutorBoard> board);

@@ -74,10 +74,13 @@ void ExecutorLink::Dispatch(const std::string& line) {
   absl::MutexLock lock(&mu_);
   if (line.rfind("* BOOT", 0) == 0) {
     ++boots_;
+    FailWaiting(last_panic_.empty() ? "the executor restarted"
+                                    : "the executor restarted after: " + last_panic_);
     return;
   }
   if (line.rfind("* PANIC", 0) == 0) {
     last_panic_ = line.substr(8);
+    FailWaiting("the executor panicked: " + last_panic_);
     return;
   }
   uint64_t id;
@@ -85,6 +88,17 @@ void ExecutorLink::Dispatch(const std::string& line) {
   auto it = waiting_.find(id);
   if (it == waiting_.end()) return;  // a reply its caller gave up on
   it->second = std::make_unique<ExecutorReply>(ParseExecutorReply(line));
+  answered_.SignalAll();
+}
+
+void ExecutorLink::FailWaiting(const std::string& why) {
+  for (auto& [id, reply] : waiting_) {
+    if (reply != nullptr) continue;
+    reply = std::make_unique<ExecutorReply>();
+    reply->status = "RESET";
+    reply->keys["why"] = why;
+    reply->line = absl::StrCat(id, " RESET ", why);
+  }
   answered_.SignalAll();
 }
 

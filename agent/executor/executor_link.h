@@ -47,7 +47,9 @@ class ExecutorLink {
 
   // Sends "<id> <request>" and waits for its reply. A BAD reply is returned
   // as it is (the caller knows what it asked); no reply within `timeout`
-  // or a lost pipe is DeadlineExceeded / Unavailable.
+  // or a lost pipe is DeadlineExceeded / Unavailable. When the executor
+  // resets ("* PANIC", "* BOOT") every waiting call ends at once with a
+  // reply of status RESET whose `why` says what happened.
   absl::StatusOr<ExecutorReply> Call(absl::string_view request, absl::Duration timeout);
 
   // How many "* BOOT" events were seen, and the last "* PANIC" text.
@@ -58,6 +60,8 @@ class ExecutorLink {
  private:
   void ReadLoop();
   void Dispatch(const std::string& line);
+  // Ends every waiting call with a RESET reply.
+  void FailWaiting(const std::string& why) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const int fd_;
   std::thread reader_;

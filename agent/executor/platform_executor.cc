@@ -78,15 +78,22 @@ absl::Status Connect(ExecutorBoard* board) {
   if (board->platform.empty()) board->platform = "executor-" + hello->Key("stack");
   board->address = absl::GetFlag(FLAGS_executor_address);
   board->prefix = absl::GetFlag(FLAGS_executor_prefix);
-  if (!board->address.empty() && board->Has("IFCONFIG")) {
-    const std::string gateway = absl::GetFlag(FLAGS_executor_gateway);
-    absl::StatusOr<ExecutorReply> r = board->link->Call(
-        absl::StrCat("IFCONFIG ", board->address, " ", board->prefix, " ",
-                     gateway.empty() ? "0.0.0.0" : gateway),
-        absl::Seconds(5));
-    if (!r.ok()) return r.status();
-    if (r->status != "OK") return absl::InternalError(absl::StrCat("IFCONFIG: ", r->line));
-  }
+  if (board->address.empty() || !board->Has("IFCONFIG")) return absl::OkStatus();
+  const std::string gateway = absl::GetFlag(FLAGS_executor_gateway);
+  const std::string ifconfig = absl::StrCat("IFCONFIG ", board->address, " ", board->prefix,
+                                            " ", gateway.empty() ? "0.0.0.0" : gateway);
+  // A board that restarts (a panic) forgets its address: it is given again.
+  ExecutorLink* link = board->link.get();
+  board->reconfigure = [link, ifconfig] {
+    for (int i = 0; i < 20; ++i) {  // the board answers again within ~0.2 s
+      absl::StatusOr<ExecutorReply> r = link->Call(ifconfig, absl::Milliseconds(250));
+      if (r.ok() && r->status == "OK") return;
+    }
+  };
+  board->boots_handled = board->link->boots();
+  absl::StatusOr<ExecutorReply> r = board->link->Call(ifconfig, absl::Seconds(5));
+  if (!r.ok()) return r.status();
+  if (r->status != "OK") return absl::InternalError(absl::StrCat("IFCONFIG: ", r->line));
   return absl::OkStatus();
 }
 

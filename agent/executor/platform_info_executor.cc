@@ -45,6 +45,29 @@ std::unique_ptr<PlatformInfo> NewExecutorPlatformInfo(std::shared_ptr<ExecutorBo
   return std::make_unique<ExecutorPlatformInfo>(std::move(board));
 }
 
+void ExecutorBoard::AfterRestart() {
+  const int boots = link->boots();
+  int handled = boots_handled.load();
+  if (boots <= handled || !boots_handled.compare_exchange_strong(handled, boots)) return;
+  {
+    absl::MutexLock lock(&ports_mu);
+    ports_lost.insert(ports_in_use.begin(), ports_in_use.end());
+    ports_in_use.clear();
+  }
+  if (reconfigure) reconfigure();
+}
+
+void ExecutorBoard::NotePort(uint16_t port) {
+  if (port == 0) return;
+  absl::MutexLock lock(&ports_mu);
+  ports_in_use.insert(port);
+}
+
+bool ExecutorBoard::PortLostInRestart(uint16_t port) {
+  absl::MutexLock lock(&ports_mu);
+  return ports_lost.count(port) > 0;
+}
+
 bool ExecutorBoard::Has(const std::string& verb) const {
   const std::string caps = "," + hello.Key("caps") + ",";
   return caps.find("," + verb + ",") != std::string::npos;

@@ -94,35 +94,41 @@ class WorkerSlots {
   int64_t free_ ABSL_GUARDED_BY(mu_);
 };
 
+NativeSocket Native(int64_t fd, int boots) { return (static_cast<int64_t>(boots) << 32) | fd; }
+int64_t Fd(NativeSocket s) { return s & 0xFFFFFFFF; }
+
 class ExecutorSocketApi final : public SocketApi {
  public:
   explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board)
       : board_(std::move(board)), slots_(board_->hello.Int("workers", 1)) {}
 
   CallResult Socket(Family family, NativeSocket* out) override {
-    CallResult r = Do(family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET", absl::ZeroDuration());
-    *out = r.ret >= 0 ? r.ret : kNoSocket;
+    CallResult r = Do(kNoSocket, family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET",
+                      absl::ZeroDuration());
+    *out = r.ret >= 0 && !r.timed_out ? Native(r.ret, board_->link->boots()) : kNoSocket;
     return r;
   }
   CallResult Bind(NativeSocket s, const Endpoint& local) override {
-    return Do(absl::StrCat("BIND ", s, " ", ExecutorAddress(local)), absl::ZeroDuration());
+    board_->NotePort(local.port);
+    return Do(s, absl::StrCat("BIND ", Fd(s), " ", ExecutorAddress(local)), absl::ZeroDuration());
   }
   CallResult Listen(NativeSocket s, int backlog) override {
-    return Do(absl::StrCat("LISTEN ", s, " ", backlog), absl::ZeroDuration());
+    return Do(s, absl::StrCat("LISTEN ", Fd(s), " ", backlog), absl::ZeroDuration());
   }
   CallResult Accept(NativeSocket s, absl::Duration wait, NativeSocket* out,
                     Endpoint* peer) override {
     ExecutorReply reply;
-    CallResult r = Do(absl::StrCat("ACCEPT ", s, " ", WaitMs(wait)), wait, &reply);
+    CallResult r = Do(s, absl::StrCat("ACCEPT ", Fd(s), " ", WaitMs(wait)), wait, &reply);
     *out = kNoSocket;
     if (r.ret >= 0 && !r.timed_out) {
-      *out = r.ret;
+      *out = Native(r.ret, ExecutorBootOf(s));
       ParseExecutorAddress(reply.Key("peer"), peer);
+      board_->NotePort(peer->port);
     }
     return r;
   }
   CallResult Connect(NativeSocket s, const Endpoint& remote, absl::Duration wait) override {
-    return Do(absl::StrCat("CONNECT ", s, " ", ExecutorAddress(remote), " ", WaitMs(wait)), wait);
+    return Do(s, absl::StrCat("CONNECT ", Fd(s), " ", ExecutorAddress(remote), " ", WaitMs(wait)), wait);
   }
 
   // A run of one byte goes as SENDFILL; other data as hex, in pieces that
@@ -132,7 +138,7 @@ class ExecutorSocketApi final : public SocketApi {
     const std::string f = Flags(flags);
     if (data.size() >= 64 && std::all_of(data.begin(), data.end(),
                                          [&](char c) { return c == data[0]; })) {
-      return Do(absl::StrCat("SENDFILL ", s, " ", data.size(), " ",
+      return Do(s, absl::StrCat("SENDFILL ", Fd(s), " ", data.size(), " ",
                              absl::BytesToHexString(data.substr(0, 1)), " ", WaitMs(wait), " ", f),
                 wait);
     }
@@ -160,7 +166,7 @@ class ExecutorSocketApi final : public SocketApi {
     // At most recv_max per call: a recv may always return fewer bytes.
     const size_t max = std::min<size_t>(max_bytes, static_cast<size_t>(board_->RecvMax()));
     ExecutorReply reply;
-    CallResult r = Do(absl::StrCat("RECV ", s, " ", max, " ", WaitMs(wait), " ", Flags(flags)),
+    CallResult r = Do(s, absl::StrCat("RECV ", Fd(s), " ", max, " ", WaitMs(wait), " ", Flags(flags)),
                       wait, &reply);
     out->clear();
     const std::string hex = reply.Key("data");
@@ -170,22 +176,22 @@ class ExecutorSocketApi final : public SocketApi {
 
   CallResult Shutdown(NativeSocket s, ShutdownHow how) override {
     const char* h = how == ShutdownHow::kRead ? "RD" : how == ShutdownHow::kWrite ? "WR" : "RDWR";
-    return Do(absl::StrCat("SHUTDOWN ", s, " ", h), absl::ZeroDuration());
+    return Do(s, absl::StrCat("SHUTDOWN ", Fd(s), " ", h), absl::ZeroDuration());
   }
   CallResult Close(NativeSocket s) override {
-    return Do(absl::StrCat("CLOSE ", s), kCloseWait);
+    return Do(s, absl::StrCat("CLOSE ", Fd(s)), kCloseWait);
   }
   CallResult SetOption(NativeSocket s, SocketOption option, const OptionValue& v) override {
     if (option == SocketOption::kLinger) {
-      return Do(absl::StrCat("SETOPT ", s, " LINGER ", v.linger_on ? 1 : 0, " ", v.linger_seconds),
+      return Do(s, absl::StrCat("SETOPT ", Fd(s), " LINGER ", v.linger_on ? 1 : 0, " ", v.linger_seconds),
                 absl::ZeroDuration());
     }
     const int64_t value = IsBoolean(option) ? (v.enabled ? 1 : 0) : v.value;
-    return Do(absl::StrCat("SETOPT ", s, " ", OptionName(option), " ", value), absl::ZeroDuration());
+    return Do(s, absl::StrCat("SETOPT ", Fd(s), " ", OptionName(option), " ", value), absl::ZeroDuration());
   }
   CallResult GetOption(NativeSocket s, SocketOption option, OptionValue* v) override {
     ExecutorReply reply;
-    CallResult r = Do(absl::StrCat("GETOPT ", s, " ", OptionName(option)), absl::ZeroDuration(),
+    CallResult r = Do(s, absl::StrCat("GETOPT ", Fd(s), " ", OptionName(option)), absl::ZeroDuration(),
                       &reply);
     if (option == SocketOption::kLinger) {
       v->linger_on = reply.Int("on") != 0;
@@ -197,7 +203,7 @@ class ExecutorSocketApi final : public SocketApi {
     return r;
   }
   CallResult SetBlocking(NativeSocket s, bool blocking) override {
-    return Do(absl::StrCat("BLOCKING ", s, " ", blocking ? 1 : 0), absl::ZeroDuration());
+    return Do(s, absl::StrCat("BLOCKING ", Fd(s), " ", blocking ? 1 : 0), absl::ZeroDuration());
   }
   CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
                   PollEvents* fired) override {
@@ -206,7 +212,7 @@ class ExecutorSocketApi final : public SocketApi {
     if (wanted.out) ev.push_back("OUT");
     if (wanted.read_hangup) ev.push_back("RDHUP");
     ExecutorReply reply;
-    CallResult r = Do(absl::StrCat("POLL ", s, " ", absl::StrJoin(ev, "|"), " ", WaitMs(wait)),
+    CallResult r = Do(s, absl::StrCat("POLL ", Fd(s), " ", absl::StrJoin(ev, "|"), " ", WaitMs(wait)),
                       wait, &reply);
     const std::string got = "|" + reply.Key("revents") + "|";
     auto has = [&](const char* name) { return got.find(absl::StrCat("|", name, "|")) != std::string::npos; };
@@ -220,31 +226,51 @@ class ExecutorSocketApi final : public SocketApi {
   }
   CallResult Name(NativeSocket s, NameOf which, Endpoint* out) override {
     ExecutorReply reply;
-    CallResult r = Do(absl::StrCat(which == NameOf::kLocal ? "GETSOCKNAME " : "GETPEERNAME ", s),
+    CallResult r = Do(s, absl::StrCat(which == NameOf::kLocal ? "GETSOCKNAME " : "GETPEERNAME ", Fd(s)),
                       absl::ZeroDuration(), &reply);
     if (r.ret == 0) ParseExecutorAddress(reply.Key("addr"), out);
+    if (r.ret == 0 && which == NameOf::kLocal) board_->NotePort(out->port);
     return r;
   }
   void Discard(NativeSocket s) override {
+    if (ExecutorBootOf(s) != board_->link->boots()) return;  // gone with the restart
     slots_.Acquire();
-    (void)board_->link->Call(absl::StrCat("DISCARD ", s), absl::Seconds(5));
+    (void)board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
     slots_.Release();
   }
 
  private:
   CallResult SendPiece(NativeSocket s, absl::string_view data, const std::string& flags,
                        absl::Duration wait) {
-    return Do(absl::StrCat("SEND ", s, " ", WaitMs(wait), " ", flags, " ",
+    return Do(s, absl::StrCat("SEND ", Fd(s), " ", WaitMs(wait), " ", flags, " ",
                            data.empty() ? "-" : absl::BytesToHexString(data)),
               wait);
   }
 
   // One request; the reply as a CallResult (and whole, for its outputs).
-  CallResult Do(const std::string& request, absl::Duration wait, ExecutorReply* out = nullptr) {
+  CallResult Do(NativeSocket on, const std::string& request, absl::Duration wait,
+                ExecutorReply* out = nullptr) {
+    board_->AfterRestart();
+    if (on != kNoSocket && ExecutorBootOf(on) != board_->link->boots()) {
+      // The socket was the executor's before it restarted: it is gone.
+      CallResult r;
+      r.ret = -1;
+      r.native_error = kExecutorReset;
+      RememberExecutorErrno(kExecutorReset, "the executor restarted after: " +
+                                                board_->link->last_panic());
+      return r;
+    }
     slots_.Acquire();
     absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
     slots_.Release();
     CallResult r;
+    if (reply.ok() && reply->status == "RESET") {
+      // The stack crashed or restarted under the call: that is what it did.
+      r.ret = -1;
+      r.native_error = kExecutorReset;
+      RememberExecutorErrno(kExecutorReset, reply->Key("why"));
+      return r;
+    }
     if (!reply.ok() || reply->status == "BAD") {
       // No socket error to report: the link or the request failed.
       r.ret = -1;

@@ -36,6 +36,12 @@ class ExecutorStateObserver final : public AddressedStateObserver {
   explicit ExecutorStateObserver(std::shared_ptr<ExecutorBoard> board) : board_(std::move(board)) {}
 
   absl::StatusOr<std::vector<ConnectionInfo>> ConnectionsOnPort(uint16_t port) override {
+    board_->AfterRestart();
+    if (board_->PortLostInRestart(port)) {
+      return absl::UnavailableError(absl::StrCat("the executor restarted (",
+                                                 board_->link->last_panic(),
+                                                 "): connections on port ", port, " are gone"));
+    }
     absl::StatusOr<ExecutorReply> reply =
         board_->link->Call(absl::StrCat("PCBS ", port), absl::Seconds(5));
     if (!reply.ok()) return reply.status();
@@ -51,6 +57,19 @@ class ExecutorStateObserver final : public AddressedStateObserver {
       out.push_back(c);
     }
     return out;
+  }
+
+  // An open socket from before the executor restarted has no state to
+  // read: the stack that held it is gone (CLOSED would be a state it never
+  // reported for this connection).
+  absl::StatusOr<ConnectionInfo> Find(const SocketIdentity& id) override {
+    board_->AfterRestart();
+    if ((id.native != kNoSocket && ExecutorBootOf(id.native) != board_->link->boots()) ||
+        board_->PortLostInRestart(id.local.port)) {
+      return absl::UnavailableError(absl::StrCat(
+          "the executor restarted (", board_->link->last_panic(), "): this socket is gone"));
+    }
+    return AddressedStateObserver::Find(id);
   }
 
  private:

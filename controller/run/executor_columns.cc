@@ -28,7 +28,7 @@ const std::vector<KnownExecutorColumn>& KnownExecutorColumns() {
        "lwIP 2.1.3 firmware with Debian's lwipopts on QEMU's mps2-an385 (Cortex-M3)"},
       {"lwip-firmware-esp-idf", "lwip",
        "lwIP 2.1.3 firmware with ESP-IDF's default lwIP options on QEMU's mps2-an385"},
-      {"linux-executor", "linux",
+      {"executor-linux", "linux",
        "the host's Linux stack behind the executor protocol (checks the protocol and proxy)"},
   };
   return *known;

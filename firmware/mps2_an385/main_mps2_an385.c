@@ -39,6 +39,21 @@ static uint32_t worker_stacks[CPX_WORKERS][2048];
 
 void fw_panic(const char* what) { board_panic(what); }
 
+/* An lwIP assertion: its message and where, on the PANIC line. */
+void fw_assert(const char* what, const char* file, int line) {
+  static char text[160];
+  cpx_out o;
+  const char* base = strrchr(file, '/');
+  cpx_out_init(&o, text, sizeof(text));
+  cpx_put(&o, "lwip_assert ");
+  cpx_put(&o, base ? base + 1 : file);
+  cpx_put(&o, ":");
+  cpx_put_i64(&o, line);
+  cpx_put(&o, " ");
+  cpx_put(&o, what);
+  board_panic(text);
+}
+
 uint32_t fw_random(void) {
   static uint32_t x;
   if (x == 0) x = (uint32_t)k_now_us() * 2654435761u | 1u;

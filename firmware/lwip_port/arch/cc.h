@@ -12,11 +12,12 @@
 #define LWIP_TIMEVAL_PRIVATE 0
 
 void fw_panic(const char* what) __attribute__((noreturn));
+void fw_assert(const char* what, const char* file, int line) __attribute__((noreturn));
 uint32_t fw_random(void);
 #define LWIP_PLATFORM_DIAG(x) \
   do {                        \
   } while (0)
-#define LWIP_PLATFORM_ASSERT(x) fw_panic("lwip_assert")
+#define LWIP_PLATFORM_ASSERT(x) fw_assert(x, __FILE__, __LINE__)
 #define LWIP_RAND() fw_random()
 
 #endif /* CLOSEPROBE_FIRMWARE_ARCH_CC_H_ */
