@@ -25,10 +25,11 @@ ABSL_FLAG(std::string, executor_gateway, "", "The stack's gateway (the Linux pee
 ABSL_FLAG(std::string, executor_platform, "",
           "The platform (matrix column) this agent reports, e.g. lwip-firmware; default "
           "executor-<stack>.");
-ABSL_FLAG(bool, executor_capture, false,
-          "Capture with libpcap in this network namespace (root) also for an executor this "
-          "agent did not start: right when the stack's frames cross this host (an executor on "
-          "this host); a started board's TAP is always captured.");
+ABSL_FLAG(bool, executor_local_stack, false,
+          "The executor's stack is this network namespace's kernel (an executor on this host, "
+          "e.g. spawn:closeprobe-executor): capture (root), faults (--allow_faults) and "
+          "settings (--allow_settings) act on it here, as the Linux agent's do. A started "
+          "board's TAP is captured without it.");
 ABSL_FLAG(bool, executor_fast_forward, true,
           "While a wait_state waits for TIME_WAIT to end and nothing else could notice, skip "
           "the stack's timers there (ADVANCE); waits then report stack time.");
@@ -109,13 +110,15 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   p.info = NewExecutorPlatformInfo(board);
   p.error_name = ExecutorErrorName;
   // Every frame of a started board crosses the TAP in this namespace.
-  if (geteuid() == 0 && (board->qemu != nullptr || absl::GetFlag(FLAGS_executor_capture))) {
-    p.capture = NewPcapWireCapture();
-  }
+  const bool local_stack = absl::GetFlag(FLAGS_executor_local_stack);
+  const bool root = geteuid() == 0;
+  if (root && (board->qemu != nullptr || local_stack)) p.capture = NewPcapWireCapture();
+  // A board's faults would need rules seen from the board's side of its TAP: not yet.
+  if (root && local_stack && options.allow_faults) p.faults = NewNftablesFaultInjector();
+  if (root && local_stack && options.allow_settings) p.settings = NewLinuxStackSettings();
   if (absl::GetFlag(FLAGS_executor_fast_forward) && board->Has("ADVANCE")) {
     p.clock = NewExecutorStackClock(board);
   }
-  (void)options;  // faults: not on this platform yet (n/s)
   return p;
 }
 

@@ -20,7 +20,7 @@ absl::Status LocalTopology::StartExecutorPair(const ExecutorColumn& column,
                                     "--executor_platform=" + column.platform};
   absl::Status s;
   if (absl::StartsWith(column.executor, "spawn:")) {
-    proxy.push_back("--executor_capture");  // the executor's frames cross this namespace
+    proxy.push_back("--executor_local_stack");  // capture, faults, settings: this namespace
     // The proxy cannot tell the stack's networks (no IFCONFIG): the topology's.
     proxy.push_back("--allow_targets=198.18.0.0/15");
     s = StartNetnsPair(agent_binary, 100 + index, proxy, pair);
