@@ -7,7 +7,8 @@
 #                            Chromium (report DOM checks), xmllint (JUnit
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
 #                            clang (sanitizers, fuzzers), openssl (TLS tests),
-#                            tcpdump. Docker comes with scripts/compose_matrix.sh.
+#                            tcpdump, and the firmware profile's packages (the
+#                            board tests). Docker comes with scripts/compose_matrix.sh.
 #   setup_debian.sh windows  the matrix's packages, plus the cross-build of the
 #                            Windows programs and of their gRPC stack from
 #                            Debian's sources (scripts/mingw_deps.sh), and Wine
@@ -32,7 +33,9 @@ case "$profile" in
   matrix) ;;
   tests)
     packages+=(chromium libxml2-utils g++-mingw-w64-x86-64-posix wine64
-               clang libclang-rt-14-dev openssl tcpdump)
+               clang libclang-rt-14-dev openssl tcpdump
+               gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
     ;;
   windows)
     packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev
