@@ -290,6 +290,28 @@ TEST_P(FirmwareBoardTest, ActiveOpenPassiveCloseAndABlockedCallBesideTheChannel)
   close(listener);
 }
 
+TEST_P(FirmwareBoardTest, FaultDropsTheSynsOfItsPortsUntilRemoved) {
+  const std::string lfd = Call("SOCKET INET").Key("ret");
+  ASSERT_EQ(Call("BIND " + lfd + " 0.0.0.0:5100").status, "OK");
+  ASSERT_EQ(Call("LISTEN " + lfd + " 4").status, "OK");
+  ASSERT_EQ(Call(absl::StrCat("FAULT 7 ", peer_ip_, " 5100 5100 IN S")).status, "OK");
+  EXPECT_EQ(Call(absl::StrCat("FAULT 7 ", peer_ip_, " 5100 5100 IN S")).status, "ERR")
+      << "a rule number is taken once";
+  const auto connect_within = [&](int ms) {
+    const int peer = PeerSocket();
+    timeval tv{0, ms * 1000};
+    setsockopt(peer, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));  // bounds connect()
+    sockaddr_in to = Addr(board_ip_, 5100);
+    const int rc = connect(peer, reinterpret_cast<sockaddr*>(&to), sizeof(to));
+    close(peer);
+    return rc == 0;
+  };
+  EXPECT_FALSE(connect_within(500)) << "the board never saw the SYN";
+  EXPECT_EQ(Call("UNFAULT 7").status, "OK");
+  EXPECT_EQ(Call("UNFAULT 7").status, "ERR");
+  EXPECT_TRUE(connect_within(3000));
+}
+
 TEST_P(FirmwareBoardTest, RebootAnswersAgainWithAFreshStack) {
   ExecutorReply s = Call("SOCKET INET");
   ASSERT_EQ(s.status, "OK");

@@ -14,6 +14,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "agent/error_names.h"
+#include "agent/fault_injector.h"
 #include "agent/executor/executor_link.h"
 #include "agent/executor/executor_pipe.h"
 #include "agent/platform_info.h"
@@ -69,6 +70,8 @@ std::unique_ptr<SocketApi> NewExecutorSocketApi(std::shared_ptr<ExecutorBoard> b
 std::unique_ptr<StateObserver> NewExecutorStateObserver(std::shared_ptr<ExecutorBoard> board);
 std::unique_ptr<PlatformInfo> NewExecutorPlatformInfo(std::shared_ptr<ExecutorBoard> board);
 std::unique_ptr<StackClock> NewExecutorStackClock(std::shared_ptr<ExecutorBoard> board);
+// Drop rules in the executor's own packet path (its FAULT verb).
+std::unique_ptr<FaultInjector> NewExecutorFaultInjector(std::shared_ptr<ExecutorBoard> board);
 
 // The stack's errno numbers are learnt from replies, which name them
 // (newlib, lwIP and Linux number errno differently).

@@ -113,8 +113,13 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   const bool local_stack = absl::GetFlag(FLAGS_executor_local_stack);
   const bool root = geteuid() == 0;
   if (root && (board->qemu != nullptr || local_stack)) p.capture = NewPcapWireCapture();
-  // A board's faults would need rules seen from the board's side of its TAP: not yet.
-  if (root && local_stack && options.allow_faults) p.faults = NewNftablesFaultInjector();
+  // Faults: in the executor's own packet path where it has FAULT (no
+  // privilege needed), else the kernel's rules for a local stack.
+  if (options.allow_faults && board->Has("FAULT")) {
+    p.faults = NewExecutorFaultInjector(board);
+  } else if (root && local_stack && options.allow_faults) {
+    p.faults = NewNftablesFaultInjector();
+  }
   if (root && local_stack && options.allow_settings) p.settings = NewLinuxStackSettings();
   if (absl::GetFlag(FLAGS_executor_fast_forward) && board->Has("ADVANCE")) {
     p.clock = NewExecutorStackClock(board);

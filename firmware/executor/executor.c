@@ -10,7 +10,7 @@ enum {
   V_GETSOCKNAME, V_GETPEERNAME,
   V_FIRST_INLINE,
   V_HELLO = V_FIRST_INLINE, V_TIME, V_STATE, V_LOOKUP, V_PCBS, V_STATS, V_ADVANCE, V_IFCONFIG,
-  V_REBOOT,
+  V_FAULT, V_UNFAULT, V_REBOOT,
   V_COUNT
 };
 
@@ -32,6 +32,7 @@ static const struct {
     [V_STATE] = {"STATE", 1, 1},         [V_LOOKUP] = {"LOOKUP", 2, 2},
     [V_PCBS] = {"PCBS", 0, 1},           [V_STATS] = {"STATS", 0, 0},
     [V_ADVANCE] = {"ADVANCE", 1, 1},     [V_IFCONFIG] = {"IFCONFIG", 3, 3},
+    [V_FAULT] = {"FAULT", 6, 6},         [V_UNFAULT] = {"UNFAULT", 1, 1},
     [V_REBOOT] = {"REBOOT", 0, 0},
 };
 
@@ -350,6 +351,7 @@ static void PutCaps(cpx_executor* ex, cpx_out* o) {
   for (int v = 0; v < V_COUNT; ++v) {
     if (v == V_ADVANCE && ex->stack->advance == NULL) continue;
     if (v == V_IFCONFIG && ex->stack->ifconfig == NULL) continue;
+    if ((v == V_FAULT || v == V_UNFAULT) && ex->stack->fault_add == NULL) continue;
     if (v == V_REBOOT && ex->port->reboot == NULL) continue;
     if (!first) cpx_put(o, ",");
     cpx_put(o, kVerbs[v].name);
@@ -386,6 +388,58 @@ static const cpx_conn* Match(cpx_executor* ex, int n, const cpx_addr* local,
     if (remote->port == 0 ? c->remote.port == 0 : SameAddr(&c->remote, remote)) return c;
   }
   return NULL;
+}
+
+/* A plain IP address token (no port), through the address parser. */
+static int ParsePlainIp(const char* t, cpx_addr* a) {
+  char text[64];
+  if (strlen(t) > 50) return -1;
+  strcpy(text, t);
+  strcat(text, ":0");
+  return cpx_parse_addr(text, a);
+}
+
+/* The reply of a control verb that returns an errno: OK, or ERR with it. */
+static void PutErrno(cpx_executor* ex, cpx_out* o, const char* id, int err) {
+  if (err != 0) {
+    cpx_result r = {-1, err, 0, 0};
+    PutResult(ex, o, id, &r);
+  } else {
+    cpx_put(o, " ret=0");
+  }
+}
+
+/* FAULT rule_id peer_ip first_port last_port IN|OUT|BOTH flags ("-": any,
+ * else letters of S F R A) / UNFAULT rule_id: validates, then calls the
+ * stack (its errno in *err); -1 on malformed arguments. */
+static int FaultCall(const cpx_stack* s, int verb, char** arg, int* err) {
+  int64_t rule, first, last;
+  if (ParseInt(arg[0], 0, 1 << 30, &rule) != 0) return -1;
+  if (verb == V_UNFAULT) {
+    *err = s->fault_remove((int)rule);
+    return 0;
+  }
+  cpx_addr peer;
+  if (ParsePlainIp(arg[1], &peer) != 0 || ParseInt(arg[2], 1, 65535, &first) != 0 ||
+      ParseInt(arg[3], first, 65535, &last) != 0) {
+    return -1;
+  }
+  int direction;
+  if (cpx_streq(arg[4], "BOTH")) direction = CPX_FAULT_BOTH;
+  else if (cpx_streq(arg[4], "OUT")) direction = CPX_FAULT_OUT;
+  else if (cpx_streq(arg[4], "IN")) direction = CPX_FAULT_IN;
+  else return -1;
+  int flags = 0;
+  const int any = cpx_streq(arg[5], "-");
+  for (const char* f = arg[5]; !any && *f; ++f) {
+    if (*f == 'S') flags |= CPX_TCP_SYN;
+    else if (*f == 'F') flags |= CPX_TCP_FIN;
+    else if (*f == 'R') flags |= CPX_TCP_RST;
+    else if (*f == 'A') flags |= CPX_TCP_ACK;
+    else return -1;
+  }
+  *err = s->fault_add((int)rule, &peer, (uint16_t)first, (uint16_t)last, direction, flags, any);
+  return 0;
 }
 
 static void Inline(cpx_executor* ex, const char* id, int verb, char** arg, int argc) {
@@ -476,24 +530,19 @@ static void Inline(cpx_executor* ex, const char* id, int verb, char** arg, int a
       cpx_addr ip, gw;
       int64_t prefix;
       if (s->ifconfig == NULL) return ReplyBad(ex, id, "unsupported_verb");
-      /* Plain IPv4 addresses: parsed as "ip:0" to reuse the address check. */
-      char ip_text[64], gw_text[64];
-      if (strlen(arg[0]) > 40 || strlen(arg[2]) > 40) return ReplyBad(ex, id, "args");
-      strcpy(ip_text, arg[0]);
-      strcat(ip_text, ":0");
-      strcpy(gw_text, arg[2]);
-      strcat(gw_text, ":0");
-      if (cpx_parse_addr(ip_text, &ip) != 0 || cpx_parse_addr(gw_text, &gw) != 0 ||
+      if (ParsePlainIp(arg[0], &ip) != 0 || ParsePlainIp(arg[2], &gw) != 0 ||
           ParseInt(arg[1], 0, 32, &prefix) != 0) {
         return ReplyBad(ex, id, "args");
       }
-      const int err = s->ifconfig(ip.ip, (int)prefix, gw.ip);
-      if (err != 0) {
-        cpx_result r = {-1, err, 0, 0};
-        PutResult(ex, &o, id, &r);
-      } else {
-        cpx_put(&o, " ret=0");
-      }
+      PutErrno(ex, &o, id, s->ifconfig(ip.ip, (int)prefix, gw.ip));
+      break;
+    }
+    case V_FAULT:
+    case V_UNFAULT: {
+      int err;
+      if (s->fault_add == NULL) return ReplyBad(ex, id, "unsupported_verb");
+      if (FaultCall(s, verb, arg, &err) != 0) return ReplyBad(ex, id, "args");
+      PutErrno(ex, &o, id, err);
       break;
     }
     default:

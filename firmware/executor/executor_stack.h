@@ -48,6 +48,9 @@ enum cpx_event {
   CPX_EV_NVAL = 32,
 };
 enum cpx_how { CPX_SHUT_RD, CPX_SHUT_WR, CPX_SHUT_RDWR };
+enum cpx_fault_direction { CPX_FAULT_BOTH, CPX_FAULT_OUT, CPX_FAULT_IN };
+/* TCP flags as a drop rule names them (FAULT's flags). */
+enum cpx_tcp_flag { CPX_TCP_FIN = 0x01, CPX_TCP_SYN = 0x02, CPX_TCP_RST = 0x04, CPX_TCP_ACK = 0x10 };
 
 /* One connection the stack holds. `state` is an RFC 793 name with '_'
  * (or BOUND); timer_ms and rtx are -1 when unknown. */
@@ -96,6 +99,12 @@ typedef struct cpx_stack {
   /* Gives the stack's interface its IPv4 address, prefix length and
    * gateway; 0, or the stack's errno. NULL when the host configures it. */
   int (*ifconfig)(const char* ip, int prefix, const char* gateway);
+  /* Drop rules in the stack's packet path: segments to/from `peer` with a
+   * port in first..last, in `direction`, whose S F R A flags are exactly
+   * `flags` (any when any_flags). 0 or an errno. NULL: no FAULT verb. */
+  int (*fault_add)(int id, const cpx_addr* peer, uint16_t first_port, uint16_t last_port,
+                   int direction, int flags, int any_flags);
+  int (*fault_remove)(int id);
 } cpx_stack;
 
 #endif /* CLOSEPROBE_EXECUTOR_STACK_H_ */

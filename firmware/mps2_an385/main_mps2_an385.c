@@ -13,6 +13,7 @@
 #include "lwip/init.h"
 #include "lwip/netif.h"
 #include "lwip/tcpip.h"
+#include "fault_filter_lwip.h"
 #include "stack_lwip.h"
 #include "uart_cmsdk.h"
 
@@ -162,6 +163,7 @@ static void AddNetif(void* arg) {
   if (netif_add(&netif, &a->ip, &a->mask, &a->gw, NULL, lan9118_netif_init, tcpip_input) == NULL) {
     board_panic("no_lan9118");
   }
+  cpx_lwip_filter_netif(&netif);  /* FAULT's drop rules sit between lwIP and the MAC */
   netif_set_default(&netif);
   netif_set_up(&netif);
   netif_set_link_up(&netif);

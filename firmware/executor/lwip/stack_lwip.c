@@ -8,6 +8,7 @@
 
 #include "../bsd_calls.h"
 #include "../errno_names.h"
+#include "fault_filter_lwip.h"
 #include "lwip/init.h"
 #include "lwip/ip_addr.h"
 #include "lwip/priv/tcp_priv.h"
@@ -175,4 +176,6 @@ void cpx_lwip_stack(cpx_stack* s, const cpx_lwip_board* board) {
   s->stats = board->stats;
   s->ifconfig = board->ifconfig;
   s->advance = Advance;
+  s->fault_add = cpx_lwip_fault_add;
+  s->fault_remove = cpx_lwip_fault_remove;
 }
