@@ -109,6 +109,9 @@ class ExecutorSocketApi final : public SocketApi {
     return r;
   }
   CallResult Bind(NativeSocket s, const Endpoint& local) override {
+    // A port whose connections a restart took away: binding it on the new
+    // stack would report a fresh stack's answer as this case's.
+    if (board_->PortLostInRestart(local.port)) return Reset();
     board_->NotePort(local.port);
     return Do(s, absl::StrCat("BIND ", Fd(s), " ", ExecutorAddress(local)), absl::ZeroDuration());
   }
@@ -247,19 +250,21 @@ class ExecutorSocketApi final : public SocketApi {
               wait);
   }
 
+  CallResult Reset() {
+    CallResult r;
+    r.ret = -1;
+    r.native_error = kExecutorReset;
+    RememberExecutorErrno(kExecutorReset,
+                          "the executor restarted after: " + board_->link->last_panic());
+    return r;
+  }
+
   // One request; the reply as a CallResult (and whole, for its outputs).
   CallResult Do(NativeSocket on, const std::string& request, absl::Duration wait,
                 ExecutorReply* out = nullptr) {
     board_->AfterRestart();
-    if (on != kNoSocket && ExecutorBootOf(on) != board_->link->boots()) {
-      // The socket was the executor's before it restarted: it is gone.
-      CallResult r;
-      r.ret = -1;
-      r.native_error = kExecutorReset;
-      RememberExecutorErrno(kExecutorReset, "the executor restarted after: " +
-                                                board_->link->last_panic());
-      return r;
-    }
+    // The socket was the executor's before it restarted: it is gone.
+    if (on != kNoSocket && ExecutorBootOf(on) != board_->link->boots()) return Reset();
     slots_.Acquire();
     absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
     slots_.Release();

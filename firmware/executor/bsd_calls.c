@@ -134,8 +134,10 @@ static cpx_result Connect(int fd, const cpx_addr* remote, int wait_ms) {
   return r;
 }
 
-/* Filler comes from a chunk of `fill` bytes on the caller's stack. */
-#define FILL_CHUNK 512
+/* Filler comes from a chunk of `fill` bytes on the caller's stack, large
+ * enough that a send the size of a case's ever is one call, as on the
+ * native agent (workers have 8 KiB of stack on the board). */
+#define FILL_CHUNK 4096
 
 static ssize_t SendSome(int fd, const uint8_t* data, const uint8_t* chunk, size_t len,
                         size_t sent, int flags) {
