@@ -10,9 +10,11 @@ set -euo pipefail
 dest=${1:?usage: fetch_lwip.sh DEST}
 [ -e "$dest/lwip/.complete" ] && exit 0
 work="$dest/lwip-fetch"
-mkdir -p "$work/apt/sources.list.d" "$work/apt/lists/partial" "$work/src"
+mkdir -p "$work/apt/sources.list.d" "$work/apt/lists/partial" "$work/apt/cache/archives/partial" "$work/src"
+# Lists and caches of our own: works without root, and leaves the system's alone.
 apt_opts=(-o "Dir::Etc::SourceParts=$work/apt/sources.list.d" -o Dir::Etc::SourceList=/dev/null
-          -o "Dir::State::Lists=$work/apt/lists")
+          -o "Dir::State::Lists=$work/apt/lists" -o "Dir::Cache=$work/apt/cache"
+          -o Debug::NoLocking=1 -o "APT::Sandbox::User=$(id -un)")
 for f in /etc/apt/sources.list.d/*.sources; do
   [ -e "$f" ] || continue
   sed -E 's/^Types:.*/Types: deb-src/' "$f" > "$work/apt/sources.list.d/$(basename "$f")"
