@@ -42,7 +42,10 @@ ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor,gvisor-netstack",
           "lwip (needs root and closeprobe-agent-lwip), gvisor (the Linux agent in a runsc "
           "sandbox; needs root and runsc), gvisor-netstack (gVisor's netstack in the agent's "
           "process; needs root and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel "
-          "under QEMU; needs root and scripts/build_linux_guest.sh).");
+          "under QEMU; needs root and scripts/build_linux_guest.sh), lwip-firmware and "
+          "lwip-firmware-esp-idf (lwIP firmware on QEMU's mps2-an385 behind "
+          "closeprobe-agent-executor; needs root, setup_debian.sh firmware), executor-linux "
+          "(Linux behind the executor protocol: checks the protocol).");
 ABSL_FLAG(std::string, guest_dir, "",
           "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "
           "(default: ../guest/linux-X.Y beside this program).");

@@ -8,12 +8,17 @@
 #                            Chromium (report DOM checks), xmllint (JUnit
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
 #                            clang (sanitizers, fuzzers), openssl (TLS tests),
-#                            tcpdump. Docker comes with scripts/compose_matrix.sh.
+#                            tcpdump, and the firmware profile's packages (the
+#                            board tests). Docker comes with scripts/compose_matrix.sh.
 #   setup_debian.sh windows  the matrix's packages, plus the cross-build of the
 #                            Windows programs and of their gRPC stack from
 #                            Debian's sources (scripts/mingw_deps.sh), and Wine
 #   setup_debian.sh guest    the matrix's packages, plus QEMU and what the
 #                            linux-6.1 guest's initramfs holds (busybox, socat)
+#   setup_debian.sh firmware the matrix's packages, plus the lwIP firmware's
+#                            toolchain (arm-none-eabi gcc and newlib), QEMU's
+#                            Arm boards (mps2-an385) and dpkg-dev (lwIP's
+#                            source package is fetched at build time)
 set -euo pipefail
 
 profile="${1:-matrix}"
@@ -29,7 +34,9 @@ case "$profile" in
   matrix) ;;
   tests)
     packages+=(chromium libxml2-utils g++-mingw-w64-x86-64-posix wine64
-               clang libclang-rt-14-dev openssl tcpdump)
+               clang libclang-rt-14-dev openssl tcpdump
+               gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
     ;;
   windows)
     packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev
@@ -38,7 +45,11 @@ case "$profile" in
   guest)
     packages+=(qemu-system-x86 busybox-static socat kmod cpio)
     ;;
-  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows or guest)" >&2; exit 2 ;;
+  firmware)
+    packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
+    ;;
+  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows, guest or firmware)" >&2; exit 2 ;;
 esac
 
 missing=()

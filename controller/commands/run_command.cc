@@ -16,6 +16,7 @@
 #include "controller/judge/expectation_matcher.h"
 #include "controller/report/case_file_hashes.h"
 #include "controller/report/report_writers.h"
+#include "controller/run/executor_columns.h"
 #include "controller/run/local_topology.h"
 #include "controller/run/run_scheduler.h"
 
@@ -117,6 +118,14 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
     }
   }
   options.guest_dir = can_guest ? guest_dir : "";
+  std::vector<std::string> missing;
+  if (netns_possible) options.executor_columns = ExecutorColumnsFor(platforms, ProgramDir(), &missing);
+  for (const KnownExecutorColumn& known : KnownExecutorColumns()) {
+    if (!netns_possible && platforms.count(known.column) > 0) {
+      missing.push_back(absl::StrCat("no ", known.column, " column: it needs Linux as root and the netns topology"));
+    }
+  }
+  for (const std::string& m : missing) report->add_warnings(m);
   absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, options);
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
@@ -144,6 +153,7 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
               << topology.sandbox_start_seconds() << " s\n";
   }
   if (!topology.guest_pair().subject_target.empty()) add(topology.guest_pair(), true);
+  for (const HostPair& executor : topology.executor_pairs()) add(executor, true);
   report->set_topology(topology.kind());
   for (const auto& w : topology.warnings()) {
     report->add_warnings(w);

@@ -53,6 +53,15 @@ struct HostPair {
   std::string emulation;
 };
 
+// A column whose stack runs an executor (docs/executor-protocol.md), served
+// by the proxy agent closeprobe-agent-executor (local_topology_executor_linux.cc).
+struct ExecutorColumn {
+  std::string column;        // the matrix column, e.g. "lwip-firmware"
+  std::string platform;      // the proxy's --executor_platform: whose expectations apply
+  std::string executor;      // the proxy's --executor: "qemu:IMAGE" or "spawn:PROGRAM"
+  std::string proxy_binary;  // closeprobe-agent-executor
+};
+
 struct TopologyOptions {
   TopologyKind kind = TopologyKind::kAuto;
   // Host pairs (netns); loopback has one (one stack cannot be split).
@@ -72,6 +81,8 @@ struct TopologyOptions {
   // Non-empty (netns only): also a guest host, booted from this folder
   // (scripts/build_linux_guest.sh: vmlinuz, initramfs.cpio.gz, release).
   std::string guest_dir;
+  // (netns only) Columns served by the executor proxy, one host pair each.
+  std::vector<ExecutorColumn> executor_columns;
 };
 
 class LocalTopology {
@@ -97,6 +108,8 @@ class LocalTopology {
   double sandbox_start_seconds() const { return sandbox_start_seconds_; }
   // The guest and its Linux peer; empty targets when not started.
   const HostPair& guest_pair() const { return guest_pair_; }
+  // The executor columns' subjects and their Linux peers, in options' order.
+  const std::vector<HostPair>& executor_pairs() const { return executor_pairs_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<ProcessId>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
@@ -109,15 +122,27 @@ class LocalTopology {
   LocalTopology() = default;
   // The hosts `options` asks for, on this platform (one file per platform).
   absl::Status StartHosts(const std::string& agent_binary, const TopologyOptions& options);
-  absl::Status StartNetnsPair(const std::string& agent_binary, int index);
+  // A subject and a peer namespace joined by veth. `subject_command` (the
+  // subject's program and first arguments) replaces agent_binary for the
+  // subject, and `out` receives the pair instead of pairs(), when given.
+  absl::Status StartNetnsPair(const std::string& agent_binary, int index,
+                              const std::vector<std::string>& subject_command = {},
+                              HostPair* out = nullptr);
+  // One executor column (local_topology_executor_linux.cc).
+  absl::Status StartExecutorPair(const ExecutorColumn& column, const std::string& agent_binary,
+                                 int index, HostPair* pair);
   absl::Status StartLoopback(const std::string& agent_binary);
   // A stack in the agent's own process (lwIP, gVisor) on a TAP device in a
   // namespace of its own, with a Linux peer agent on the kernel side. `name`
   // is the platform, which also prefixes the stack agent's flags (--lwip_tap,
   // --gvisor_tap...); `net` is the link's third octet.
+  // `flag_prefix` and `tap_name` replace `name` in the flags' names and the
+  // default TAP name when given.
   absl::Status StartTapStackPair(const std::string& name, const std::string& binary,
                                  const std::vector<std::string>& extra_args,
-                                 const std::string& agent_binary, int net, HostPair* pair);
+                                 const std::string& agent_binary, int net, HostPair* pair,
+                                 const std::string& flag_prefix = "",
+                                 const std::string& tap_name = "");
   absl::Status StartGuestPair(const std::string& guest_dir, const std::string& agent_binary);
   // A program in a network namespace of its own: its shell waits for a line
   // on `go` (write it once the namespace's links are in place), runs the
@@ -155,6 +180,7 @@ class LocalTopology {
   HostPair guest_pair_;
   HostPair runsc_pair_;
   double sandbox_start_seconds_ = 0;
+  std::vector<HostPair> executor_pairs_;
   std::vector<std::string> warnings_;
   std::vector<ProcessId> pids_;
   // Run before the agents are stopped, also when abandoned (a sandbox's

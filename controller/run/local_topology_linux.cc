@@ -94,10 +94,17 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
     s = StartRunscPair(options.runsc, agent_binary, options.companions);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
+  for (size_t i = 0; s.ok() && i < options.executor_columns.size(); ++i) {
+    executor_pairs_.emplace_back();
+    s = StartExecutorPair(options.executor_columns[i], agent_binary, static_cast<int>(i),
+                          &executor_pairs_.back());
+  }
   return s;
 }
 
-absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index) {
+absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index,
+                                           const std::vector<std::string>& subject_command,
+                                           HostPair* out) {
   // Each pair is a link of its own; the third octet varies by run and pair.
   const int net = static_cast<int>((getpid() + index) % 250) + 1;
   const std::string suffix = absl::StrCat(getpid() % 100000, index == 0 ? "" : "_",
@@ -113,12 +120,19 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
                    {"peer" + tag, "cpp" + suffix, absl::StrCat("198.18.", net, ".2")}};
   const int log = open((dir_ + "/topology.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (Host& h : hosts) {
+    // The first host may run another program than the agent (an executor
+    // column's proxy); its flags follow either way.
+    std::vector<std::string> program =
+        &h == &hosts[0] && !subject_command.empty() ? subject_command
+                                                    : std::vector<std::string>{agent_binary};
+    program.insert(program.end(), {"--listen", absl::StrCat("unix:", socket_of(h)),
+                                   "--test_address", h.address, "--allow_faults",
+                                   "--allow_settings"});
     absl::StatusOr<NamespaceHost> started = SpawnInNamespace(
         h.name,
         absl::StrCat("ip addr add ", h.address, "/24 dev ", h.ifname, " && ip link set ", h.ifname,
                      " up"),
-        {agent_binary, "--listen", absl::StrCat("unix:", socket_of(h)), "--test_address",
-         h.address, "--allow_faults", "--allow_settings"});
+        program);
     if (!started.ok()) return started.status();
     h.pid = started->pid;
     h.go = started->go;
@@ -148,6 +162,10 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   HostPair pair;
   pair.subject_target = absl::StrCat("unix:", socket_of(hosts[0]));
   pair.peer_target = absl::StrCat("unix:", socket_of(hosts[1]));
+  if (out != nullptr) {
+    *out = pair;
+    return absl::OkStatus();
+  }
   pairs_.push_back(pair);
   if (index == 0) {
     first_subject_pid_ = hosts[0].pid;
@@ -250,11 +268,14 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, ProcessId pid,
 absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std::string& binary,
                                               const std::vector<std::string>& extra_args,
                                               const std::string& agent_binary, int net,
-                                              HostPair* pair) {
+                                              HostPair* pair, const std::string& flag_prefix,
+                                              const std::string& tap_name) {
   if (access(binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const std::string tap = absl::StrCat("c", name.substr(0, 2), getpid() % 100000);
+  const std::string tap =
+      tap_name.empty() ? absl::StrCat("c", name.substr(0, 2), getpid() % 100000) : tap_name;
+  const std::string prefix = flag_prefix.empty() ? name : flag_prefix;
   const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
   const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
@@ -266,9 +287,9 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
       " up || exit 1; exec \"$0\" \"$@\"");
   std::vector<std::string> args = {
       "unshare", "--net", "sh", "-c", script, binary, "--listen", "unix:" + stack_socket,
-      "--test_address", stack_address, absl::StrCat("--", name, "_tap=", tap),
-      absl::StrCat("--", name, "_address=", stack_address),
-      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults"};
+      "--test_address", stack_address, absl::StrCat("--", prefix, "_tap=", tap),
+      absl::StrCat("--", prefix, "_address=", stack_address),
+      absl::StrCat("--", prefix, "_gateway=", kernel_address), "--allow_faults"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<ProcessId> stack = StartAgent(name, args, stack_socket);
   if (!stack.ok()) return stack.status();
