@@ -112,15 +112,15 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   // Every frame of a started board crosses the TAP in this namespace.
   const bool local_stack = absl::GetFlag(FLAGS_executor_local_stack);
   const bool root = geteuid() == 0;
-  if (root && (board->qemu != nullptr || local_stack)) p.capture = NewPcapWireCapture();
+  if (root && (board->qemu != nullptr || local_stack)) p.capture = NewPcapWireCapture("");
   // Faults: in the executor's own packet path where it has FAULT (no
   // privilege needed), else the kernel's rules for a local stack.
   if (options.allow_faults && board->Has("FAULT")) {
     p.faults = NewExecutorFaultInjector(board);
   } else if (root && local_stack && options.allow_faults) {
-    p.faults = NewNftablesFaultInjector();
+    p.faults = NewNftablesFaultInjector(/*bridge=*/false);
   }
-  if (root && local_stack && options.allow_settings) p.settings = NewLinuxStackSettings();
+  if (root && local_stack && options.allow_settings) p.settings = NewLinuxStackSettings(/*gvisor=*/false);
   if (absl::GetFlag(FLAGS_executor_fast_forward) && board->Has("ADVANCE")) {
     p.clock = NewExecutorStackClock(board);
   }

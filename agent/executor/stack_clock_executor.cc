@@ -3,6 +3,8 @@
 // TIME_WAIT to end skips to its end when no other live connection could
 // notice: ADVANCE ages every PCB, so it is used only while the others are
 // listeners, bound sockets or gone.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/executor/executor_board.h"
@@ -27,7 +29,7 @@ class ExecutorStackClock final : public StackClock {
     return us * 1000 + board_->skipped_ms.load() * 1000000;
   }
 
-  bool SkipToNextTimer(const SocketIdentity& waiting_for) override {
+  bool SkipToNextTimer(const SocketIdentity& waiting_for, int64_t until_ns) override {
     absl::StatusOr<ConnectionInfo> c = states_->Find(waiting_for);
     if (!c.ok() || c->state != v1::TCP_STATE_TIME_WAIT || c->timer_remaining_ms <= 0) return false;
     std::function<std::vector<SocketIdentity>()> live;
@@ -42,8 +44,11 @@ class ExecutorStackClock final : public StackClock {
         if (!o.ok() || !Quiet(o->state)) return false;
       }
     }
-    // lwIP's slow timer acts on the aged PCB within its next 500 ms.
-    const int64_t ms = c->timer_remaining_ms + 500;
+    // lwIP's slow timer acts on the aged PCB within its next 500 ms; never
+    // past the wait's own bound.
+    const int64_t left_ms = (until_ns - NowNs()) / 1'000'000;
+    const int64_t ms = std::min<int64_t>(c->timer_remaining_ms + 500, left_ms);
+    if (ms <= 0) return false;
     absl::StatusOr<ExecutorReply> r = board_->link->Call(absl::StrCat("ADVANCE ", ms), absl::Seconds(5));
     if (!r.ok() || r->status != "OK") return false;
     board_->skipped_ms += r->Int("ret");
