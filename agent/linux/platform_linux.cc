@@ -28,6 +28,8 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   if (root) p.capture = NewPcapWireCapture();
   if (root && options.allow_faults) p.faults = NewNftablesFaultInjector();
   if (root && options.allow_settings) p.settings = NewLinuxStackSettings();
+  // Crafted segments change what the link carries, as drop rules do.
+  if (root && options.allow_faults) p.injector = NewRawSocketInjector();
   return p;
 }
 

@@ -6,6 +6,7 @@
 
 #include "agent/fault_injector.h"
 #include "agent/platform_info.h"
+#include "agent/segment_injector.h"
 #include "agent/stack_settings.h"
 #include "agent/wire_capture.h"
 
@@ -15,6 +16,7 @@ std::unique_ptr<PlatformInfo> NewLinuxPlatformInfo();
 std::unique_ptr<WireCapture> NewPcapWireCapture();
 std::unique_ptr<FaultInjector> NewNftablesFaultInjector();
 std::unique_ptr<StackSettings> NewLinuxStackSettings();
+std::unique_ptr<SegmentInjector> NewRawSocketInjector();  // null without CAP_NET_RAW
 
 }  // namespace closeprobe::agent
 
