@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
+#include "controller/cases/inject_step_rules.h"
 #include "controller/cases/names.h"
 
 namespace closeprobe::controller {
@@ -427,6 +428,17 @@ class Validator {
       case v1::Step::kLift:
         if (step.lift().fault().empty()) Error(where_.At("step", i, {k}), "lift needs `fault`");
         break;
+      case v1::Step::kInject: {
+        auto on = handles_.find(step.inject().on());
+        for (const InjectProblem& p :
+             CheckInjectStep(step.inject(), step.role(),
+                             on == handles_.end() ? "" : on->second.role, spec_.subject())) {
+          Error(p.field.empty() ? where_.At("step", i, {k})
+                                : where_.At("step", i, {k, p.field.c_str()}),
+                p.message);
+        }
+        break;
+      }
       default:
         break;
     }
@@ -446,7 +458,8 @@ class Validator {
     const v1::Expectation& e = spec_.expect(i);
     const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
     const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
-                           kind != v1::Step::kDrop && kind != v1::Step::kLift;
+                           kind != v1::Step::kDrop && kind != v1::Step::kLift &&
+                           kind != v1::Step::kInject;
     const char* step_kind = StepKindName(kind);
     auto misfit = [&](const char* field, const char* fits) {
       Error(where_.At("expect", i, {field}),
