@@ -1,6 +1,7 @@
 #include "controller/run/step_executor_inject.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -101,17 +102,22 @@ void MarkInjected(const google::protobuf::RepeatedPtrField<v1::StepRecord>& step
                   google::protobuf::RepeatedPtrField<v1::WireSegment>* segments) {
   for (const v1::StepRecord& step : steps) {
     if (!step.has_injected()) continue;
+    // A crafted retransmission looks exactly like the original: of the
+    // identical segments, the one captured nearest the sending instant.
     const v1::Segment& sent = step.injected().segment();
+    v1::WireSegment* nearest = nullptr;
     for (v1::WireSegment& w : *segments) {
       const v1::Segment& seen = w.raw();
       if (!w.injected() && seen.src().address() == sent.src().address() &&
           seen.src().port() == sent.src().port() && seen.dst().port() == sent.dst().port() &&
           seen.seq() == sent.seq() && seen.ack() == sent.ack() && seen.flags() == sent.flags() &&
-          seen.length() == sent.length()) {
-        w.set_injected(true);
-        break;
+          seen.length() == sent.length() &&
+          (nearest == nullptr || std::llabs(seen.unix_ns() - sent.unix_ns()) <
+                                     std::llabs(nearest->raw().unix_ns() - sent.unix_ns()))) {
+        nearest = &w;
       }
     }
+    if (nearest != nullptr) nearest->set_injected(true);
   }
 }
 
