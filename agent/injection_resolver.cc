@@ -80,6 +80,9 @@ absl::StatusOr<uint32_t> Resolve(const v1::SequenceField& f, bool is_ack, const 
       value = to.next;
       *how = absl::StrCat(field, " = ", Text(to.endpoint), " next ", value);
       break;
+    case v1::SEQUENCE_BASE_ZERO:
+      *how = absl::StrCat(field, " = 0");
+      break;
     case v1::SEQUENCE_BASE_RECEIVER_WINDOW_EDGE: {
       if (!to.acked) {
         return Missing(absl::StrCat(field, ": the capture has seen no ACK from ",
@@ -150,9 +153,14 @@ absl::StatusOr<ResolvedInjection> ResolveInjection(const std::vector<CapturedSeg
   const std::string between =
       absl::StrCat(req.from().address(), ":", req.from().port() == 0 ? "*" : absl::StrCat(req.from().port()),
                    " and ", req.to().address(), ":", req.to().port() == 0 ? "*" : absl::StrCat(req.to().port()));
-  if (tuples.empty()) {
+  const bool both_ports = req.from().port() != 0 && req.to().port() != 0;
+  if (tuples.empty() && !both_ports) {
     return absl::FailedPreconditionError(
         absl::StrCat("the capture has seen no segment between ", between));
+  }
+  if (tuples.empty()) {  // a new connection: only numbers given outright resolve
+    from.endpoint = Endpoint{req.from().address(), static_cast<uint16_t>(req.from().port())};
+    to.endpoint = Endpoint{req.to().address(), static_cast<uint16_t>(req.to().port())};
   }
   if (tuples.size() > 1) {
     std::vector<std::string> list;

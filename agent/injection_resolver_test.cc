@@ -113,6 +113,22 @@ TEST(InjectionResolver, ANewSynStartsTheNumbersAgain) {
   EXPECT_FALSE(got->fields.timestamp.has_value());  // the new SYN carried none
 }
 
+TEST(InjectionResolver, ARawPeersSynNeedsOnlyItsOwnNumbers) {
+  v1::InjectRequest r = FromClient("S");
+  r.mutable_from()->set_port(kClient.port);
+  r.mutable_seq()->set_base(v1::SEQUENCE_BASE_ZERO);
+  r.mutable_seq()->set_offset(77);
+  r.set_window(1000);
+  absl::StatusOr<ResolvedInjection> got = ResolveInjection({}, r);
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(got->fields.seq, 77u);
+  EXPECT_EQ(got->fields.src_port, 40000);
+  EXPECT_FALSE(got->fields.timestamp.has_value());
+  r.clear_window();
+  EXPECT_THAT(ResolveInjection({}, r),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("window")));
+}
+
 TEST(InjectionResolver, WhatCannotBeResolvedIsAnErrorNotAGuess) {
   std::vector<CapturedSegment> only_client = {Seg(kClient, kServer, "S", 1000, 0, 0, 64240)};
   EXPECT_THAT(ResolveInjection(only_client, FromClient("RA")),

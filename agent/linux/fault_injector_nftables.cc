@@ -95,7 +95,8 @@ class NftablesFaultInjector final : public FaultInjector {
           << " priority -150; policy accept; }\n";
       for (const char* port : {"sport", "dport"}) {
         cmd << "add rule inet " << table_ << " " << chain << " " << peer << " tcp " << port
-            << " " << ports << match << " drop\n";
+            << " " << ports << match
+            << (out ? absl::StrCat(" meta mark != ", kInjectedPacketMark) : "") << " drop\n";
       }
     }
     absl::Status s = Run(cmd.str());

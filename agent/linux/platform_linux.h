@@ -2,6 +2,7 @@
 #ifndef CLOSEPROBE_AGENT_LINUX_PLATFORM_LINUX_H_
 #define CLOSEPROBE_AGENT_LINUX_PLATFORM_LINUX_H_
 
+#include <cstdint>
 #include <memory>
 
 #include "agent/fault_injector.h"
@@ -17,6 +18,10 @@ std::unique_ptr<WireCapture> NewPcapWireCapture();
 std::unique_ptr<FaultInjector> NewNftablesFaultInjector();
 std::unique_ptr<StackSettings> NewLinuxStackSettings();
 std::unique_ptr<SegmentInjector> NewRawSocketInjector();  // null without CAP_NET_RAW
+
+// The packet mark (SO_MARK) of injected segments: the host's own drop rules
+// let them pass, so a case may drop its kernel's RSTs and still inject one.
+inline constexpr uint32_t kInjectedPacketMark = 0x436c5072;
 
 }  // namespace closeprobe::agent
 

@@ -46,6 +46,11 @@ class RawSocketInjector final : public SegmentInjector {
 std::unique_ptr<SegmentInjector> NewRawSocketInjector() {
   const int fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
   if (fd < 0) return nullptr;
+  const uint32_t mark = kInjectedPacketMark;
+  if (setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) != 0) {
+    close(fd);
+    return nullptr;
+  }
   return std::make_unique<RawSocketInjector>(fd);
 }
 

@@ -322,7 +322,8 @@ class Validator {
       return f != nullptr && f->type() == FieldDescriptor::TYPE_STRING ? mr->GetString(m, f) : "";
     };
     const std::string k = kind;
-    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), true);
+    // An inject step names a handle of either end (inject_step_rules.h).
+    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), kind != "inject");
     if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true);
     if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false);
     if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true);

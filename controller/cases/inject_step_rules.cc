@@ -38,6 +38,10 @@ std::vector<InjectProblem> CheckInjectStep(const v1::InjectStep& s, const std::s
     out.push_back({"ack_base", "an ack acknowledges the subject's numbers: use "
                                "SEQUENCE_BASE_RECEIVER_NEXT or SEQUENCE_BASE_RECEIVER_WINDOW_EDGE"});
   }
+  if (!s.from_port().empty() && on_role == role) {
+    out.push_back({"from_port", absl::StrCat("handle '", s.on(), "' is the role's own socket, "
+                                             "whose port is known: from_port is for a raw peer")});
+  }
   if (s.seq_base() == v1::SEQUENCE_BASE_RECEIVER_NEXT) {
     out.push_back({"seq_base", "seq counts the sender's numbers: use SEQUENCE_BASE_SENDER_NEXT "
                                "or SEQUENCE_BASE_RECEIVER_WINDOW_EDGE"});

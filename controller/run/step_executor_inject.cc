@@ -65,6 +65,7 @@ absl::Status ExecuteInject(const v1::Step& step, CaseContext& ctx, v1::StepRecor
   req.mutable_from()->set_address(ctx.roles.at(step.role()).address);
   req.mutable_to()->set_address(ctx.roles.at(ctx.subject).address);
   (h.role == step.role() ? req.mutable_from() : req.mutable_to())->set_port(h.port);
+  if (!s.from_port().empty()) req.mutable_from()->set_port(ctx.ports.at(s.from_port()));
   auto r = ctx.roles.at(step.role()).session->Call(&v1::Agent::Stub::Inject, req,
                                                     absl::Seconds(10));
   if (!r.ok()) return r.status();
