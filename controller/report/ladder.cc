@@ -143,8 +143,9 @@ LadderDiagram BuildLadder(const v1::CaseResult& r) {
     seg.lane = lane_of(w.from_role());
     seg.to_lane = lane_of(w.to_role());
     seg.flags = w.flags();
-    seg.dropped = Dropped(w, faults);
+    // Injected segments pass their sender's own drop rules (a packet mark).
     seg.injected = w.injected();
+    seg.dropped = !seg.injected && Dropped(w, faults);
     seg.text = absl::StrFormat("%s seq=%u ack=%u%s%s%s", w.flags(), w.rel_seq(), w.rel_ack(),
                                w.length() > 0 ? absl::StrCat(" len=", w.length()) : "",
                                seg.dropped ? " DROPPED" : "", seg.injected ? " INJECTED" : "");
