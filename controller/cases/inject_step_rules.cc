@@ -16,7 +16,7 @@ std::vector<InjectProblem> CheckInjectStep(const v1::InjectStep& s, const std::s
     out.push_back({"", absl::StrCat("an inject step sends to the subject '", subject,
                                     "' as from another role; set `role` to the other end")});
   }
-  if (!on_role.empty() && on_role != role && on_role != subject) {
+  if (role != subject && !on_role.empty() && on_role != role && on_role != subject) {
     out.push_back({"on", absl::StrCat("handle '", s.on(), "' belongs to '", on_role,
                                       "': name a handle of the connection between '", role,
                                       "' and the subject '", subject, "'")});

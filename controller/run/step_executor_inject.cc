@@ -119,6 +119,15 @@ void MarkInjected(const google::protobuf::RepeatedPtrField<v1::StepRecord>& step
       }
     }
     if (nearest != nullptr) nearest->set_injected(true);
+    // The crafted end is the step's role, also where its address alone
+    // cannot tell (roles sharing one host) and a raw peer has no socket.
+    for (v1::WireSegment& w : *segments) {
+      const auto is_sent_from = [&](const v1::Endpoint& e) {
+        return e.address() == sent.src().address() && e.port() == sent.src().port();
+      };
+      if (w.from_role().empty() && is_sent_from(w.raw().src())) w.set_from_role(step.role());
+      if (w.to_role().empty() && is_sent_from(w.raw().dst())) w.set_to_role(step.role());
+    }
   }
 }
 
