@@ -470,6 +470,7 @@ class Validator {
     if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
     if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
     if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
+    if (e.has_timer_ms() && kind != v1::Step::kState) misfit("timer_ms", "a state step");
     if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
     if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
     const bool poll_step = kind == v1::Step::kPoll;
@@ -609,7 +610,8 @@ class Validator {
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
         e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
         e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends()) {
+        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
+        !e.has_timer_ms()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
     }
   }
