@@ -21,9 +21,9 @@ grpc::Status AgentService::Inject(grpc::ServerContext* ctx, const v1::InjectRequ
     return Missing("segment injection (start it with --allow_faults, as root, on Linux)");
   }
   int id = 0;
-  if (!absl::SimpleAtoi(req->capture(), &id)) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("capture '", req->capture(), "' is not a capture id")));
+  if (!absl::SimpleAtoi(req->capture(), &id) || !s->HasCleanup(absl::StrCat("capture:", id))) {
+    return ToGrpcStatus(absl::NotFoundError(
+        absl::StrCat("capture '", req->capture(), "' is not running in this session")));
   }
   std::vector<CapturedSegment> seen;
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(seen, platform_.capture->SegmentsSoFar(id));
