@@ -415,7 +415,8 @@ grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
                                         v1::StartCaptureReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   WireCapture* capture = platform_.capture.get();
-  if (capture == nullptr) return Missing("wire capture (it needs root)");
+  if (capture == nullptr) return Missing("wire capture (an agent captures only where it can, "
+                                         "and on a kernel stack only as root)");
   absl::Status ports = CheckPortRange(req->first_port(), req->last_port());
   if (!ports.ok()) return ToGrpcStatus(ports);
   int id = 0;
@@ -450,7 +451,9 @@ grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFault
                                     v1::AddFaultReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   FaultInjector* faults = platform_.faults.get();
-  if (faults == nullptr) return Missing("fault injection (start it with --allow_faults, as root)");
+  if (faults == nullptr) return Missing("fault injection (an agent injects faults only where it "
+                                        "can, started with --allow_faults, and on a kernel "
+                                        "stack as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(FaultRule rule, FaultRuleFromProto(*req));
   int id = 0;
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(id, faults->Add(rule));
@@ -476,7 +479,9 @@ grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSet
                                       v1::SetSettingReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   StackSettings* settings = platform_.settings.get();
-  if (settings == nullptr) return Missing("stack settings (start it with --allow_settings, as root)");
+  if (settings == nullptr) return Missing("stack settings (an agent changes them only where its "
+                                          "stack has settings it can change, started with "
+                                          "--allow_settings, and on a kernel stack as root)");
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_previous(),
                                    settings->Set(req->name(), req->value()));
   // The first previous value is the one to restore.

@@ -25,6 +25,21 @@ struct FaultRule {
   std::string exact_flags;  // letters of S F R A; "" = every segment
 };
 
+// InvalidArgument unless 0 < first_port <= last_port and exact_flags holds
+// only letters of S F R A: the checks every injector makes first.
+inline absl::Status ValidateFaultRule(const FaultRule& rule) {
+  if (rule.first_port == 0 || rule.last_port < rule.first_port) {
+    return absl::InvalidArgumentError("a fault needs 0 < first_port <= last_port");
+  }
+  for (char c : rule.exact_flags) {
+    if (std::string("SFRA").find(c) == std::string::npos) {
+      return absl::InvalidArgumentError(
+          std::string("exact_flags: '") + c + "' is not one of S F R A");
+    }
+  }
+  return absl::OkStatus();
+}
+
 class FaultInjector {
  public:
   virtual ~FaultInjector() = default;

@@ -23,15 +23,7 @@ class FrameFaultInjector final : public FaultInjector, public FrameObserver {
   ~FrameFaultInjector() override { hooks_->SetFilter(nullptr); }
 
   absl::StatusOr<int> Add(const FaultRule& rule) override {
-    if (rule.first_port == 0 || rule.last_port < rule.first_port) {
-      return absl::InvalidArgumentError("a fault needs 0 < first_port <= last_port");
-    }
-    for (char c : rule.exact_flags) {
-      if (std::string("SFRA").find(c) == std::string::npos) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("exact_flags: '", std::string(1, c), "' is not one of S F R A"));
-      }
-    }
+    if (absl::Status valid = ValidateFaultRule(rule); !valid.ok()) return valid;
     absl::MutexLock lock(&mu_);
     const int id = next_id_++;
     rules_[id] = rule;

@@ -66,6 +66,15 @@ ABSL_FLAG(int, max_auth_failures, 10,
           "its calls are refused (RESOURCE_EXHAUSTED) until the minute passes.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA: require a client certificate signed by it (mutual TLS).");
+ABSL_FLAG(std::string, wire_port, "",
+          "Linux agent: serve the wire between a sandbox and its peer, not a stack: capture "
+          "on this bridge port and, with --allow_faults, drop on the bridge's forward hook "
+          "(closeprobe run's gvisor column puts such an agent beside its runsc sandbox).");
+ABSL_FLAG(std::string, runsc_version, "",
+          "Linux agent in a gVisor sandbox: runsc's version, which Info reports (the sentry "
+          "inside calls itself Linux 4.4.0).");
+ABSL_FLAG(std::string, runsc_platform, "",
+          "Linux agent in a gVisor sandbox: runsc's platform (ptrace, kvm), for Info.");
 ABSL_FLAG(int, default_lease_ms, 10000,
           "Lease of a session that asks for none: its sockets are closed when "
           "no call renews it for this long.");
@@ -167,6 +176,9 @@ int Run() {
   PlatformOptions platform_options;
   platform_options.allow_faults = absl::GetFlag(FLAGS_allow_faults);
   platform_options.allow_settings = absl::GetFlag(FLAGS_allow_settings);
+  platform_options.wire_port = absl::GetFlag(FLAGS_wire_port);
+  platform_options.runsc_version = absl::GetFlag(FLAGS_runsc_version);
+  platform_options.runsc_platform = absl::GetFlag(FLAGS_runsc_platform);
   absl::StatusOr<Platform> platform = NewPlatform(platform_options);
   if (!platform.ok()) {
     std::cerr << "closeprobe-agent: " << platform.status() << "\n";

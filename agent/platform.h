@@ -8,6 +8,7 @@
 #define CLOSEPROBE_AGENT_PLATFORM_H_
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "agent/error_names.h"
@@ -42,6 +43,13 @@ struct Platform {
 struct PlatformOptions {
   bool allow_faults = false;    // install packet-drop rules
   bool allow_settings = false;  // change the stack's settings
+  // Linux agent: serve the wire between a sandbox and its peer instead of a
+  // stack: capture on this bridge port, drop on the bridge ("" = not).
+  std::string wire_port;
+  // Linux agent in a gVisor sandbox: what runs it, as its starter knows
+  // (the sentry inside says "Linux 4.4.0"); reported by Info.
+  std::string runsc_version;
+  std::string runsc_platform;
 };
 
 // Defined once per platform library. Optional pieces the platform or the

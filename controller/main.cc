@@ -32,12 +32,20 @@ ABSL_FLAG(bool, lwip_fast_forward, true,
 ABSL_FLAG(std::string, agent_lwip_binary, "",
           "closeprobe-agent-lwip for the local lwIP host (default: beside this program).");
 ABSL_FLAG(std::string, agent_gvisor_binary, "",
-          "closeprobe-agent-gvisor for the local gVisor host (default: beside this program).");
-ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor",
+          "closeprobe-agent-gvisor for the local gvisor-netstack host (default: beside this "
+          "program).");
+ABSL_FLAG(std::string, runsc, "runsc",
+          "gVisor's runsc for the gvisor column (the Linux agent in a runsc sandbox; looked up "
+          "on PATH).");
+ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor,gvisor-netstack",
           "Local platforms to run (matrix columns), as far as this machine has them: linux, "
-          "lwip (needs root and closeprobe-agent-lwip), gvisor (gVisor's netstack; needs root "
-          "and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel under "
-          "QEMU; needs root and scripts/build_linux_guest.sh).");
+          "lwip (needs root and closeprobe-agent-lwip), gvisor (the Linux agent in a runsc "
+          "sandbox; needs root and runsc), gvisor-netstack (gVisor's netstack in the agent's "
+          "process; needs root and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel "
+          "under QEMU; needs root and scripts/build_linux_guest.sh), lwip-firmware and "
+          "lwip-firmware-esp-idf (lwIP firmware on QEMU's mps2-an385 behind "
+          "closeprobe-agent-executor; needs root, setup_debian.sh firmware), executor-linux "
+          "(Linux behind the executor protocol: checks the protocol).");
 ABSL_FLAG(std::string, guest_dir, "",
           "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "
           "(default: ../guest/linux-X.Y beside this program).");
@@ -68,8 +76,10 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr char kExitStatus[] =
-    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or "
-    "invalid case files (nothing ran), 3 infrastructure failure (agent unreachable...).";
+    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or an "
+    "invalid case (invalid files: nothing ran; a step an agent refused as the case wrote it: "
+    "an ERROR row naming its line), 3 infrastructure failure (an agent unreachable or "
+    "failing, local hosts that did not start).";
 
 void PrintFlag(const char* name) {
   const absl::CommandLineFlag* f = absl::FindCommandLineFlag(name);
@@ -152,6 +162,7 @@ Config ConfigFromFlags(Config config) {
   config.agent_binary = absl::GetFlag(FLAGS_agent_binary);
   config.agent_lwip_binary = absl::GetFlag(FLAGS_agent_lwip_binary);
   config.agent_gvisor_binary = absl::GetFlag(FLAGS_agent_gvisor_binary);
+  config.runsc = absl::GetFlag(FLAGS_runsc);
   config.guest_dir = absl::GetFlag(FLAGS_guest_dir);
   config.lwip_fast_forward = absl::GetFlag(FLAGS_lwip_fast_forward);
   config.platforms = absl::GetFlag(FLAGS_platforms);

@@ -2,17 +2,23 @@
 # Installs from Debian's archive what closeprobe needs, and only what is
 # missing; safe to run again (it then says so in one line).
 #   setup_debian.sh matrix   build and run the matrix (the default; Go and
-#                            gVisor's source build the gvisor agent)
+#                            gVisor's source build the gvisor-netstack agent,
+#                            runsc runs the gvisor column's sandbox)
 #   setup_debian.sh tests    the matrix's packages, plus what the tests use:
 #                            Chromium (report DOM checks), xmllint (JUnit
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
 #                            clang (sanitizers, fuzzers), openssl (TLS tests),
-#                            tcpdump. Docker comes with scripts/compose_matrix.sh.
+#                            tcpdump, and the firmware profile's packages (the
+#                            board tests). Docker comes with scripts/compose_matrix.sh.
 #   setup_debian.sh windows  the matrix's packages, plus the cross-build of the
 #                            Windows programs and of their gRPC stack from
 #                            Debian's sources (scripts/mingw_deps.sh), and Wine
 #   setup_debian.sh guest    the matrix's packages, plus QEMU and what the
 #                            linux-6.1 guest's initramfs holds (busybox, socat)
+#   setup_debian.sh firmware the matrix's packages, plus the lwIP firmware's
+#                            toolchain (arm-none-eabi gcc and newlib), QEMU's
+#                            Arm boards (mps2-an385) and dpkg-dev (lwIP's
+#                            source package is fetched at build time)
 set -euo pipefail
 
 profile="${1:-matrix}"
@@ -21,14 +27,16 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libpcap-dev libnftables-dev nftables liblwip-dev
-  golang-go golang-gvisor-gvisor-dev
+  golang-go golang-gvisor-gvisor-dev runsc
   iproute2 util-linux
 )
 case "$profile" in
   matrix) ;;
   tests)
     packages+=(chromium libxml2-utils g++-mingw-w64-x86-64-posix wine64
-               clang libclang-rt-14-dev openssl tcpdump)
+               clang libclang-rt-14-dev openssl tcpdump
+               gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
     ;;
   windows)
     packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev
@@ -37,7 +45,11 @@ case "$profile" in
   guest)
     packages+=(qemu-system-x86 busybox-static socat kmod cpio)
     ;;
-  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows or guest)" >&2; exit 2 ;;
+  firmware)
+    packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
+               qemu-system-arm dpkg-dev xz-utils)
+    ;;
+  *) echo "setup_debian.sh: unknown profile '$profile' (matrix, tests, windows, guest or firmware)" >&2; exit 2 ;;
 esac
 
 missing=()

@@ -78,7 +78,7 @@ void ExpectCompleteReport(const std::string& dir, const std::string& topology) {
   EXPECT_EQ(report.results_size(), expected.runs);
   for (const auto& r : report.results()) {
     SCOPED_TRACE(r.case_name() + " on " + r.platform());
-    EXPECT_THAT(r.platform(), AnyOf("linux", "lwip", "gvisor"));
+    EXPECT_THAT(r.platform(), AnyOf("linux", "lwip", "gvisor", "gvisor-netstack"));
     EXPECT_NE(r.verdict(), v1::VERDICT_ERROR) << r.error();
     EXPECT_GT(r.expectations_size(), 0);
     EXPECT_NE(r.claim_status(), v1::CLAIM_STATUS_UNSPECIFIED);
@@ -304,6 +304,11 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
   ASSERT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok());
   EXPECT_EQ(report.summary().errors(), 0);
   for (const auto& r : report.results()) {
+    // A pairing with the runsc sandbox on the peer's side: what the sandbox
+    // cannot see (a closed handle's state) stops the row, and says so.
+    bool sandbox_peer = false;
+    for (const auto& [role, platform] : r.role_platforms()) sandbox_peer |= platform == "gvisor";
+    if (sandbox_peer && absl::StrContains(r.error(), "not observable")) continue;
     if (r.platform() == "linux") {
       EXPECT_NE(r.verdict(), v1::VERDICT_NOT_SUPPORTED) << r.case_name() << ": as root Linux has it all";
     }
@@ -323,13 +328,15 @@ TEST(NetnsTopology, RunsEveryCaseBetweenTwoNamespacesAndCleansUp) {
             "ERROR_NAME_OK");
   EXPECT_EQ(steal_bind["port_stealing[reuse=reuseport,first=any,second=any,process=other_user]"],
             "ERROR_NAME_EADDRINUSE");
-  // The columns the default run has when their agents are built (CI builds both).
+  // The columns the default run has when their agents are built and runsc
+  // is installed (CI has all three).
   std::vector<std::string> expected_columns = {"linux"};
-  for (const std::string stack : {"lwip", "gvisor"}) {
-    if (access((BinDir() + "/closeprobe-agent-" + stack).c_str(), X_OK) == 0) {
-      expected_columns.push_back(stack);
-    }
+  for (const auto& [column, program] :
+       {std::make_pair("lwip", "closeprobe-agent-lwip"),
+        std::make_pair("gvisor-netstack", "closeprobe-agent-gvisor")}) {
+    if (access((BinDir() + "/" + program).c_str(), X_OK) == 0) expected_columns.push_back(column);
   }
+  if (access("/usr/bin/runsc", X_OK) == 0) expected_columns.push_back("gvisor");
   std::vector<std::string> columns;
   for (const auto& c : report.platforms()) columns.push_back(c.name());
   EXPECT_EQ(columns, expected_columns);
@@ -367,13 +374,14 @@ TEST(LwipFastForward, SkipsIdleTimeAndChangesNoCell) {
     // The real-time run has no gvisor column, hence no [peer=gvisor] rows.
     if (absl::StrContains(r.case_name(), "peer=gvisor")) continue;
     if (r.base_case() == "time_wait_duration") {
-      // Beside the other cases, lwIP's clock runs in real time while their
-      // connections hold timers of their own; the rest is skipped.
+      // Beside the other cases, lwIP's clock runs in real time while they
+      // hold lwIP connections (whose idle age a skip would change); the
+      // rest is skipped. How much that is depends on the cases beside it.
       for (const auto& step : r.steps()) {
         if (step.id() != "time_wait") continue;
         EXPECT_GT(step.wait().stack_waited_ns(), 110'000'000'000) << "lwIP's TIME_WAIT is 2 MSL";
         EXPECT_LT(step.wait().stack_waited_ns(), 130'000'000'000);
-        EXPECT_LT(step.wait().waited_ns(), step.wait().stack_waited_ns() / 2) << "mostly skipped";
+        EXPECT_LT(step.wait().waited_ns(), step.wait().stack_waited_ns() * 9 / 10) << "some skipped";
       }
     }
     auto it = real_cells.find(r.case_name());

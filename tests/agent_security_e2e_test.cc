@@ -16,6 +16,7 @@
 #include <grpcpp/generic/generic_stub.h>
 
 #include "controller/run/agent_client.h"
+#include "tests/testutil/agent_process.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -25,31 +26,7 @@ using controller::AgentClient;
 using controller::AgentSession;
 using ::testing::HasSubstr;
 
-// An agent process on 127.0.0.1 with extra flags; stopped at the end.
-class Agent {
- public:
-  explicit Agent(std::vector<std::string> flags) : dir_(MakeTempDir()) {
-    std::vector<std::string> argv = {BinDir() + "/closeprobe-agent",
-                                     "--listen=127.0.0.1:0",
-                                     "--port_file=" + dir_ + "/port"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    pid_ = StartProcess(argv, dir_ + "/agent.log");
-    port_ = WaitForPortFile(dir_ + "/port", 5);
-  }
-  ~Agent() {
-    StopProcess(pid_, SIGTERM);
-    RemoveTree(dir_);
-  }
-  std::string target() const { return "127.0.0.1:" + std::to_string(port_); }
-  std::string log() const { return FileText(dir_ + "/agent.log"); }
-  pid_t pid() const { return pid_; }
-  int port() const { return port_; }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
+using Agent = AgentProcess;
 
 std::string Ping(const std::string& target,
                  const std::vector<std::string>& flags, int* exit_code) {

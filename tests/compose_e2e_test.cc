@@ -56,7 +56,7 @@ TEST(ComposeMatrix, EveryCaseOnEveryColumnAgreeingWithTheLocalRun) {
   EXPECT_EQ(compose.platforms(0).name(), "linux");
   EXPECT_EQ(compose.platforms(1).name(), "lwip");
   EXPECT_EQ(compose.platforms(1).subject().info().stack_version(), "2.1.3");
-  EXPECT_EQ(compose.platforms(2).name(), "gvisor");
+  EXPECT_EQ(compose.platforms(2).name(), "gvisor-netstack");
   // Every case file has results in every column, and no cell is an error.
   std::set<std::pair<std::string, std::string>> cells;
   for (const auto& r : compose.results()) {
@@ -70,7 +70,7 @@ TEST(ComposeMatrix, EveryCaseOnEveryColumnAgreeingWithTheLocalRun) {
     const std::string name = std::filesystem::path(file).stem().string();
     EXPECT_EQ(cells.count({name, "linux"}), 1u) << name;
     EXPECT_EQ(cells.count({name, "lwip"}), 1u) << name;
-    EXPECT_EQ(cells.count({name, "gvisor"}), 1u) << name;
+    EXPECT_EQ(cells.count({name, "gvisor-netstack"}), 1u) << name;
   }
 
   // The same cases between two local namespaces: the Linux column must show

@@ -24,7 +24,8 @@ class LwipE2e : public ::testing::Test {
     run_ = StartSuiteRun(
         {"--platforms=linux,lwip", "--port_base=30000", "cases/normal_close.textproto",
          "cases/close_with_pending_data.textproto", "cases/bind_in_2msl.textproto",
-         "cases/send_after_rst.textproto", "tests/testdata/wait_never_reached.textproto"},
+         "cases/send_after_rst.textproto", "tests/testdata/wait_never_reached.textproto",
+         "tests/testdata/sysctl_setting.textproto"},
         180);
   }
   static void TearDownTestSuite() { EndSuiteRun(run_); }
@@ -35,8 +36,8 @@ class LwipE2e : public ::testing::Test {
     // Pairing cases: [peer=linux] and [peer=lwip] in both columns, lwip
     // against lwip an n/s cell (normal_close, bind_in_2msl: 4 each;
     // send_after_rst: 4 iterations x 4); the pending-data grid: 5 iterations
-    // x 2 columns; wait_never_reached: one row per column.
-    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10 + 2) << run_->log;
+    // x 2 columns; wait_never_reached and the sysctl fixture: 2 each.
+    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10 + 2 + 2) << run_->log;
   }
   const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
     return RequireCase(run_->report, name, platform);
@@ -134,6 +135,17 @@ TEST_F(LwipE2e, PairingsPutLwipOnEitherSide) {
       run_->report, "send_after_rst[reset_by=linger_zero,sender=blocking,peer=lwip]", "linux");
   ASSERT_NE(r, nullptr);
   EXPECT_EQ(StepObserved(*r, "reset_seen"), "TCP_STATE_CLOSE_WAIT");
+}
+
+TEST_F(LwipE2e, ASettingLwipLacksIsNotSupportedForThatReason) {
+  // lwIP has no sysctls: no flag would make its agent change one, so the
+  // reason says so rather than how to start the agent.
+  const v1::CaseResult& r = Case("sysctl_setting");
+  EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_THAT(r.error(), ::testing::HasSubstr("lwip has no setting 'net.ipv4.tcp_fin_timeout'"));
+  EXPECT_THAT(r.error(), ::testing::HasSubstr("TCP_MSL"));
+  EXPECT_THAT(r.error(), ::testing::Not(::testing::HasSubstr("--allow_settings")));
+  EXPECT_EQ(Case("sysctl_setting", "linux").verdict(), v1::VERDICT_MATCHED);
 }
 
 TEST_F(LwipE2e, InfoReportsLwipAndItsCloseSettings) {

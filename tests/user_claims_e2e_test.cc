@@ -1,10 +1,14 @@
-// A user's own question: a claims file with its own prefix, a case citing
-// it, and a question case citing nothing, validated, run and reported.
+// A user's own question: a claims file with its own prefix (three claims),
+// cases citing them, and a question case citing nothing, validated, run and
+// reported, each claim in its own entry.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "controller/report/report_writers.h"
 #include "tests/testutil/subprocess.h"
@@ -12,6 +16,7 @@
 namespace closeprobe::testing {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kClaims[] = "--claims=claims,tests/testdata/user_claims/claims";
@@ -53,6 +58,48 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
   ProcessResult findings =
       RunProcess({BinDir() + "/closeprobe", "findings", dir + "/report.json"}, 30);
   EXPECT_THAT(findings.out, HasSubstr("acme.S1"));
+  RemoveTree(dir);
+}
+
+// Three claims of one user's file, each cited by its own case: each has its
+// own entry, with only its own case, in every place a claim is listed.
+TEST(UserClaims, EveryClaimOfAUsersFileHasItsOwnEntry) {
+  const std::string dir = MakeTempDir();
+  ProcessResult run = RunProcess({BinDir() + "/closeprobe", "run", kClaims, kCases,
+                                  "--platforms=linux", "--port_base=31100", "--out", dir},
+                                 120);
+  ASSERT_THAT(run.exit_code, ::testing::AnyOf(0, 1)) << run.err;
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(dir + "/report.json", &report).ok());
+  const std::map<std::string, std::string> case_of = {{"acme.S1", "second_bind_on_listener"},
+                                                      {"acme.S2", "accept_from_listener"},
+                                                      {"acme.S3", "close_connected"}};
+  std::vector<std::string> listed;
+  for (const auto& c : report.claims()) {
+    listed.push_back(c.claim());
+    SCOPED_TRACE(c.claim());
+    ASSERT_EQ(case_of.count(c.claim()), 1u);
+    EXPECT_THAT(c.cases(), ElementsAre(case_of.at(c.claim())));
+    EXPECT_EQ(c.status(), v1::CLAIM_STATUS_HELD);
+  }
+  EXPECT_THAT(listed, ElementsAre("acme.S1", "acme.S2", "acme.S3"));
+
+  const std::string html = FileText(dir + "/report.html");
+  const std::string markdown = FileText(dir + "/matrix.md");
+  const std::string junit = FileText(dir + "/junit.xml");
+  ProcessResult findings =
+      RunProcess({BinDir() + "/closeprobe", "findings", dir + "/report.json"}, 30);
+  for (const auto& [claim, name] : case_of) {
+    SCOPED_TRACE(claim);
+    // The page is long: say which row is missing, not the whole page.
+    EXPECT_NE(html.find("<tr><td>" + claim + "</td><td class=\"held\">held</td>"),
+              std::string::npos)
+        << "no row for " << claim << " in the HTML claims table";
+    EXPECT_THAT(markdown, HasSubstr("| " + claim + " | held |"));
+    EXPECT_THAT(junit, HasSubstr("classname=\"closeprobe.linux." + claim + "\" name=\"" + name));
+    EXPECT_THAT(junit, HasSubstr("<property name=\"claim " + claim + "\" value=\"held\"/>"));
+    EXPECT_THAT(findings.out, HasSubstr(claim + " (linux)"));
+  }
   RemoveTree(dir);
 }
 

@@ -15,7 +15,7 @@ class GvisorPlatformInfo final : public PlatformInfo {
  public:
   PlatformDescription Describe() override {
     PlatformDescription d;
-    d.platform = "gvisor";
+    d.platform = "gvisor-netstack";
     std::string text(4096, '\0');
     const int n = closeprobe_gvisor_describe(text.data(), static_cast<int>(text.size()));
     text.resize(std::min<size_t>(text.size() - 1, static_cast<size_t>(n)));

@@ -3,6 +3,11 @@
 // and output hooks), so removing a fault is deleting its chains, and
 // removing the table removes everything. Tables of agents that died without
 // cleaning up are removed when the next agent starts.
+// An agent on the wire between a sandbox and its peer (a bridge) uses a
+// "bridge" table instead: both chains hook the bridge's forward path, and
+// the peer's address tells the directions apart. An outgoing drop then
+// never reaches the peer's side of the bridge, and an incoming one is seen
+// there but never delivered, as with the input and output hooks.
 #include <nftables/libnftables.h>
 #include <signal.h>
 #include <unistd.h>
@@ -50,8 +55,10 @@ bool IsAddress(const std::string& a) {
 
 class NftablesFaultInjector final : public FaultInjector {
  public:
-  NftablesFaultInjector()
-      : ctx_(nft_ctx_new(NFT_CTX_DEFAULT)), table_(absl::StrCat(kTablePrefix, getpid())) {
+  explicit NftablesFaultInjector(bool bridge)
+      : ctx_(nft_ctx_new(NFT_CTX_DEFAULT)),
+        family_(bridge ? "bridge" : "inet"),
+        table_(absl::StrCat(kTablePrefix, getpid())) {
     nft_ctx_buffer_output(ctx_);
     nft_ctx_buffer_error(ctx_);
     RemoveStaleTables();
@@ -59,7 +66,7 @@ class NftablesFaultInjector final : public FaultInjector {
 
   ~NftablesFaultInjector() override {
     absl::MutexLock lock(&mu_);
-    if (created_) Run(absl::StrCat("delete table inet ", table_)).IgnoreError();
+    if (created_) Run(absl::StrCat("delete table " + family_ + " ", table_)).IgnoreError();
     nft_ctx_free(ctx_);
   }
 
@@ -82,7 +89,7 @@ class NftablesFaultInjector final : public FaultInjector {
     absl::MutexLock lock(&mu_);
     const int id = next_id_++;
     std::ostringstream cmd;
-    cmd << "add table inet " << table_ << "\n";
+    cmd << "add table " << family_ << " " << table_ << "\n";
     for (const char* hook : {"input", "output"}) {
       const bool out = std::string(hook) == "output";
       if ((out && rule.direction == FaultDirection::kIncoming) ||
@@ -91,11 +98,12 @@ class NftablesFaultInjector final : public FaultInjector {
       }
       const std::string chain = absl::StrCat("f", id, "_", hook);
       const std::string peer = absl::StrCat(ip, out ? " daddr " : " saddr ", rule.peer_address);
-      cmd << "add chain inet " << table_ << " " << chain << " { type filter hook " << hook
-          << " priority -150; policy accept; }\n";
+      const std::string on = family_ == "bridge" ? "forward" : hook;
+      cmd << "add chain " << family_ << " " << table_ << " " << chain << " { type filter hook "
+          << on << " priority -150; policy accept; }\n";
       for (const char* port : {"sport", "dport"}) {
-        cmd << "add rule inet " << table_ << " " << chain << " " << peer << " tcp " << port
-            << " " << ports << match
+        cmd << "add rule " << family_ << " " << table_ << " " << chain << " " << peer
+            << " tcp " << port << " " << ports << match
             << (out ? absl::StrCat(" meta mark != ", kInjectedPacketMark) : "") << " drop\n";
       }
     }
@@ -116,14 +124,14 @@ class NftablesFaultInjector final : public FaultInjector {
       // A fault may have only one of its chains; "destroy" does not exist in
       // this nft, so list first.
       const std::string chain = absl::StrCat("f", id, "_", hook);
-      if (Run(absl::StrCat("list chain inet ", table_, " ", chain)).ok()) {
-        cmd << "delete chain inet " << table_ << " " << chain << "\n";
+      if (Run(absl::StrCat("list chain ", family_, " ", table_, " ", chain)).ok()) {
+        cmd << "delete chain " << family_ << " " << table_ << " " << chain << "\n";
       }
     }
     // The last fault gone, the table goes too: nothing of the agent stays.
     if (faults_.empty()) {
       cmd.str("");
-      cmd << "delete table inet " << table_ << "\n";
+      cmd << "delete table " + family_ + " " << table_ << "\n";
       created_ = false;
     }
     return cmd.str().empty() ? absl::OkStatus() : Run(cmd.str());
@@ -140,7 +148,7 @@ class NftablesFaultInjector final : public FaultInjector {
   }
 
   void RemoveStaleTables() {
-    if (!Run("list tables inet").ok()) return;
+    if (!Run("list tables " + family_).ok()) return;
     std::istringstream lines(nft_ctx_get_output_buffer(ctx_));
     std::string word, family, name;
     while (lines >> word >> family >> name) {
@@ -150,13 +158,14 @@ class NftablesFaultInjector final : public FaultInjector {
         continue;
       }
       if (pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) {
-        Run(absl::StrCat("delete table inet ", name)).IgnoreError();
+        Run(absl::StrCat("delete table " + family_ + " ", name)).IgnoreError();
       }
     }
   }
 
   absl::Mutex mu_;
   nft_ctx* const ctx_;
+  const std::string family_;  // "inet", or "bridge" on the wire
   const std::string table_;
   bool created_ ABSL_GUARDED_BY(mu_) = false;
   int next_id_ ABSL_GUARDED_BY(mu_) = 1;
@@ -165,8 +174,8 @@ class NftablesFaultInjector final : public FaultInjector {
 
 }  // namespace
 
-std::unique_ptr<FaultInjector> NewNftablesFaultInjector() {
-  return std::make_unique<NftablesFaultInjector>();
+std::unique_ptr<FaultInjector> NewNftablesFaultInjector(bool bridge) {
+  return std::make_unique<NftablesFaultInjector>(bridge);
 }
 
 }  // namespace closeprobe::agent

@@ -68,25 +68,40 @@ std::vector<std::string> InterfaceNetworks() {
 
 class LinuxPlatformInfo final : public PlatformInfo {
  public:
+  explicit LinuxPlatformInfo(std::optional<GvisorSandbox> gvisor) : gvisor_(std::move(gvisor)) {}
+
   PlatformDescription Describe() override {
     PlatformDescription d;
-    d.platform = "linux";
+    d.platform = gvisor_ ? "gvisor" : "linux";
     utsname u{};
     if (uname(&u) == 0) {
       d.os = absl::StrCat(u.sysname, " ", u.release);
       d.stack_version = u.release;
       d.hostname = u.nodename;
     }
+    if (gvisor_) {
+      // The sentry's uname is a fixed "Linux 4.4.0": say what runs instead.
+      const std::string version =
+          gvisor_->runsc_version.empty() ? "(version not given)" : gvisor_->runsc_version;
+      d.os = absl::StrCat("gVisor, runsc ", version, ", platform ",
+                          gvisor_->runsc_platform.empty() ? "unknown" : gvisor_->runsc_platform,
+                          " (the sentry reports ", d.os, ")");
+      d.stack_version = gvisor_->runsc_version.empty() ? "unknown" : gvisor_->runsc_version;
+      d.settings["gvisor.platform"] = gvisor_->runsc_platform;
+    }
     for (const char* name : kSysctls) d.settings[name] = ReadSysctl(name);
     d.networks = InterfaceNetworks();
     return d;
   }
+
+ private:
+  const std::optional<GvisorSandbox> gvisor_;
 };
 
 }  // namespace
 
-std::unique_ptr<PlatformInfo> NewLinuxPlatformInfo() {
-  return std::make_unique<LinuxPlatformInfo>();
+std::unique_ptr<PlatformInfo> NewLinuxPlatformInfo(std::optional<GvisorSandbox> gvisor) {
+  return std::make_unique<LinuxPlatformInfo>(std::move(gvisor));
 }
 
 }  // namespace closeprobe::agent

@@ -1,5 +1,8 @@
 // NewPlatform() for the Linux agent: POSIX sockets, netlink states, /proc
-// info, libpcap capture, nftables faults, sysctl settings.
+// info, libpcap capture, nftables faults, sysctl settings. On gVisor's
+// sentry (a runsc sandbox) it says it is gVisor, reads states through
+// TCP_INFO and /proc/net/tcp (no sock_diag there), and has no capture or
+// faults: those sit on the wire outside the sandbox (--wire_port).
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -18,18 +21,25 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+  std::optional<GvisorSandbox> gvisor;
+  if (RunsOnGvisorSentry()) gvisor = GvisorSandbox{options.runsc_version, options.runsc_platform};
   Platform p;
   p.sockets = NewPosixSocketApi();
-  p.states = NewNetlinkStateObserver();
-  p.info = NewLinuxPlatformInfo();
+  p.states = HasSockDiag() ? NewNetlinkStateObserver() : NewTcpInfoStateObserver();
+  p.info = NewLinuxPlatformInfo(gvisor);
   p.error_name = PosixErrorName;
-  // Capturing, nftables and sysctls of the namespace all need root.
+  // Capturing, nftables and sysctls of the namespace all need root; in
+  // gVisor libpcap cannot capture (no PACKET_MMAP) and nftables is absent.
   const bool root = geteuid() == 0;
-  if (root) p.capture = NewPcapWireCapture();
-  if (root && options.allow_faults) p.faults = NewNftablesFaultInjector();
-  if (root && options.allow_settings) p.settings = NewLinuxStackSettings();
-  // Crafted segments change what the link carries, as drop rules do.
-  if (root && options.allow_faults) p.injector = NewRawSocketInjector();
+  const bool wire = !options.wire_port.empty();
+  if (root && !gvisor) p.capture = NewPcapWireCapture(options.wire_port);
+  if (root && !gvisor && options.allow_faults) p.faults = NewNftablesFaultInjector(wire);
+  if (root && !wire && options.allow_settings) {
+    p.settings = NewLinuxStackSettings(gvisor.has_value());
+  }
+  // Crafted segments change what the link carries, as drop rules do (not
+  // from inside a sandbox, nor from an agent that serves a bridged wire).
+  if (root && !gvisor && !wire && options.allow_faults) p.injector = NewRawSocketInjector();
   return p;
 }
 

@@ -28,6 +28,8 @@ bool IsNetSetting(const std::string& name) {
 
 class LinuxStackSettings final : public StackSettings {
  public:
+  explicit LinuxStackSettings(bool gvisor) : gvisor_(gvisor) {}
+
   absl::StatusOr<std::string> Set(const std::string& name, const std::string& value) override {
     if (!IsNetSetting(name)) {
       return absl::InvalidArgumentError(
@@ -43,6 +45,8 @@ class LinuxStackSettings final : public StackSettings {
     std::ifstream in(path);
     std::string previous;
     if (!std::getline(in, previous)) {
+      // gVisor's sentry has only a few of Linux's settings.
+      if (gvisor_) return absl::UnimplementedError(absl::StrCat("gVisor has no ", name));
       return absl::InvalidArgumentError(absl::StrCat("no such setting: ", name));
     }
     // A container without the right to change its network settings mounts
@@ -55,17 +59,32 @@ class LinuxStackSettings final : public StackSettings {
     std::ofstream out(path);
     out << value << "\n";
     out.flush();
+    // Some of the sentry's settings are read-only stubs (tcp_retries2,
+    // tcp_timestamps): the write fails, or leaves the value as it was.
+    if (gvisor_ && (!out || Read(path) != absl::StripAsciiWhitespace(value))) {
+      return absl::UnimplementedError(absl::StrCat("gVisor's ", name, " cannot be changed"));
+    }
     if (!out) {
       return absl::PermissionDeniedError(absl::StrCat("cannot write ", name, " (root needed)"));
     }
     return std::string(absl::StripAsciiWhitespace(previous));
   }
+
+ private:
+  static std::string Read(const std::string& path) {
+    std::ifstream in(path);
+    std::string value;
+    std::getline(in, value);
+    return std::string(absl::StripAsciiWhitespace(absl::StrReplaceAll(value, {{"\t", " "}})));
+  }
+
+  const bool gvisor_;
 };
 
 }  // namespace
 
-std::unique_ptr<StackSettings> NewLinuxStackSettings() {
-  return std::make_unique<LinuxStackSettings>();
+std::unique_ptr<StackSettings> NewLinuxStackSettings(bool gvisor) {
+  return std::make_unique<LinuxStackSettings>(gvisor);
 }
 
 }  // namespace closeprobe::agent

@@ -19,28 +19,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "agent/linux/tcp_states_linux.h"
 
 namespace closeprobe::agent {
 namespace {
-
-// Kernel TCP state numbers (include/net/tcp_states.h).
-v1::TcpState FromKernelState(int s) {
-  switch (s) {
-    case 1: return v1::TCP_STATE_ESTABLISHED;
-    case 2: return v1::TCP_STATE_SYN_SENT;
-    case 3: return v1::TCP_STATE_SYN_RECEIVED;
-    case 4: return v1::TCP_STATE_FIN_WAIT_1;
-    case 5: return v1::TCP_STATE_FIN_WAIT_2;
-    case 6: return v1::TCP_STATE_TIME_WAIT;
-    case 7: return v1::TCP_STATE_CLOSED;
-    case 8: return v1::TCP_STATE_CLOSE_WAIT;
-    case 9: return v1::TCP_STATE_LAST_ACK;
-    case 10: return v1::TCP_STATE_LISTEN;
-    case 11: return v1::TCP_STATE_CLOSING;
-    case 12: return v1::TCP_STATE_SYN_RECEIVED;  // TCP_NEW_SYN_RECV
-    default: return v1::TCP_STATE_UNSPECIFIED;
-  }
-}
 
 Endpoint ToEndpoint(int family, const __be32 addr[4], __be16 port) {
   char text[INET6_ADDRSTRLEN] = {};
@@ -104,18 +86,10 @@ class NetlinkStateObserver final : public StateObserver {
       if (!SameTuple(e.info, id)) continue;
       if (best == nullptr || (e.inode == 0 && best->inode != 0)) best = &e;
     }
-    return best ? best->info : Closed(id);
+    return best ? best->info : ClosedConnection(id);
   }
 
  private:
-  static ConnectionInfo Closed(const SocketIdentity& id) {
-    ConnectionInfo c;
-    c.local = id.local;
-    c.remote = id.remote;
-    c.state = v1::TCP_STATE_CLOSED;
-    return c;
-  }
-
   static bool SameTuple(const ConnectionInfo& c, const SocketIdentity& id) {
     if (c.local.port != id.local.port || c.remote.port != id.remote.port) {
       return false;
@@ -192,7 +166,7 @@ class NetlinkStateObserver final : public StateObserver {
     if (!status.ok()) return status;
     // The kernel's lookup falls back to a listener on the local port (as for
     // an arriving segment): that is not this connection.
-    if (found.empty() || found.front().info.remote.port != id.remote.port) return Closed(id);
+    if (found.empty() || found.front().info.remote.port != id.remote.port) return ClosedConnection(id);
     return found.front().info;
   }
 
@@ -220,7 +194,7 @@ class NetlinkStateObserver final : public StateObserver {
         DiagEntry e;
         e.info.local = ToEndpoint(family, m->id.idiag_src, m->id.idiag_sport);
         e.info.remote = ToEndpoint(family, m->id.idiag_dst, m->id.idiag_dport);
-        e.info.state = FromKernelState(m->idiag_state);
+        e.info.state = FromKernelTcpState(m->idiag_state);
         e.info.timer_remaining_ms =
             m->idiag_timer != 0 ? static_cast<int64_t>(m->idiag_expires) : -1;
         e.info.retransmits = m->idiag_retrans;
@@ -234,6 +208,32 @@ class NetlinkStateObserver final : public StateObserver {
 };
 
 }  // namespace
+
+// Kernel TCP state numbers (include/net/tcp_states.h).
+v1::TcpState FromKernelTcpState(int s) {
+  switch (s) {
+    case 1: return v1::TCP_STATE_ESTABLISHED;
+    case 2: return v1::TCP_STATE_SYN_SENT;
+    case 3: return v1::TCP_STATE_SYN_RECEIVED;
+    case 4: return v1::TCP_STATE_FIN_WAIT_1;
+    case 5: return v1::TCP_STATE_FIN_WAIT_2;
+    case 6: return v1::TCP_STATE_TIME_WAIT;
+    case 7: return v1::TCP_STATE_CLOSED;
+    case 8: return v1::TCP_STATE_CLOSE_WAIT;
+    case 9: return v1::TCP_STATE_LAST_ACK;
+    case 10: return v1::TCP_STATE_LISTEN;
+    case 11: return v1::TCP_STATE_CLOSING;
+    case 12: return v1::TCP_STATE_SYN_RECEIVED;  // TCP_NEW_SYN_RECV
+    default: return v1::TCP_STATE_UNSPECIFIED;
+  }
+}
+
+bool HasSockDiag() {
+  const int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+  if (fd < 0) return errno != EPROTONOSUPPORT;
+  close(fd);
+  return true;
+}
 
 std::unique_ptr<StateObserver> NewNetlinkStateObserver() {
   return std::make_unique<NetlinkStateObserver>();

@@ -1,5 +1,6 @@
 // Wire capture with libpcap: one pcap handle and reader thread per capture,
-// on the interface that holds the agent's test address, filtered by BPF to
+// on the interface that holds the agent's test address (or the one the agent
+// was given: a bridge port on the wire of a sandbox), filtered by BPF to
 // the case's port range. Packets are kept as a pcap file (in memory) and
 // decoded into segments.
 #include <arpa/inet.h>
@@ -166,12 +167,14 @@ class Capture {
 
 class PcapWireCapture final : public WireCapture {
  public:
+  explicit PcapWireCapture(std::string interface) : interface_(std::move(interface)) {}
+
   absl::StatusOr<int> Start(const std::string& local_address, uint16_t first_port,
                             uint16_t last_port, std::string* interface) override {
     if (first_port == 0 || last_port < first_port) {
       return absl::InvalidArgumentError("capture needs 0 < first_port <= last_port");
     }
-    *interface = InterfaceFor(local_address);
+    *interface = interface_.empty() ? InterfaceFor(local_address) : interface_;
     absl::StatusOr<std::unique_ptr<Capture>> c = Capture::Open(*interface, first_port, last_port);
     if (!c.ok()) return c.status();
     absl::MutexLock lock(&mu_);
@@ -204,6 +207,7 @@ class PcapWireCapture final : public WireCapture {
   }
 
  private:
+  const std::string interface_;  // "" = the test address's
   absl::Mutex mu_;
   int next_id_ ABSL_GUARDED_BY(mu_) = 1;
   std::map<int, std::unique_ptr<Capture>> captures_ ABSL_GUARDED_BY(mu_);
@@ -211,6 +215,8 @@ class PcapWireCapture final : public WireCapture {
 
 }  // namespace
 
-std::unique_ptr<WireCapture> NewPcapWireCapture() { return std::make_unique<PcapWireCapture>(); }
+std::unique_ptr<WireCapture> NewPcapWireCapture(const std::string& interface) {
+  return std::make_unique<PcapWireCapture>(interface);
+}
 
 }  // namespace closeprobe::agent

@@ -7,9 +7,9 @@
 // after a jump: TIME_WAIT counts tcp_slowtmr calls), and samples the state
 // after each step. It steps only while the stack is idle: no segment unacknowledged
 // or unsent, no delayed ACK, no out-of-order or refused data, no persist
-// timer, no handshake under way; and no connection a live session holds has
-// a timer of its own running (TIME_WAIT, a FIN_WAIT_2 timeout, keepalive)
-// unless the wait is waiting for exactly that connection. Incoming traffic
+// timer, no handshake under way; and no connection a live session holds,
+// other than the one the wait is waiting for (their timers, and the idle
+// age their later timers count from, are theirs). Incoming traffic
 // is handled by lwIP between steps and makes the stack busy again.
 #include <time.h>
 
@@ -46,12 +46,6 @@ bool Busy(const tcp_pcb* p) {
          (p->flags & (TF_ACK_DELAY | TF_ACK_NOW)) != 0 || p->persist_backoff > 0;
 }
 
-// A timer of the connection's own that can change what a case observes.
-bool HasOwnTimer(const tcp_pcb* p) {
-  if (p->state == TIME_WAIT) return true;
-  if (p->state == FIN_WAIT_2 && (p->flags & TF_RXCLOSED) != 0) return true;
-  return ip_get_option(p, SOF_KEEPALIVE) && (p->state == ESTABLISHED || p->state == CLOSE_WAIT);
-}
 
 class LwipFastForward final : public StackClock {
  public:
@@ -71,8 +65,13 @@ class LwipFastForward final : public StackClock {
       }
       return false;
     };
+    // Any connection another live session holds stops the skip, idle or
+    // not: lwIP times its FIN_WAIT_2 timeout from the connection's last
+    // activity (pcb->tmr, which tcp_input() stops updating once the
+    // application closed), so idle time skipped for one case would shorten
+    // another's later FIN_WAIT_2 (seen: CLOSED 300 ms after close()).
     for (const tcp_pcb* p = tcp_active_pcbs; p != nullptr; p = p->next) {
-      if (Busy(p) || (HasOwnTimer(p) && held(p))) return false;
+      if (Busy(p) || held(p)) return false;
     }
     for (const tcp_pcb* p = tcp_tw_pcbs; p != nullptr; p = p->next) {
       if (held(p)) return false;

@@ -150,16 +150,38 @@ class BsdSocketApi final : public SocketApi {
     return Complete(Calls::Listen(Fd(s), backlog));
   }
 
+  // A blocking accept tries first and waits only for an empty queue, as
+  // Linux's inet_csk_accept() and gVisor's sentry do: a listener that is no
+  // longer one (shut down) fails at once, readable or not. The socket is
+  // non-blocking for the tries, so the agent's deadline bounds the wait.
   CallResult Accept(NativeSocket s, absl::Duration wait, NativeSocket* out,
                     Endpoint* peer) override {
     *out = kNoSocket;
-    if (IsBlocking<Calls>(Fd(s)) && WaitFor<Calls>(Fd(s), POLLIN, DeadlineAfter(wait)) == 0) {
-      return TimedOut();
-    }
+    const int fd = Fd(s);
+    const bool blocking = IsBlocking<Calls>(fd);
+    const int flags = Calls::Fcntl(fd, F_GETFL, 0);
+    if (blocking) Calls::Fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    const auto deadline = DeadlineAfter(wait);
     sockaddr_storage ss{};
     socklen_t len = sizeof(ss);
-    CallResult r = Complete(
-        Calls::Accept(Fd(s), reinterpret_cast<sockaddr*>(&ss), &len));
+    CallResult r = Complete(Calls::Accept(fd, reinterpret_cast<sockaddr*>(&ss), &len));
+    while (blocking && r.ret < 0 && (r.native_error == EAGAIN || r.native_error == EWOULDBLOCK)) {
+      if (WaitFor<Calls>(fd, POLLIN, deadline) == 0) {
+        r = TimedOut();
+        break;
+      }
+      len = sizeof(ss);
+      r = Complete(Calls::Accept(fd, reinterpret_cast<sockaddr*>(&ss), &len));
+    }
+    if (blocking) Calls::Fcntl(fd, F_SETFL, flags);
+    if (r.ret >= 0 && blocking) {
+      // A stack whose accepted sockets inherit O_NONBLOCK gets what the
+      // blocking listener would have passed on.
+      const int accepted = Calls::Fcntl(static_cast<int>(r.ret), F_GETFL, 0);
+      if (accepted >= 0 && (accepted & O_NONBLOCK) != 0) {
+        Calls::Fcntl(static_cast<int>(r.ret), F_SETFL, accepted & ~O_NONBLOCK);
+      }
+    }
     if (r.ret >= 0) {
       *out = r.ret;
       *peer = FromSockaddr(ss);

@@ -23,6 +23,7 @@ namespace closeprobe::controller {
 struct ResolvedStep {
   v1::SocketOption option = v1::SOCKET_OPTION_UNSPECIFIED;  // getsockopt
   v1::TcpState state = v1::TCP_STATE_UNSPECIFIED;           // wait_state
+  std::string where;  // "FILE:LINE:COLUMN" of the step, for errors while it runs
 };
 
 // An expectation's names and version range, resolved once by the validator

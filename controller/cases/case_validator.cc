@@ -35,7 +35,8 @@ constexpr int kMaxWaitMs = 600000;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
 const std::set<std::string>& KnownPlatforms() {
   static const auto* known =
-      new std::set<std::string>{"linux", "lwip", "gvisor", "windows", "macos", "freebsd"};
+      new std::set<std::string>{"linux",   "lwip",    "gvisor", "gvisor-netstack",
+                                 "windows", "macos",   "freebsd"};
   return *known;
 }
 
@@ -218,12 +219,20 @@ class Validator {
     if (spec_.timeout_ms() < 0 || spec_.timeout_ms() > kMaxWaitMs) {
       Error(where_.Field("timeout_ms"), "timeout_ms must be 0..600000");
     }
+    // A row cannot have more conclusive runs than runs.
+    const int runs = std::max(1, spec_.repeat());
+    if (spec_.min_conclusive_runs() < 0 || spec_.min_conclusive_runs() > runs) {
+      Error(where_.Field("min_conclusive_runs"),
+            absl::StrCat("min_conclusive_runs must be 0..", runs, " (the case's repeat); ",
+                         "raise `repeat` or lower it"));
+    }
   }
 
   // A reference to a handle made by an earlier step; `same_role` when the
-  // step's own role must own it.
+  // step's own role must own it; `socket_call` when the step calls the
+  // agent on it, which a closed handle refuses.
   void CheckHandleRef(int i, const char* kind, const char* field,
-                      const std::string& name, bool same_role) {
+                      const std::string& name, bool same_role, bool socket_call) {
     const v1::Step& step = spec_.step(i);
     auto it = handles_.find(name);
     if (it == handles_.end()) {
@@ -233,11 +242,18 @@ class Validator {
       Error(where_.At("step", i, {kind, field}),
             absl::StrCat("handle '", name, "' belongs to role '", it->second.role,
                          "', not '", step.role(), "'"));
+    } else if (auto closed = closed_at_.find(name); socket_call && closed != closed_at_.end()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("handle '", name, "' was closed by the step at ",
+                         where_.At("step", closed->second), "; `", kind,
+                         "` cannot use a closed handle (only state and wait_state look at "
+                         "one): move the close after this step, or use another handle"));
     }
   }
 
   void CheckStep(int i) {
     const v1::Step& step = spec_.step(i);
+    steps_[i].where = where_.At("step", i);
     if (step.action_case() == v1::Step::ACTION_NOT_SET) {
       Error(where_.At("step", i), "the step has no action (listen, connect, close, ...)");
       return;
@@ -322,11 +338,20 @@ class Validator {
       return f != nullptr && f->type() == FieldDescriptor::TYPE_STRING ? mr->GetString(m, f) : "";
     };
     const std::string k = kind;
-    // An inject step names a handle of either end (inject_step_rules.h).
-    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), kind != "inject");
-    if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true);
-    if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false);
-    if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true);
+    // `to` only names an address; state and wait_state may watch a closed
+    // handle's orphan.
+    const bool watches = kind == "state" || kind == "wait_state";
+    // An inject step names a connection by a handle of either end, open or
+    // closed (inject_step_rules.h).
+    const bool injects = kind == "inject";
+    if (!text("on").empty()) {
+      CheckHandleRef(i, k.c_str(), "on", text("on"), !injects, !watches && !injects);
+    }
+    if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true, true);
+    if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false, false);
+    if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true, false);
+    // From here on (in this iteration) the handle is closed.
+    if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
         kind != "listen" && kind != "connect") {
       Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
@@ -656,6 +681,7 @@ class Validator {
   std::set<std::string> ids_;
   std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
   std::map<std::string, HandleInfo> handles_;
+  std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::vector<std::string> errors_;
   std::vector<ResolvedStep> steps_;
   std::vector<ResolvedExpectation> expects_;

@@ -76,6 +76,62 @@ TEST(CaseValidator, UnknownHandleIsRejectedAtItsField) {
                        HasSubstr("cases/demo.textproto:6:31: unknown handle 'ghost'")));
 }
 
+TEST(CaseValidator, UseOfAClosedHandleIsRejectedWithWhereItWasClosed) {
+  // The issue's case: accept on a listener closed two steps earlier.
+  EXPECT_THAT(Check(R"(step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "client" connect { to: "lsn" } as: "c" }
+step { role: "server" close { on: "lsn" } }
+step { sleep { ms: 10 } }
+step { role: "server" accept { from: "lsn" } as: "s" }
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:10:32: handle 'lsn' was closed by the "
+                                 "step at cases/demo.textproto:8:1; `accept` cannot use a "
+                                 "closed handle")));
+  // Closing twice is a use too.
+  EXPECT_THAT(Check(R"(step { role: "client" socket {} as: "c" }
+step { role: "client" close { on: "c" } }
+step { role: "client" close { on: "c" } }
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:8:31: handle 'c' was closed")));
+}
+
+TEST(CaseValidator, StatesOfAClosedHandleAndConnectsToItsAddressAreAllowed) {
+  EXPECT_THAT(Check(R"(step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "server" close { on: "lsn" } }
+step { role: "server" state { on: "lsn" } }
+step { role: "server" wait_state { on: "lsn" state: "CLOSED" within_ms: 10 } }
+step { role: "client" connect { to: "lsn" } as: "c" }
+)"),
+              IsOk());
+}
+
+TEST(CaseValidator, UseAfterCloseIsFollowedThroughEachGridIteration) {
+  // Only the iteration that closes the listener uses it after close.
+  const absl::Status s = Check(R"(param { name: "early" values: ["no", "yes"] }
+step { role: "server" listen { port: "srv" } as: "lsn" }
+step { when: "early=yes" role: "server" close { on: "lsn" } }
+step { role: "client" connect { to: "lsn" } as: "c" }
+step { role: "server" accept { from: "lsn" } as: "s" }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("cases/demo.textproto:10:32: handle 'lsn' was closed by the "
+                                    "step at cases/demo.textproto:8:1")));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("(in demo[early=yes])"));
+  EXPECT_THAT(std::string(s.message()), ::testing::Not(HasSubstr("early=no")));
+}
+
+TEST(CaseValidator, MinConclusiveRunsCannotExceedTheRuns) {
+  EXPECT_THAT(Check("repeat: 4\nmin_conclusive_runs: 5\n"
+                    "step { role: \"client\" socket {} as: \"c\" }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("cases/demo.textproto:7:1: min_conclusive_runs must be 0..4")));
+  EXPECT_THAT(Check("repeat: 4\nmin_conclusive_runs: 4\n"
+                    "step { role: \"client\" socket {} as: \"c\" }\n"),
+              IsOk());
+}
+
 TEST(CaseValidator, HandleOfAnotherRoleIsRejected) {
   EXPECT_THAT(Check("step { role: \"server\" socket {} as: \"s\" }\n"
                     "step { role: \"client\" close { on: \"s\" } }\n"),

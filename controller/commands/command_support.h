@@ -20,7 +20,7 @@ namespace closeprobe::controller {
 // with every problem printed, if any file is invalid.
 bool LoadCases(const Config& config, CaseSet* set);
 
-// The local platforms --platforms names ("linux,lwip,gvisor,linux-6.1"):
+// The local platforms --platforms names ("linux,lwip,gvisor,gvisor-netstack,linux-6.1"):
 // its default is the default run's columns.
 std::set<std::string> PlatformList(const Config& config);
 

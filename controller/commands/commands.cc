@@ -10,7 +10,7 @@ const std::vector<Command>& Commands() {
        "subject=... is a matrix column, played against the --agent peer=.... Writes "
        "DIR/report.json (the record), report.html, matrix.md, junit.xml and pcap/ (--out DIR).",
        {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary",
-        "agent_gvisor_binary", "guest_dir",
+        "agent_gvisor_binary", "runsc", "guest_dir",
         "lwip_fast_forward",
         "token_file", "tls_ca", "tls_cert", "tls_key", "lease_ms", "port_base", "cases_dir",
         "claims", "color", "baselines"},

@@ -10,8 +10,10 @@
 
 namespace closeprobe::controller {
 
-constexpr int kExitUsage = 2;  // bad usage or invalid case files: nothing ran
-constexpr int kExitInfra = 3;  // an agent unreachable, a file not writable...
+// Exit statuses; a run's own comes from ExitStatusFor (judge/verdicts.h),
+// which keeps these meanings.
+constexpr int kExitUsage = 2;  // bad usage or an invalid case (files: nothing ran)
+constexpr int kExitInfra = 3;  // an agent unreachable, hosts not started, a file not writable...
 
 // Every flag's value, read once.
 struct Config {
@@ -24,6 +26,7 @@ struct Config {
   std::string agent_binary;
   std::string agent_lwip_binary;
   std::string agent_gvisor_binary;
+  std::string runsc;
   std::string guest_dir;
   bool lwip_fast_forward = true;
   std::string platforms;

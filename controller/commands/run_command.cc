@@ -14,7 +14,9 @@
 #include "controller/commands/console.h"
 #include "controller/judge/baseline.h"
 #include "controller/judge/expectation_matcher.h"
+#include "controller/report/case_file_hashes.h"
 #include "controller/report/report_writers.h"
+#include "controller/run/executor_columns.h"
 #include "controller/run/local_topology.h"
 #include "controller/run/run_scheduler.h"
 
@@ -38,6 +40,7 @@ struct HostSet {
   bool is_column = true;  // false: a settings row's own hosts
   std::string column;     // the column's name when not the subject's platform
   std::string emulation;  // PlatformColumn.emulation
+  std::string wire;       // the agent capturing and dropping for the subject, if not itself
 };
 
 // The guest platform --platforms names ("linux-6.1"), if any.
@@ -79,11 +82,12 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
       config.agent_binary.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent")
                                   : config.agent_binary;
   const bool netns_possible = LocalTopology::CanStartNamespaces() && kind != TopologyKind::kLoopback;
-  // The agent of a stack in its own process on a TAP device, if --platforms
-  // names it and this machine can run it ("" with a warning if not).
-  const auto tap_stack_binary = [&](const std::string& platform, const std::string& given) {
+  // The agent of a stack in its own process on a TAP device (`program`), if
+  // --platforms names it and this machine can run it ("" with a warning if not).
+  const auto tap_stack_binary = [&](const std::string& platform, const std::string& program,
+                                    const std::string& given) {
     const std::string binary =
-        given.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent-" + platform) : given;
+        given.empty() ? ProgramDir() + "/" + ExecutableName(program) : given;
     if (platforms.count(platform) == 0) return std::string();
     if (netns_possible && std::filesystem::exists(binary)) return binary;
     report->add_warnings(absl::StrCat("no ", platform,
@@ -100,11 +104,28 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
                                       guest_dir, " (scripts/build_linux_guest.sh)"));
   }
   options.pairs = 1 + static_cast<int>(SettingsRows(set).size());
-  options.lwip_binary = tap_stack_binary("lwip", config.agent_lwip_binary);
-  options.gvisor_binary = tap_stack_binary("gvisor", config.agent_gvisor_binary);
+  options.lwip_binary = tap_stack_binary("lwip", "closeprobe-agent-lwip", config.agent_lwip_binary);
+  options.gvisor_netstack_binary = tap_stack_binary("gvisor-netstack", "closeprobe-agent-gvisor",
+                                                    config.agent_gvisor_binary);
   options.lwip_fast_forward = config.lwip_fast_forward;
   options.companions = NeedsCompanions(set);
+  if (platforms.count("gvisor") > 0) {
+    options.runsc = FindProgram(config.runsc);
+    if (!netns_possible || options.runsc.empty()) {
+      options.runsc.clear();
+      report->add_warnings(absl::StrCat("no gvisor column: it needs Linux as root, the netns "
+                                        "topology and runsc (", config.runsc, " not found)"));
+    }
+  }
   options.guest_dir = can_guest ? guest_dir : "";
+  std::vector<std::string> missing;
+  if (netns_possible) options.executor_columns = ExecutorColumnsFor(platforms, ProgramDir(), &missing);
+  for (const KnownExecutorColumn& known : KnownExecutorColumns()) {
+    if (!netns_possible && platforms.count(known.column) > 0) {
+      missing.push_back(absl::StrCat("no ", known.column, " column: it needs Linux as root and the netns topology"));
+    }
+  }
+  for (const std::string& m : missing) report->add_warnings(m);
   absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, options);
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
@@ -114,7 +135,7 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
   const LocalTopology& topology = *agents->topology;
   const auto add = [&sets](const HostPair& pair, bool is_column) {
     HostSet host{{{"subject", pair.subject_target}, {"peer", pair.peer_target}}, is_column,
-                 pair.column, pair.emulation};
+                 pair.column, pair.emulation, pair.wire_target};
     host.targets.insert(pair.companions.begin(), pair.companions.end());
     sets.push_back(std::move(host));
   };
@@ -123,8 +144,16 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
     add(topology.pairs()[i], i == 0 && (platforms.count("linux") > 0 || topology.kind() == "loopback"));
   }
   if (!topology.lwip_pair().subject_target.empty()) add(topology.lwip_pair(), true);
-  if (!topology.gvisor_pair().subject_target.empty()) add(topology.gvisor_pair(), true);
+  if (!topology.gvisor_netstack_pair().subject_target.empty()) {
+    add(topology.gvisor_netstack_pair(), true);
+  }
+  if (!topology.runsc_pair().subject_target.empty()) {
+    add(topology.runsc_pair(), true);
+    std::cerr << "closeprobe: gvisor: the runsc sandbox served after "
+              << topology.sandbox_start_seconds() << " s\n";
+  }
   if (!topology.guest_pair().subject_target.empty()) add(topology.guest_pair(), true);
+  for (const HostPair& executor : topology.executor_pairs()) add(executor, true);
   report->set_topology(topology.kind());
   for (const auto& w : topology.warnings()) {
     report->add_warnings(w);
@@ -151,6 +180,17 @@ bool Connect(const Config& config, const std::vector<HostSet>& sets, Agents* age
       agents->clients.push_back(std::move(*c));
     }
     PlatformAgents set;
+    if (!host.wire.empty()) {
+      absl::StatusOr<std::unique_ptr<AgentClient>> c =
+          AgentClient::Connect(host.wire, credentials.token, absl::Seconds(30), credentials.tls);
+      if (!c.ok()) {
+        std::cerr << "closeprobe: wire: " << c.status().message()
+                  << (agents->topology ? agents->topology->AgentLogs() : "") << "\n";
+        return false;
+      }
+      set.wire = c->get();
+      agents->clients.push_back(std::move(*c));
+    }
     set.subject = by_role.count("subject") ? by_role["subject"] : by_role.begin()->second;
     set.peer = by_role.count("peer") ? by_role["peer"] : set.subject;
     set.name = host.column.empty() ? set.subject->info().platform() : host.column;
@@ -183,9 +223,10 @@ bool Connect(const Config& config, const std::vector<HostSet>& sets, Agents* age
   return true;
 }
 
-// For each emulated column, a warning naming the cases whose outcome turns
+// For each emulated column (a QEMU guest, a runsc sandbox tracing every
+// system call with ptrace), a warning naming the cases whose outcome turns
 // on calls starting within microseconds of each other (steps started
-// together, declared races): the emulator decides those more than the stack.
+// together, declared races): the emulation decides those more than the stack.
 void WarnAboutEmulation(const std::vector<PlatformAgents>& columns, const CaseSet& set,
                         v1::Report* report) {
   std::set<std::string> timed;
@@ -197,11 +238,12 @@ void WarnAboutEmulation(const std::vector<PlatformAgents>& columns, const CaseSe
   for (const PlatformAgents& column : columns) {
     if (column.emulation.empty()) continue;
     std::string warning = absl::StrCat(column.name, " runs under ", column.emulation,
-                                       ": its durations are the emulator's, not hardware's");
+                                       ": its durations include the emulation's cost, not "
+                                       "only the stack's");
     if (!timed.empty()) {
       absl::StrAppend(&warning, "; ", absl::StrJoin(timed, ", "),
                       " depend on sub-millisecond timing (calls started together, races), so "
-                      "their outcomes there say as much about the emulator as about the stack");
+                      "their outcomes there say as much about the emulation as about the stack");
     }
     report->add_warnings(warning);
     std::cerr << "closeprobe: warning: " << warning << "\n";
@@ -298,6 +340,7 @@ int RunCommand(const Config& flags) {
   options.on_result = [&partial](const LoadedCase& row, v1::CaseResult* r) {
     MatchExpectations(row, r->subject_platform().empty() ? r->platform() : r->subject_platform(),
                       r->platform_version(), r);
+    r->set_min_conclusive_runs(row.spec.min_conclusive_runs());
     absl::Status s = AppendJsonLine(*r, partial);
     if (!s.ok()) std::cerr << "closeprobe: " << s.message() << "\n";
   };
@@ -307,6 +350,11 @@ int RunCommand(const Config& flags) {
     return kExitUsage;
   }
   for (auto& r : *results) *report.add_results() = std::move(r);
+  std::vector<std::string> files;
+  for (const LoadedCase& row : set.rows) {
+    if (files.empty() || files.back() != row.file) files.push_back(row.file);
+  }
+  RecordCaseFileHashes(files, &report);
   report.set_wall_seconds(absl::ToDoubleSeconds(absl::Now() - start));
   const MatrixRows rows = JudgeReport(&report);
   if (absl::Status b = CompareWithBaselines(config.baselines, rows, &report); !b.ok()) {

@@ -62,6 +62,17 @@ std::string VerdictText(v1::Verdict v) {
   return std::string(absl::StripPrefix(v1::Verdict_Name(v), "VERDICT_"));
 }
 
+// Whether a step of that id ran in some run of the row: a step no
+// expectation names any more is not recorded, though it ran.
+bool StepRan(const MatrixRow& row, const std::string& id) {
+  for (const v1::CaseResult* r : row.runs) {
+    for (const v1::StepRecord& s : r->steps()) {
+      if (s.id() == id && !s.skipped()) return true;
+    }
+  }
+  return false;
+}
+
 // "send_after_rst[reset_by=linger_zero]" -> "send_after_rst".
 std::string BaseOf(const std::string& row_name) {
   return row_name.substr(0, row_name.find('['));
@@ -148,11 +159,13 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(
     out.push_back(std::move(d));
   };
   std::map<std::string, v1::BaselineRow> observed;
+  std::map<std::string, const MatrixRow*> observed_rows;
   std::vector<std::string> order;
   std::set<std::string> bases_run;
   for (const MatrixRow& row : rows) {
     if (row.platform != baseline.platform()) continue;
     observed[row.case_name] = RowOf(row);
+    observed_rows[row.case_name] = &row;
     order.push_back(row.case_name);
     bases_run.insert(BaseOf(row.case_name));
   }
@@ -206,7 +219,9 @@ std::vector<v1::BaselineDifference> CompareWithBaseline(
       if (!differs) continue;
       add(now.case_name(), kind, what,
           a ? absl::StrJoin(then, " | ") : "not recorded",
-          b ? absl::StrJoin(seen, " | ") : "not observed");
+          b                                           ? absl::StrJoin(seen, " | ")
+          : StepRan(*observed_rows[now.case_name()], what) ? "expectation removed"
+                                                      : "not observed");
     }
   }
   for (const std::string& name : order) {

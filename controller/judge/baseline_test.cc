@@ -100,6 +100,30 @@ TEST(Baseline, AVerdictThatNoLongerMatchesIsARegression) {
   EXPECT_EQ(d[0].what(), "verdict");
 }
 
+TEST(Baseline, AStepThatRanWithoutItsExpectationIsNotCalledUnobserved) {
+  const JudgedReport report(Parsed(kReport));
+  v1::Baseline b = *BaselineFrom(report.record, report.rows, "linux");
+  // The case lost its expectation on send2: the step still ran, but no
+  // outcome names it any more.
+  std::string text = kReport;
+  text.replace(text.find("outcome_parts { what: \"send2\" value: \"EPIPE\" }"),
+               std::string("outcome_parts { what: \"send2\" value: \"EPIPE\" }").size(),
+               "steps { id: \"send2\" }");
+  const JudgedReport removed(Parsed(text));
+  std::vector<v1::BaselineDifference> d = CompareWithBaseline(b, removed.rows, "f");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].what(), "send2");
+  EXPECT_EQ(d[0].observed(), "expectation removed");
+  // A step that did not run at all is not observed.
+  text.replace(text.find("steps { id: \"send2\" }"), 0, "steps { id: \"x\" } ");
+  text.replace(text.find("steps { id: \"send2\" }"), std::string("steps { id: \"send2\" }").size(),
+               "steps { id: \"send2\" skipped: true }");
+  const JudgedReport skipped(Parsed(text));
+  d = CompareWithBaseline(b, skipped.rows, "f");
+  ASSERT_EQ(d.size(), 1u);
+  EXPECT_EQ(d[0].observed(), "not observed");
+}
+
 TEST(Baseline, MalformedFileSaysWhere) {
   const std::string path = ::testing::TempDir() + "/bad.textproto";
   std::ofstream(path) << "platform: \"linux\"\nrow { nonsense: 1 }\n";

@@ -256,6 +256,13 @@ bool ForThisPlatform(const v1::Expectation& e, const ResolvedExpectation& typed,
   return !typed.version.has_value() || VersionSatisfies(version, *typed.version);
 }
 
+// The platform whose documented expectations a platform also takes, for the
+// steps it has none of its own for: gVisor's netstack in the agent's process
+// is gVisor's TCP/IP stack, its socket layer written after the sentry's.
+std::string InheritsFrom(const std::string& platform) {
+  return platform == "gvisor-netstack" ? "gvisor" : "";
+}
+
 }  // namespace
 
 void MatchExpectations(const LoadedCase& c, const std::string& platform,
@@ -271,6 +278,17 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     const v1::Expectation& e = spec.expect(i);
     here[i] = ForThisPlatform(e, c.expects[i], platform, version);
     if (!e.platform().empty() && here[i]) overridden.insert(Subject(e));
+  }
+  const std::string parent = InheritsFrom(platform);
+  for (int i = 0; i < spec.expect_size() && !parent.empty(); ++i) {
+    const v1::Expectation& e = spec.expect(i);
+    if (!here[i] && overridden.count(Subject(e)) == 0 &&
+        ForThisPlatform(e, c.expects[i], parent, version) && !e.platform().empty()) {
+      here[i] = true;
+    }
+  }
+  for (int i = 0; i < spec.expect_size() && !parent.empty(); ++i) {
+    if (here[i] && spec.expect(i).platform() == parent) overridden.insert(Subject(spec.expect(i)));
   }
   std::vector<std::string> key;
   std::set<std::string> described;

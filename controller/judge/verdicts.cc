@@ -5,9 +5,9 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "controller/judge/claim_order.h"
 #include "controller/judge/expectation_matcher.h"
 
 namespace closeprobe::controller {
@@ -98,6 +98,16 @@ void CountOutcomes(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSum
   row->set_flaky(!row->race() && row->outcomes_size() > 1);
 }
 
+// Conclusive runs a repeated row needs before it says anything of its
+// claim: the case's min_conclusive_runs, else half the runs (rounded up),
+// at most kDefaultMinConclusiveRuns.
+constexpr int kDefaultMinConclusiveRuns = 5;
+int RequiredConclusiveRuns(const std::vector<const v1::CaseResult*>& runs) {
+  const int asked = runs.front()->min_conclusive_runs();
+  if (asked > 0) return asked;
+  return std::min(kDefaultMinConclusiveRuns, static_cast<int>(runs.size() + 1) / 2);
+}
+
 // The verdict of a row of several runs, on their frequencies.
 v1::Verdict RowVerdict(const std::vector<const v1::CaseResult*>& runs, v1::RepeatSummary* row) {
   int errors = 0, not_supported = 0, conclusive = 0, matching = 0;
@@ -109,16 +119,29 @@ v1::Verdict RowVerdict(const std::vector<const v1::CaseResult*>& runs, v1::Repea
   }
   const int asked = runs.front()->min_matching_runs();
   const int required = asked > 0 ? asked : row->race() ? 1 : conclusive;
+  const int required_conclusive = RequiredConclusiveRuns(runs);
   row->set_matching_runs(matching);
   row->set_conclusive_runs(conclusive);
   row->set_required_runs(required);
+  row->set_required_conclusive_runs(required_conclusive);
   if (errors > 0) return v1::VERDICT_ERROR;
   if (not_supported > 0) return v1::VERDICT_NOT_SUPPORTED;
-  if (conclusive == 0) {
-    row->set_inconclusive(runs.front()->inconclusive());
+  if (conclusive < required_conclusive) {
+    std::string why = absl::StrCat("premise held in ", conclusive, " of ", runs.size(),
+                                   " runs; at least ", required_conclusive, " needed");
+    // Why the others were not conclusive: the first missed premise.
+    for (const v1::CaseResult* r : runs) {
+      if (r->verdict() != v1::VERDICT_INCONCLUSIVE) continue;
+      absl::StrAppend(&why, " (", r->inconclusive(), ")");
+      break;
+    }
+    row->set_inconclusive(why);
     return v1::VERDICT_INCONCLUSIVE;
   }
   if (matching >= required) return v1::VERDICT_MATCHED;
+  // Every conclusive run had to match and one did not: no inconclusive run
+  // could change that.
+  if (asked == 0 && !row->race()) return v1::VERDICT_DEVIATED;
   // Enough of the inconclusive runs might have matched had their premise
   // happened: no verdict either way.
   const int inconclusive = static_cast<int>(runs.size()) - conclusive;
@@ -131,20 +154,23 @@ v1::Verdict RowVerdict(const std::vector<const v1::CaseResult*>& runs, v1::Repea
   return v1::VERDICT_DEVIATED;
 }
 
-// The claim status of a row of several runs: a race holds the claim if the
-// predicted outcome happened at all; otherwise any conclusive refutation
-// refutes it.
-v1::ClaimStatus RowClaimStatus(const std::vector<const v1::CaseResult*>& runs, bool race) {
-  bool held = false, refuted = false, inconclusive = false;
+// The claim status of a row of several runs, from its conclusive runs: a
+// race holds the claim if the predicted outcome happened at all; otherwise
+// any refutation refutes it. A row without a verdict has none on its claim
+// either, so a label never reads "inconclusive" and "refuted" at once.
+v1::ClaimStatus RowClaimStatus(const std::vector<const v1::CaseResult*>& runs,
+                               const v1::RepeatSummary& row) {
+  if (row.verdict() == v1::VERDICT_INCONCLUSIVE) return v1::CLAIM_STATUS_INCONCLUSIVE;
+  bool held = false, refuted = false;
   for (const v1::CaseResult* r : runs) {
+    if (!Conclusive(*r)) continue;
     held |= r->claim_status() == v1::CLAIM_STATUS_HELD;
     refuted |= r->claim_status() == v1::CLAIM_STATUS_REFUTED;
-    inconclusive |= r->claim_status() == v1::CLAIM_STATUS_INCONCLUSIVE;
   }
-  if (race && held) return v1::CLAIM_STATUS_HELD;
+  if (row.race() && held) return v1::CLAIM_STATUS_HELD;
   if (refuted) return v1::CLAIM_STATUS_REFUTED;
   if (held) return v1::CLAIM_STATUS_HELD;
-  return inconclusive ? v1::CLAIM_STATUS_INCONCLUSIVE : v1::CLAIM_STATUS_NOT_APPLICABLE;
+  return v1::CLAIM_STATUS_NOT_APPLICABLE;
 }
 
 // Folds the runs of a repeated case into one row.
@@ -157,7 +183,7 @@ v1::RepeatSummary Fold(const std::vector<const v1::CaseResult*>& runs) {
   CountOutcomes(runs, &row);
   AddTimings(runs, &row);
   row.set_verdict(RowVerdict(runs, &row));
-  row.set_claim_status(RowClaimStatus(runs, row.race()));
+  row.set_claim_status(RowClaimStatus(runs, row));
   return row;
 }
 
@@ -251,8 +277,9 @@ void JudgeRun(v1::CaseResult* r) {
     return;
   }
   if (r->stop() != v1::STOP_NONE) {
-    r->set_verdict(r->stop() == v1::STOP_NOT_SUPPORTED ? v1::VERDICT_NOT_SUPPORTED
-                                                       : v1::VERDICT_ERROR);
+    r->set_verdict(r->stop() == v1::STOP_NOT_SUPPORTED || r->stop() == v1::STOP_NOT_OBSERVABLE
+                       ? v1::VERDICT_NOT_SUPPORTED
+                       : v1::VERDICT_ERROR);
     return;
   }
   for (const v1::ExpectationResult& e : r->expectations()) {
@@ -300,24 +327,30 @@ std::vector<MatrixRow> JudgeReport(v1::Report* report) {
   }
   v1::RunSummary* s = report->mutable_summary();
   s->Clear();
-  for (const v1::CaseResult& r : report->results()) {
-    s->set_runs(s->runs() + 1);
-    if (r.seconds() > s->longest_case_seconds()) {
-      s->set_longest_case_seconds(r.seconds());
-      s->set_longest_case(absl::StrCat(r.case_name(), " (", r.platform(), ")"));
+  s->set_runs(report->results_size());
+  // The longest case is a whole row: a repeated row's runs one after another.
+  for (const MatrixRow& row : rows) {
+    double seconds = 0;
+    for (const v1::CaseResult* r : row.runs) seconds += r->seconds();
+    if (seconds > s->longest_case_seconds()) {
+      s->set_longest_case_seconds(seconds);
+      s->set_longest_case(
+          absl::StrCat(row.case_name, " (", row.platform,
+                       row.runs.size() > 1 ? absl::StrCat(", ", row.runs.size(), " runs") : "",
+                       ")"));
     }
   }
-  // By claim number ("C3" before "C10"), then platform.
-  std::map<std::pair<int, std::string>, v1::ClaimVerdict> claims;
+  // Each claim on each platform is its own entry, in ClaimBefore's order.
+  std::map<std::string, std::map<std::string, v1::ClaimVerdict>, ClaimLess> claims;
   for (const MatrixRow& row : rows) {
     Count(row, s);
     if (row.claim.empty()) continue;  // a question: no claim to hold or refute
-    int number = 0;
-    absl::SimpleAtoi(absl::string_view(row.claim).substr(1), &number);
-    AddToClaim(row, &claims[{number, row.platform}]);
+    AddToClaim(row, &claims[row.claim][row.platform]);
   }
   report->clear_claims();
-  for (auto& [key, verdict] : claims) *report->add_claims() = std::move(verdict);
+  for (auto& [claim, by_platform] : claims) {
+    for (auto& [platform, verdict] : by_platform) *report->add_claims() = std::move(verdict);
+  }
   CountBaselineDifferences(report);
   return rows;
 }
@@ -336,7 +369,12 @@ void CountBaselineDifferences(v1::Report* report) {
 }
 
 int ExitStatusFor(const v1::Report& report) {
-  if (report.summary().errors() > 0) return 3;
+  bool case_error = false;
+  for (const v1::CaseResult& r : report.results()) {
+    if (r.stop() == v1::STOP_AGENT_FAULT) return 3;
+    case_error |= r.stop() == v1::STOP_CASE_ERROR;
+  }
+  if (case_error) return 2;
   if (report.summary().deviated() > 0) return 1;
   return 0;
 }

@@ -7,12 +7,16 @@
 //     claim status: HELD or REFUTED by the claim-level expectations,
 //     INCONCLUSIVE with a failed premise, NOT_APPLICABLE without either.
 //   - a row (a case on a platform, all of its runs): judged on outcome
-//     frequencies. It is MATCHED only when at least the required number of
-//     its conclusive runs matched (every run; a race: one, or the case's
-//     min_matching_runs); INCONCLUSIVE when no run was conclusive.
+//     frequencies. INCONCLUSIVE when fewer of its runs were conclusive than
+//     the case's min_conclusive_runs (default: half the runs, at most 5);
+//     else MATCHED only when at least the required number of its
+//     conclusive runs matched (every run; a race: one, or the case's
+//     min_matching_runs). Its claim status comes from its conclusive runs
+//     only, and is INCONCLUSIVE whenever the row is.
 //   - a claim on a platform: REFUTED by any row that refuted it, else HELD
 //     by any that held it, else INCONCLUSIVE when rows tested it only
 //     inconclusively. An inconclusive row never counts for or against it.
+//     Each claim id is its own entry (claim_order.h gives their order).
 // The rows are computed once per report and handed to every writer.
 #ifndef CLOSEPROBE_CONTROLLER_JUDGE_VERDICTS_H_
 #define CLOSEPROBE_CONTROLLER_JUDGE_VERDICTS_H_
@@ -68,8 +72,10 @@ struct JudgedReport {
 // Adds report->baseline_differences to the summary's counts.
 void CountBaselineDifferences(v1::Report* report);
 
-// The process exit status a report calls for: 3 if any row is ERROR,
-// else 1 if any is DEVIATED, else 0.
+// The process exit status a report calls for: 3 if an agent failed
+// (infrastructure: STOP_AGENT_FAULT), else 2 if an agent refused a request
+// as the case made it (STOP_CASE_ERROR), else 1 if any row is DEVIATED,
+// else 0.
 int ExitStatusFor(const v1::Report& report);
 
 }  // namespace closeprobe::controller

@@ -113,6 +113,71 @@ TEST(Verdicts, RepeatedRowWithNoConclusiveRunIsInconclusive) {
   EXPECT_THAT(j.rows[0].inconclusive, HasSubstr("premise not met"));
 }
 
+TEST(Verdicts, RowWithTooFewConclusiveRunsDecidesNothingOfItsClaim) {
+  // C17 on lwip: 2 of 20 runs conclusive, both refuting. Not "inc REFUTED":
+  // inconclusive, with the count, and the claim is not refuted.
+  std::string runs;
+  for (int i = 0; i < 20; ++i) runs += RunText("race", false, i < 2 ? "true" : "false", "race: true");
+  const JudgedReport j(Parsed(runs));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(j.rows[0].claim_status, v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(j.rows[0].inconclusive, HasSubstr("premise held in 2 of 20 runs; at least 5 needed"));
+  ASSERT_EQ(j.record.claims_size(), 1);
+  EXPECT_EQ(j.record.claims(0).status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_EQ(j.record.repeats(0).required_conclusive_runs(), 5);
+}
+
+TEST(Verdicts, MinConclusiveRunsIsTheCasesBar) {
+  // Not a race: every conclusive run must match, and both refute.
+  std::string with_default, with_two;
+  for (int i = 0; i < 20; ++i) {
+    with_default += RunText("rep", false, i < 2 ? "true" : "false");
+    with_two += RunText("rep", false, i < 2 ? "true" : "false", "min_conclusive_runs: 2");
+  }
+  const JudgedReport by_default(Parsed(with_default));
+  EXPECT_EQ(by_default.rows[0].verdict, v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(by_default.record.claims(0).status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+  const JudgedReport two(Parsed(with_two));
+  EXPECT_EQ(two.rows[0].verdict, v1::VERDICT_DEVIATED);
+  EXPECT_EQ(two.rows[0].claim_status, v1::CLAIM_STATUS_REFUTED);
+  EXPECT_EQ(two.record.claims(0).status(), v1::CLAIM_STATUS_REFUTED);
+}
+
+TEST(Verdicts, NoLabelCombinesInconclusiveWithAClaimVerdict) {
+  // A race row whose conclusive runs refute but which lacks the matching
+  // runs it might have had: no verdict on the row, none on the claim.
+  std::string runs;
+  for (int i = 0; i < 10; ++i) runs += RunText("race", false, i < 6 ? "true" : "false", "race: true");
+  const JudgedReport j(Parsed(runs));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_INCONCLUSIVE);
+  EXPECT_EQ(j.rows[0].claim_status, v1::CLAIM_STATUS_INCONCLUSIVE);
+}
+
+TEST(Verdicts, EachClaimIdIsItsOwnEntry) {
+  auto with_claim = [](const std::string& name, const std::string& claim) {
+    std::string run = RunText(name, true, "true");
+    return run.replace(run.find("\"C12\""), 5, "\"" + claim + "\"");
+  };
+  const JudgedReport j(Parsed(with_claim("s1", "acme.S1") + with_claim("s2", "acme.S2") +
+                              with_claim("c3", "C3") + with_claim("c10", "C10")));
+  ASSERT_EQ(j.record.claims_size(), 4);
+  EXPECT_EQ(j.record.claims(0).claim(), "C3");
+  EXPECT_EQ(j.record.claims(1).claim(), "C10");
+  EXPECT_EQ(j.record.claims(2).claim(), "acme.S1");
+  EXPECT_THAT(j.record.claims(2).cases(), ::testing::ElementsAre("s1"));
+  EXPECT_EQ(j.record.claims(3).claim(), "acme.S2");
+  EXPECT_THAT(j.record.claims(3).cases(), ::testing::ElementsAre("s2"));
+}
+
+TEST(Verdicts, LongestCaseIsAWholeRow) {
+  std::string runs;
+  for (int i = 0; i < 10; ++i) runs += RunText("repeated", true, "true", "seconds: 1");
+  runs += RunText("single", true, "true", "seconds: 5");
+  const JudgedReport j(Parsed(runs));
+  EXPECT_DOUBLE_EQ(j.record.summary().longest_case_seconds(), 10);
+  EXPECT_EQ(j.record.summary().longest_case(), "repeated (linux, 10 runs)");
+}
+
 TEST(Verdicts, StoppedRunsAreErrorOrNotSupported) {
   const JudgedReport j(Parsed(RunText("e", true, nullptr, "stop: STOP_AGENT_FAULT error: \"agent gone\"") +
                  RunText("n", true, nullptr, "stop: STOP_NOT_SUPPORTED")));
@@ -120,6 +185,25 @@ TEST(Verdicts, StoppedRunsAreErrorOrNotSupported) {
   EXPECT_EQ(j.rows[0].key_observation, "agent gone");
   EXPECT_EQ(j.rows[1].verdict, v1::VERDICT_NOT_SUPPORTED);
   EXPECT_EQ(ExitStatusFor(j.record), 3);
+}
+
+TEST(Verdicts, ACaseErrorIsAnErrorRowAndExitTwoNotAnInfrastructureFailure) {
+  const JudgedReport j(Parsed(RunText("c", true, nullptr, "stop: STOP_CASE_ERROR error: \"x\"") +
+                              RunText("d", false, "true")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_ERROR);
+  EXPECT_EQ(ExitStatusFor(j.record), 2);
+  // An agent that failed outweighs it.
+  const JudgedReport both(Parsed(RunText("c", true, nullptr, "stop: STOP_CASE_ERROR") +
+                                 RunText("e", true, nullptr, "stop: STOP_AGENT_FAULT")));
+  EXPECT_EQ(ExitStatusFor(both.record), 3);
+}
+
+// What the stack cannot show is not supported there, never an error.
+TEST(Verdicts, ARunStoppedWhereNothingCouldSeeIsNotSupported) {
+  const JudgedReport j(Parsed(RunText(
+      "o", true, nullptr, "stop: STOP_NOT_OBSERVABLE error: \"not observable: closed handle\"")));
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_EQ(ExitStatusFor(j.record), 0);
 }
 
 }  // namespace

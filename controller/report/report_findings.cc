@@ -138,11 +138,19 @@ void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostrea
     }
   }
   PrintVersionDifferences(report, rows, out);
-  std::vector<std::string> held;
+  // Every claim cited has its entry: held, or tested by nothing (its cases
+  // state no claim-level expectation, or could not run).
+  std::vector<std::string> held, untested;
   for (const auto& c : report.claims()) {
-    if (c.status() == v1::CLAIM_STATUS_HELD) held.push_back(absl::StrCat(c.claim(), " (", c.platform(), ")"));
+    const std::string where = absl::StrCat(c.claim(), " (", c.platform(), ")");
+    if (c.status() == v1::CLAIM_STATUS_HELD) held.push_back(where);
+    if (c.status() == v1::CLAIM_STATUS_NOT_APPLICABLE) untested.push_back(where);
   }
   out << "\nHeld: " << absl::StrJoin(held, ", ") << ".\n";
+  if (!untested.empty()) {
+    out << "\nNo verdict (no claim-level expectation applied, or the case did not run): "
+        << absl::StrJoin(untested, ", ") << ".\n";
+  }
 }
 
 }  // namespace closeprobe::controller

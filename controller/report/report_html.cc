@@ -8,11 +8,11 @@
 #include <set>
 #include <sstream>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "controller/judge/claim_order.h"
 #include "controller/judge/expectation_matcher.h"
 #include "controller/report/ladder.h"
 #include "controller/report/report_writers.h"
@@ -23,12 +23,6 @@ namespace {
 std::string Esc(const std::string& s) {
   return absl::StrReplaceAll(
       s, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}, {"'", "&#39;"}});
-}
-
-int ClaimNumber(const std::string& claim) {
-  int n = 0;
-  absl::SimpleAtoi(absl::string_view(claim).substr(std::min<size_t>(1, claim.size())), &n);
-  return n;
 }
 
 const char* CellClass(const MatrixRow& r) {
@@ -214,7 +208,8 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
                              const std::string& dir) {
   std::vector<std::string> platforms;
   for (const auto& p : report.platforms()) platforms.push_back(p.name());
-  // Rows: cases grouped by claim (in claim order), then by name.
+  // Rows: cases grouped by claim (in claim order), then by name; questions
+  // (no claim) last.
   std::map<std::string, std::map<std::string, const MatrixRow*>> by_case;
   std::map<std::string, std::string> claim_of;
   for (const MatrixRow& r : rows) {
@@ -224,7 +219,9 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
   std::vector<std::string> names;
   for (const auto& [name, cells] : by_case) names.push_back(name);
   std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) {
-    return ClaimNumber(claim_of[a]) < ClaimNumber(claim_of[b]);
+    const std::string &ca = claim_of[a], &cb = claim_of[b];
+    if (ca.empty() != cb.empty()) return cb.empty();
+    return ClaimBefore(ca, cb);
   });
 
   std::ostringstream out;
@@ -309,10 +306,12 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
                  !it->second->inconclusive().empty()) {
         evidence = it->second->inconclusive(0);
       }
+      // Only a held claim is painted as held; n/a is no colour.
       out << absl::StrFormat("<td class=\"%s\">%s</td>",
                              s == v1::CLAIM_STATUS_REFUTED        ? "refuted"
                              : s == v1::CLAIM_STATUS_INCONCLUSIVE ? "inconclusive"
-                                                                  : "held",
+                             : s == v1::CLAIM_STATUS_HELD         ? "held"
+                                                                  : "not-applicable",
                              s == v1::CLAIM_STATUS_HELD           ? "held"
                              : s == v1::CLAIM_STATUS_REFUTED      ? "refuted"
                              : s == v1::CLAIM_STATUS_INCONCLUSIVE ? "not tested"

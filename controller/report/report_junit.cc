@@ -2,6 +2,8 @@
 // repeated case counts once); a deviation is a failure whose message holds
 // the expected and observed values; ERROR an error; NOT_SUPPORTED,
 // INCONCLUSIVE (with the premise that did not happen) and DOCUMENTED skipped.
+// Each testsuite's properties give every claim's status on its platform.
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -35,6 +37,15 @@ std::string Deviations(const MatrixRow& row) {
   return absl::StrJoin(parts, "; ");
 }
 
+const char* ClaimWord(v1::ClaimStatus s) {
+  switch (s) {
+    case v1::CLAIM_STATUS_HELD: return "held";
+    case v1::CLAIM_STATUS_REFUTED: return "refuted";
+    case v1::CLAIM_STATUS_INCONCLUSIVE: return "not tested";
+    default: return "n/a";
+  }
+}
+
 }  // namespace
 
 absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
@@ -61,6 +72,15 @@ absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
         "  <testsuite name=\"closeprobe.%s\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
         "skipped=\"%d\" time=\"%.3f\" timestamp=\"%s\">\n",
         Xml(platform), list.size(), failures, errors, skipped, time, Xml(report.started_at()));
+    // Each claim on this platform, as the claims table has it (a property:
+    // a refuted claim is a finding, not a failing test).
+    std::string claims;
+    for (const v1::ClaimVerdict& c : report.claims()) {
+      if (c.platform() != platform) continue;
+      absl::StrAppend(&claims, absl::StrFormat("      <property name=\"claim %s\" value=\"%s\"/>\n",
+                                               Xml(c.claim()), ClaimWord(c.status())));
+    }
+    if (!claims.empty()) out << "    <properties>\n" << claims << "    </properties>\n";
     for (const MatrixRow* r : list) {
       double seconds = 0;
       for (const auto* run : r->runs) seconds += run->seconds();
@@ -76,8 +96,13 @@ absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
         out << absl::StrFormat("      <failure message=\"%s\" type=\"deviation\">%s</failure>\n",
                                Xml(why), Xml(r->key_observation));
       } else if (r->verdict == v1::VERDICT_ERROR) {
-        out << absl::StrFormat("      <error message=\"%s\" type=\"infrastructure\"/>\n",
-                               Xml(r->key_observation));
+        // An agent refusing the case's own request is the case's error.
+        const bool case_error = std::any_of(r->runs.begin(), r->runs.end(), [](const auto* run) {
+          return run->stop() == v1::STOP_CASE_ERROR;
+        });
+        out << absl::StrFormat("      <error message=\"%s\" type=\"%s\"/>\n",
+                               Xml(r->key_observation),
+                               case_error ? "case error" : "infrastructure");
       } else if (r->verdict == v1::VERDICT_INCONCLUSIVE) {
         out << absl::StrFormat("      <skipped message=\"inconclusive: %s\"/>\n",
                                Xml(r->inconclusive));

@@ -1,5 +1,6 @@
 // DIR/matrix.md: the matrix as a GitHub-flavoured Markdown table, for
-// READMEs and pull requests. Same cells as the terminal and HTML matrices.
+// READMEs and pull requests (same cells as the terminal and HTML matrices),
+// then the claims table: every claim cited, its status per platform.
 #include <fstream>
 #include <map>
 #include <vector>
@@ -9,6 +10,46 @@
 #include "controller/report/report_writers.h"
 
 namespace closeprobe::controller {
+namespace {
+
+const char* ClaimStatusText(v1::ClaimStatus s) {
+  switch (s) {
+    case v1::CLAIM_STATUS_HELD: return "held";
+    case v1::CLAIM_STATUS_REFUTED: return "REFUTED";
+    case v1::CLAIM_STATUS_INCONCLUSIVE: return "not tested";
+    default: return "n/a";
+  }
+}
+
+// Every claim a case cited, one line each (report.claims is in claim order),
+// with its status per platform.
+void AppendClaimsTable(const v1::Report& report, std::string* md) {
+  if (report.claims().empty()) return;
+  std::vector<std::string> claims;
+  std::map<std::pair<std::string, std::string>, const v1::ClaimVerdict*> status;
+  for (const v1::ClaimVerdict& c : report.claims()) {
+    if (claims.empty() || claims.back() != c.claim()) claims.push_back(c.claim());
+    status[{c.claim(), c.platform()}] = &c;
+  }
+  absl::StrAppend(md, "\n| claim |");
+  std::string rule = "|---|";
+  for (const auto& p : report.platforms()) {
+    absl::StrAppend(md, " ", p.name(), " |");
+    absl::StrAppend(&rule, "---|");
+  }
+  absl::StrAppend(md, "\n", rule, "\n");
+  for (const std::string& claim : claims) {
+    absl::StrAppend(md, "| ", claim, " |");
+    for (const auto& p : report.platforms()) {
+      auto it = status.find({claim, p.name()});
+      absl::StrAppend(md, " ", it == status.end() ? "-" : ClaimStatusText(it->second->status()),
+                      " |");
+    }
+    absl::StrAppend(md, "\n");
+  }
+}
+
+}  // namespace
 
 std::string MarkdownCell(const MatrixRow& r) {
   const char* verdict = r.verdict == v1::VERDICT_MATCHED      ? "ok"
@@ -54,6 +95,7 @@ absl::Status WriteMarkdownReport(const v1::Report& report, const MatrixRows& row
     }
     absl::StrAppend(&md, "\n");
   }
+  AppendClaimsTable(report, &md);
   std::ofstream out(absl::StrCat(dir, "/matrix.md"));
   out << md;
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", dir, "/matrix.md"));

@@ -66,6 +66,16 @@ v1::Report MergeReports(
     for (const std::string& w : report.warnings()) {
       merged.add_warnings(absl::StrCat(file, ": ", w));
     }
+    // Columns that ran different versions of a case are not comparable
+    // without saying so.
+    for (const auto& [name, hash] : report.case_file_hashes()) {
+      auto [it, fresh] = merged.mutable_case_file_hashes()->insert({name, hash});
+      if (!fresh && it->second != hash) {
+        merged.add_warnings(absl::StrCat("case file ", name, " differs between the merged runs (",
+                                         it->second, ", ", hash, " in ", file,
+                                         "): its columns ran different versions of the case"));
+      }
+    }
   }
   merged.set_topology("merged");
   return merged;

@@ -35,6 +35,19 @@ TEST(ReportMerge, SamePlatformOnTwoHostsGetsTwoColumnsWithProvenance) {
   EXPECT_EQ(merged.results(1).platform(), "linux@h2");
 }
 
+TEST(ReportMerge, KeepsCaseFileHashesAndWarnsWhenRunsRanDifferentCases) {
+  v1::Report a = ReportOf("h1", "t"), b = ReportOf("h2", "t");
+  (*a.mutable_case_file_hashes())["c"] = "00000000000000aa";
+  (*b.mutable_case_file_hashes())["c"] = "00000000000000bb";
+  v1::Report same = MergeReports({{"a.json", a}, {"a2.json", a}});
+  EXPECT_EQ(same.case_file_hashes().at("c"), "00000000000000aa");
+  EXPECT_EQ(same.warnings_size(), 0);
+  v1::Report differ = MergeReports({{"a.json", a}, {"b.json", b}});
+  ASSERT_EQ(differ.warnings_size(), 1);
+  EXPECT_THAT(differ.warnings(0), HasSubstr("case file c differs between the merged runs"));
+  EXPECT_THAT(differ.warnings(0), HasSubstr("00000000000000bb in b.json"));
+}
+
 TEST(ReportMerge, DocumentedCellsAreNeverObservations) {
   absl::StatusOr<CaseSet> set = ParseCaseSet("cases/c.textproto", R"(
     name: "c" claim: "C8" summary: "s" roles: ["a"] subject: "a"

@@ -177,7 +177,8 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
   }
   out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
          "held/REFUTED = what the claim says;\n inc untested = a premise of the claim did not "
-         "happen, so the run tested nothing;\n N/M = outcome of N of M runs of a repeated case; "
+         "happen (a repeated row: in too few runs), so the row tested nothing;\n N/M = outcome of "
+         "N of M runs of a repeated case; "
          "doc = no observation, what the platform's documentation says;\n claim - = a question case: "
          "observations and expectations, no claim)\n";
 

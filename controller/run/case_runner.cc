@@ -7,7 +7,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -22,6 +24,28 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr absl::Duration kDefaultCaseTimeout = absl::Seconds(60);
+// The least lease of a session on an emulated host (a QEMU guest, a runsc
+// sandbox under ptrace): its agent answers the controller's renewals slowly
+// when the machine is busy, one session after another, and a lapsed lease
+// ends the case as an error (a sandbox's session lapsed once during a 75 s
+// wait in a four-column matrix on 2 cores). Such hosts die with the run.
+constexpr absl::Duration kEmulatedHostLease = absl::Seconds(60);
+
+// A step's failure as the case's author reads it: where the step is in the
+// case file, its call, and the case's own names for the agent's handle ids
+// (the agent knows "h1", the case calls it "lsn").
+std::string StepFailure(const ResolvedStep& names, const v1::StepRecord& record,
+                        const CaseContext& ctx, const std::string& role,
+                        absl::string_view message) {
+  std::string text(message);
+  for (const auto& [name, h] : ctx.Handles()) {
+    if (h.role != role || h.agent_handle.empty()) continue;
+    text = absl::StrReplaceAll(
+        text, {{absl::StrCat("'", h.agent_handle, "'"), absl::StrCat("'", name, "'")}});
+  }
+  return absl::StrCat(names.where.empty() ? "" : names.where + ": ", "step ", record.index() + 1,
+                      " (", record.call(), "): ", text);
+}
 
 // Steps running alongside the foreground ones, each on a thread of its own.
 class BackgroundSteps {
@@ -35,8 +59,8 @@ class BackgroundSteps {
       if (s.ok()) return;
       absl::MutexLock lock(&mu_);
       if (first_error_.ok()) {
-        first_error_ = absl::Status(s.code(), absl::StrCat("step ", record->index(), " (",
-                                                           record->call(), "): ", s.message()));
+        first_error_ =
+            absl::Status(s.code(), StepFailure(names, *record, ctx, step.role(), s.message()));
       }
     });
   }
@@ -57,24 +81,57 @@ class BackgroundSteps {
   absl::Status first_error_ ABSL_GUARDED_BY(mu_);
 };
 
-// Records why the run stops here: a missing feature (Unimplemented) or an
-// agent fault; the judge makes that NOT_SUPPORTED or ERROR.
+// Records why the run stops here: a missing feature (Unimplemented; a state
+// the agent says is "not observable" on its stack), a request the agent
+// refused as the case made it (a case error validation could not see), or
+// an agent fault; the judge makes the first two NOT_SUPPORTED and the
+// others ERROR.
 void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
-  result->set_stop(why.code() == absl::StatusCode::kUnimplemented ? v1::STOP_NOT_SUPPORTED
-                                                                  : v1::STOP_AGENT_FAULT);
+  switch (why.code()) {
+    case absl::StatusCode::kUnimplemented:
+      result->set_stop(absl::StrContains(why.message(), "not observable:")
+                           ? v1::STOP_NOT_OBSERVABLE
+                           : v1::STOP_NOT_SUPPORTED);
+      break;
+    case absl::StatusCode::kInvalidArgument:
+    case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kOutOfRange: result->set_stop(v1::STOP_CASE_ERROR); break;
+    default: result->set_stop(v1::STOP_AGENT_FAULT);
+  }
   result->set_error(absl::StrCat(context, why.message()));
 }
 
 bool Stopped(const v1::CaseResult& r) { return r.stop() != v1::STOP_NONE; }
+
+// Why a setting cannot be changed, from what the agent says of its stack.
+// An agent that changes settings explains its own refusals. One that
+// changes none would say how it could be started to; but when its stack
+// does not even report the setting (lwIP's options are its own, not Linux's
+// sysctls), no flag would help, and that is the reason.
+absl::Status SettingRefused(const v1::InfoReply& info, const std::string& name,
+                            const absl::Status& refusal) {
+  const bool changes_settings = std::find(info.features().begin(), info.features().end(),
+                                          "settings") != info.features().end();
+  if (refusal.code() != absl::StatusCode::kUnimplemented || changes_settings ||
+      info.settings().count(name) > 0) {
+    return refusal;
+  }
+  std::vector<std::string> names;
+  for (const auto& [setting, value] : info.settings()) names.push_back(setting);
+  std::sort(names.begin(), names.end());
+  return absl::UnimplementedError(absl::StrCat(info.platform(), " has no setting '", name,
+                                               "' (its agent reports ", absl::StrJoin(names, ", "),
+                                               ", and changes none)"));
+}
 
 absl::Status ApplySettings(const v1::Case& spec, CaseContext& ctx, v1::CaseResult* result) {
   for (const v1::RoleSetting& s : spec.settings()) {
     v1::SetSettingRequest req;
     req.set_name(s.name());
     req.set_value(s.value());
-    auto r = ctx.roles.at(s.role()).session->Call(&v1::Agent::Stub::SetSetting, req,
-                                                   absl::Seconds(10));
-    if (!r.ok()) return r.status();
+    AgentSession* session = ctx.roles.at(s.role()).session;
+    auto r = session->Call(&v1::Agent::Stub::SetSetting, req, absl::Seconds(10));
+    if (!r.ok()) return SettingRefused(session->client().info(), s.name(), r.status());
     result->add_settings(
         absl::StrCat(s.role(), ": ", s.name(), "=", s.value(), " (was ", r->previous(), ")"));
   }
@@ -205,7 +262,8 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     for (const auto& [role, agent] : bound.ok() ? *bound : std::map<std::string, AgentClient*>{}) {
       (*result.mutable_role_platforms())[role] = agent->info().platform();
       absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
-          agent, absl::StrCat("closeprobe ", spec.name(), " ", role), options.lease);
+          agent, absl::StrCat("closeprobe ", spec.name(), " ", role),
+          agents.emulation.empty() ? options.lease : std::max(options.lease, kEmulatedHostLease));
       if (!s.ok()) {
         Fail(&result, s.status(), absl::StrCat("role ", role, ": "));
         break;
@@ -214,14 +272,28 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       sessions[role] = std::move(*s);
     }
   }
+  // A subject that cannot capture or drop itself (a sandbox) has the agent
+  // on its wire do both; the subject's roles' drops go there.
+  std::unique_ptr<AgentSession> wire;
+  if (!Stopped(result) && agents.wire != nullptr) {
+    absl::StatusOr<std::unique_ptr<AgentSession>> s = AgentSession::Open(
+        agents.wire, absl::StrCat("closeprobe ", spec.name(), " wire"), options.lease);
+    if (!s.ok()) Fail(&result, s.status(), "the wire: ");
+    if (s.ok()) wire = std::move(*s);
+    for (auto& [role, r] : ctx.roles) {
+      if (wire != nullptr && &r.session->client() == agents.subject) r.faults = wire.get();
+    }
+  }
 
   if (!Stopped(result)) {
     absl::Status s = ApplySettings(spec, ctx, &result);
     if (!s.ok()) Fail(&result, s, "stack settings: ");
   }
-  // The capture runs on the subject's host, where it sees both directions.
+  // The capture runs on the subject's host, where it sees both directions,
+  // or on its wire.
   std::string capture;
   AgentSession* subject = Stopped(result) ? nullptr : ctx.roles.at(spec.subject()).session;
+  if (subject != nullptr && wire != nullptr) subject = wire.get();
   if (subject != nullptr) {
     const auto& features = subject->client().info().features();
     if (std::find(features.begin(), features.end(), "capture") != features.end()) {
@@ -241,7 +313,8 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     if (absl::Now() - start > timeout) {
       Fail(&result, absl::DeadlineExceededError(absl::StrCat(
                         "the case ran longer than its timeout of ",
-                        absl::FormatDuration(timeout), " (at step ", i, ")")));
+                        absl::FormatDuration(timeout), " (at step ", i + 1, ", ",
+                        c.steps[i].where, ")")));
       break;
     }
     // Records are allocated here, in step order; a background step fills its
@@ -254,8 +327,14 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       continue;
     }
     absl::Status s = ExecuteStep(step, c.steps[i], ctx, record);
-    if (s.ok() && step.action_case() == v1::Step::kJoin) s = background.JoinAll();
-    if (!s.ok()) Fail(&result, s, absl::StrCat("step ", i, " (", record->call(), "): "));
+    if (!s.ok()) {
+      Fail(&result, absl::Status(s.code(), StepFailure(c.steps[i], *record, ctx, step.role(),
+                                                       s.message())));
+    } else if (step.action_case() == v1::Step::kJoin) {
+      // A background step's failure already says which step it was.
+      s = background.JoinAll();
+      if (!s.ok()) Fail(&result, s);
+    }
   }
   absl::Status pending = background.JoinAll();
   if (!pending.ok() && !Stopped(result)) Fail(&result, pending, "background step: ");

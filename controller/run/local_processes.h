@@ -31,6 +31,9 @@ absl::StatusOr<std::string> MakeRunFolder();
 std::string ProgramDir();
 // `name` as an executable file name on this platform (".exe" on Windows).
 std::string ExecutableName(const std::string& name);
+// The program `name` runs: itself when it names a path, else the first
+// executable of that name on PATH; "" when there is none.
+std::string FindProgram(const std::string& name);
 
 }  // namespace closeprobe::controller
 

@@ -131,4 +131,7 @@ std::string ProgramDir() {
 
 std::string ExecutableName(const std::string& name) { return name + ".exe"; }
 
+// No local host on Windows starts another program by name (loopback only).
+std::string FindProgram(const std::string& name) { return ""; }
+
 }  // namespace closeprobe::controller

@@ -68,6 +68,7 @@ absl::Status LocalTopology::StartLoopback(const std::string& agent_binary) {
 }
 
 void LocalTopology::Abandon() const {
+  for (const auto& cleanup : cleanups_) cleanup();
   KillChildren(pids_);
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);
@@ -87,6 +88,7 @@ std::string LocalTopology::AgentLogs() const {
 }
 
 LocalTopology::~LocalTopology() {
+  for (const auto& cleanup : cleanups_) cleanup();
   StopChildren(pids_);
   std::error_code ec;
   if (!dir_.empty()) std::filesystem::remove_all(dir_, ec);

@@ -7,6 +7,10 @@
 //     to the agent processes (unshare --net), so they vanish with them, and
 //     the agents die with the controller (PR_SET_PDEATHSIG): nothing is left
 //     behind even if the controller is killed.
+//   runsc (netns only, when asked): the Linux agent in a gVisor sandbox, with
+//     a Linux peer and a wire namespace between them whose agent captures
+//     and drops for the sandbox (runsc_host_linux.cc); the sandbox is
+//     stopped with `runsc kill` and `runsc delete --force` before the agents.
 //   guest (netns only, when asked): a Linux kernel of another version under
 //     QEMU (software emulation), in a namespace whose TAP devices carry its
 //     test link (to a Linux peer agent there) and the controller's link.
@@ -19,6 +23,7 @@
 #ifndef CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
 #define CLOSEPROBE_CONTROLLER_LOCAL_TOPOLOGY_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -41,8 +46,20 @@ struct HostPair {
   std::map<std::string, std::string> companions;
   // The matrix column's name when not the subject's platform ("linux-6.1").
   std::string column;
+  // An agent on the wire between subject and peer that captures and drops
+  // for the subject, which cannot itself (a sandbox); "" = the subject does.
+  std::string wire_target;
   // How the subject's host runs when it is emulated, for the report.
   std::string emulation;
+};
+
+// A column whose stack runs an executor (docs/executor-protocol.md), served
+// by the proxy agent closeprobe-agent-executor (local_topology_executor_linux.cc).
+struct ExecutorColumn {
+  std::string column;        // the matrix column, e.g. "lwip-firmware"
+  std::string platform;      // the proxy's --executor_platform: whose expectations apply
+  std::string executor;      // the proxy's --executor: "qemu:IMAGE" or "spawn:PROGRAM"
+  std::string proxy_binary;  // closeprobe-agent-executor
 };
 
 struct TopologyOptions {
@@ -53,14 +70,19 @@ struct TopologyOptions {
   // device, lwIP on one side of it, a Linux peer agent on the kernel side.
   std::string lwip_binary;
   bool lwip_fast_forward = true;  // the lwIP agent's --lwip_fast_forward
-  // Non-empty (netns only): also a gVisor host, made like the lwIP one.
-  std::string gvisor_binary;
+  // Non-empty (netns only): also a gVisor netstack host, made like the lwIP one.
+  std::string gvisor_netstack_binary;
   // (netns only) The first pair's hosts each get two more agents: one of
   // their own, and one running as the user nobody.
   bool companions = false;
+  // Non-empty (netns only): also a gVisor host, the Linux agent in a sandbox
+  // that this runsc starts (runsc_host_linux.cc).
+  std::string runsc;
   // Non-empty (netns only): also a guest host, booted from this folder
   // (scripts/build_linux_guest.sh: vmlinuz, initramfs.cpio.gz, release).
   std::string guest_dir;
+  // (netns only) Columns served by the executor proxy, one host pair each.
+  std::vector<ExecutorColumn> executor_columns;
 };
 
 class LocalTopology {
@@ -78,9 +100,16 @@ class LocalTopology {
   // The lwIP subject and its Linux peer; empty targets when not started.
   const HostPair& lwip_pair() const { return lwip_pair_; }
   // The gVisor netstack subject and its Linux peer; empty when not started.
-  const HostPair& gvisor_pair() const { return gvisor_pair_; }
+  const HostPair& gvisor_netstack_pair() const { return gvisor_netstack_pair_; }
+  // The agent in a runsc sandbox, its Linux peer and their wire; empty when
+  // not started.
+  const HostPair& runsc_pair() const { return runsc_pair_; }
+  // How long the sandbox took from `runsc run` until its agent served.
+  double sandbox_start_seconds() const { return sandbox_start_seconds_; }
   // The guest and its Linux peer; empty targets when not started.
   const HostPair& guest_pair() const { return guest_pair_; }
+  // The executor columns' subjects and their Linux peers, in options' order.
+  const std::vector<HostPair>& executor_pairs() const { return executor_pairs_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<ProcessId>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
@@ -93,16 +122,43 @@ class LocalTopology {
   LocalTopology() = default;
   // The hosts `options` asks for, on this platform (one file per platform).
   absl::Status StartHosts(const std::string& agent_binary, const TopologyOptions& options);
-  absl::Status StartNetnsPair(const std::string& agent_binary, int index);
+  // A subject and a peer namespace joined by veth. `subject_command` (the
+  // subject's program and first arguments) replaces agent_binary for the
+  // subject, and `out` receives the pair instead of pairs(), when given.
+  absl::Status StartNetnsPair(const std::string& agent_binary, int index,
+                              const std::vector<std::string>& subject_command = {},
+                              HostPair* out = nullptr);
+  // One executor column (local_topology_executor_linux.cc).
+  absl::Status StartExecutorPair(const ExecutorColumn& column, const std::string& agent_binary,
+                                 int index, HostPair* pair);
   absl::Status StartLoopback(const std::string& agent_binary);
   // A stack in the agent's own process (lwIP, gVisor) on a TAP device in a
   // namespace of its own, with a Linux peer agent on the kernel side. `name`
   // is the platform, which also prefixes the stack agent's flags (--lwip_tap,
   // --gvisor_tap...); `net` is the link's third octet.
+  // `flag_prefix` and `tap_name` replace `name` in the flags' names and the
+  // default TAP name when given.
   absl::Status StartTapStackPair(const std::string& name, const std::string& binary,
                                  const std::vector<std::string>& extra_args,
-                                 const std::string& agent_binary, int net, HostPair* pair);
+                                 const std::string& agent_binary, int net, HostPair* pair,
+                                 const std::string& flag_prefix = "",
+                                 const std::string& tap_name = "");
   absl::Status StartGuestPair(const std::string& guest_dir, const std::string& agent_binary);
+  // A program in a network namespace of its own: its shell waits for a line
+  // on `go` (write it once the namespace's links are in place), runs the
+  // shell command `setup` there, then becomes `program`.
+  struct NamespaceHost {
+    ProcessId pid = -1;
+    int go = -1;  // the caller writes "go\n" and closes it
+  };
+  absl::StatusOr<NamespaceHost> SpawnInNamespace(const std::string& name, const std::string& setup,
+                                                 const std::vector<std::string>& program);
+  // Waits until `pid` is in a network namespace other than the controller's.
+  absl::Status AwaitNamespace(ProcessId pid, const std::string& name, absl::Time deadline);
+  absl::Status StartRunscPair(const std::string& runsc, const std::string& agent_binary,
+                              bool companions);
+  void StartSandboxCompanions(const std::vector<std::string>& runsc_state, const std::string& id,
+                              const std::string& agent_binary, const std::string& address);
   // The companions of the host whose agent is `host_pid` (`side`: "subject"
   // or "peer"), added to `pair`.
   absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
@@ -120,10 +176,16 @@ class LocalTopology {
   std::string dir_;
   std::vector<HostPair> pairs_;
   HostPair lwip_pair_;
-  HostPair gvisor_pair_;
+  HostPair gvisor_netstack_pair_;
   HostPair guest_pair_;
+  HostPair runsc_pair_;
+  double sandbox_start_seconds_ = 0;
+  std::vector<HostPair> executor_pairs_;
   std::vector<std::string> warnings_;
   std::vector<ProcessId> pids_;
+  // Run before the agents are stopped, also when abandoned (a sandbox's
+  // `runsc kill` and `runsc delete`).
+  std::vector<std::function<void()>> cleanups_;
   ProcessId first_subject_pid_ = -1;  // the first pair's agents: their namespaces
   ProcessId first_peer_pid_ = -1;    // take the companions
   std::string first_subject_address_, first_peer_address_;

@@ -84,16 +84,27 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
         {absl::StrCat("--lwip_fast_forward=", options.lwip_fast_forward ? "true" : "false")},
         agent_binary, static_cast<int>((getpid() + 125) % 250) + 1, &lwip_pair_);
   }
-  if (s.ok() && !options.gvisor_binary.empty()) {
+  if (s.ok() && !options.gvisor_netstack_binary.empty()) {
     // gVisor's settings are its own process's: the agent may change them.
-    s = StartTapStackPair("gvisor", options.gvisor_binary, {"--allow_settings"}, agent_binary,
-                          static_cast<int>((getpid() + 75) % 250) + 1, &gvisor_pair_);
+    s = StartTapStackPair("gvisor", options.gvisor_netstack_binary, {"--allow_settings"},
+                          agent_binary, static_cast<int>((getpid() + 75) % 250) + 1,
+                          &gvisor_netstack_pair_);
+  }
+  if (s.ok() && !options.runsc.empty()) {
+    s = StartRunscPair(options.runsc, agent_binary, options.companions);
   }
   if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
+  for (size_t i = 0; s.ok() && i < options.executor_columns.size(); ++i) {
+    executor_pairs_.emplace_back();
+    s = StartExecutorPair(options.executor_columns[i], agent_binary, static_cast<int>(i),
+                          &executor_pairs_.back());
+  }
   return s;
 }
 
-absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index) {
+absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index,
+                                           const std::vector<std::string>& subject_command,
+                                           HostPair* out) {
   // Each pair is a link of its own; the third octet varies by run and pair.
   const int net = static_cast<int>((getpid() + index) % 250) + 1;
   const std::string suffix = absl::StrCat(getpid() % 100000, index == 0 ? "" : "_",
@@ -109,33 +120,27 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
                    {"peer" + tag, "cpp" + suffix, absl::StrCat("198.18.", net, ".2")}};
   const int log = open((dir_ + "/topology.log").c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
   for (Host& h : hosts) {
-    int fds[2];
-    if (pipe(fds) != 0) return absl::InternalError("pipe failed");
-    // The shell waits for "go", configures the namespace, then becomes the agent.
-    const std::string script = absl::StrCat(
-        "read go || exit 1; ip link set lo up && ip addr add ", h.address, "/24 dev ",
-        h.ifname, " && ip link set ", h.ifname, " up || exit 1; exec \"$0\" \"$@\"");
-    absl::StatusOr<ProcessId> pid =
-        SpawnChild({"unshare", "--net", "sh", "-c", script, agent_binary, "--listen",
-                    absl::StrCat("unix:", socket_of(h)), "--test_address", h.address,
-                    "--allow_faults", "--allow_settings"},
-                   absl::StrCat(dir_, "/", h.name, ".log"), fds[0]);
-    close(fds[0]);
-    if (!pid.ok()) return pid.status();
-    h.pid = *pid;
-    h.go = fds[1];
-    pids_.push_back(h.pid);
+    // The first host may run another program than the agent (an executor
+    // column's proxy); its flags follow either way.
+    std::vector<std::string> program =
+        &h == &hosts[0] && !subject_command.empty() ? subject_command
+                                                    : std::vector<std::string>{agent_binary};
+    program.insert(program.end(), {"--listen", absl::StrCat("unix:", socket_of(h)),
+                                   "--test_address", h.address, "--allow_faults",
+                                   "--allow_settings"});
+    absl::StatusOr<NamespaceHost> started = SpawnInNamespace(
+        h.name,
+        absl::StrCat("ip addr add ", h.address, "/24 dev ", h.ifname, " && ip link set ", h.ifname,
+                     " up"),
+        program);
+    if (!started.ok()) return started.status();
+    h.pid = started->pid;
+    h.go = started->go;
   }
-  const std::string own = NetnsOf(getpid());
   const absl::Time deadline = absl::Now() + kStartWait;
   for (Host& h : hosts) {
-    while (NetnsOf(h.pid) == own || NetnsOf(h.pid).empty()) {
-      if (absl::Now() > deadline || !ChildAlive(h.pid)) {
-        return absl::UnavailableError(
-            absl::StrCat("the ", h.name, " host did not get a network namespace"));
-      }
-      absl::SleepFor(absl::Milliseconds(5));
-    }
+    absl::Status s = AwaitNamespace(h.pid, h.name, deadline);
+    if (!s.ok()) return s;
   }
   absl::Status s = RunCommand(
       {"ip", "link", "add", hosts[0].ifname, "type", "veth", "peer", "name", hosts[1].ifname},
@@ -157,12 +162,49 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   HostPair pair;
   pair.subject_target = absl::StrCat("unix:", socket_of(hosts[0]));
   pair.peer_target = absl::StrCat("unix:", socket_of(hosts[1]));
+  if (out != nullptr) {
+    *out = pair;
+    return absl::OkStatus();
+  }
   pairs_.push_back(pair);
   if (index == 0) {
     first_subject_pid_ = hosts[0].pid;
     first_peer_pid_ = hosts[1].pid;
     first_subject_address_ = hosts[0].address;
     first_peer_address_ = hosts[1].address;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<LocalTopology::NamespaceHost> LocalTopology::SpawnInNamespace(
+    const std::string& name, const std::string& setup, const std::vector<std::string>& program) {
+  int fds[2];
+  if (pipe(fds) != 0) return absl::InternalError("pipe failed");
+  // The shell waits for "go", configures the namespace, then becomes the program.
+  std::vector<std::string> args = {
+      "unshare", "--net", "sh", "-c",
+      absl::StrCat("read go || exit 1; ip link set lo up && ", setup,
+                   " || exit 1; exec \"$0\" \"$@\"")};
+  args.insert(args.end(), program.begin(), program.end());
+  absl::StatusOr<ProcessId> pid = SpawnChild(args, absl::StrCat(dir_, "/", name, ".log"), fds[0]);
+  close(fds[0]);
+  if (!pid.ok()) {
+    close(fds[1]);
+    return pid.status();
+  }
+  pids_.push_back(*pid);
+  return NamespaceHost{*pid, fds[1]};
+}
+
+absl::Status LocalTopology::AwaitNamespace(ProcessId pid, const std::string& name,
+                                           absl::Time deadline) {
+  const std::string own = NetnsOf(getpid());
+  while (NetnsOf(pid) == own || NetnsOf(pid).empty()) {
+    if (absl::Now() > deadline || !ChildAlive(pid)) {
+      return absl::UnavailableError(
+          absl::StrCat("the ", name, " host did not get a network namespace"));
+    }
+    absl::SleepFor(absl::Milliseconds(5));
   }
   return absl::OkStatus();
 }
@@ -226,11 +268,14 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, ProcessId pid,
 absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std::string& binary,
                                               const std::vector<std::string>& extra_args,
                                               const std::string& agent_binary, int net,
-                                              HostPair* pair) {
+                                              HostPair* pair, const std::string& flag_prefix,
+                                              const std::string& tap_name) {
   if (access(binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const std::string tap = absl::StrCat("c", name.substr(0, 2), getpid() % 100000);
+  const std::string tap =
+      tap_name.empty() ? absl::StrCat("c", name.substr(0, 2), getpid() % 100000) : tap_name;
+  const std::string prefix = flag_prefix.empty() ? name : flag_prefix;
   const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
   const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
@@ -242,9 +287,9 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
       " up || exit 1; exec \"$0\" \"$@\"");
   std::vector<std::string> args = {
       "unshare", "--net", "sh", "-c", script, binary, "--listen", "unix:" + stack_socket,
-      "--test_address", stack_address, absl::StrCat("--", name, "_tap=", tap),
-      absl::StrCat("--", name, "_address=", stack_address),
-      absl::StrCat("--", name, "_gateway=", kernel_address), "--allow_faults"};
+      "--test_address", stack_address, absl::StrCat("--", prefix, "_tap=", tap),
+      absl::StrCat("--", prefix, "_address=", stack_address),
+      absl::StrCat("--", prefix, "_gateway=", kernel_address), "--allow_faults"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   absl::StatusOr<ProcessId> stack = StartAgent(name, args, stack_socket);
   if (!stack.ok()) return stack.status();

@@ -23,6 +23,9 @@ struct PlatformAgents {
   std::string emulation;  // how the subject's host runs, when emulated (PlatformColumn.emulation)
   AgentClient* subject = nullptr;
   AgentClient* peer = nullptr;
+  // Where the subject's capture and drops happen when not on its own agent:
+  // the wire outside a sandbox (null: the subject's agent does them).
+  AgentClient* wire = nullptr;
   std::map<std::string, AgentClient*> by_role;    // explicit bindings (--agent ROLE=...)
   // Agents in processes of their own on the subject's or the peer's host,
   // keyed by CompanionKey(): "subject/own", "peer/other_user".

@@ -54,6 +54,16 @@ struct StepEnv {
     return session().Call(method, req, timeout, std::exchange(start_at, 0));
   }
 
+  // A drop's or lift's call: to the agent holding the role's faults.
+  template <typename Req, typename Reply>
+  absl::StatusOr<Reply> CallFaults(
+      grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
+      const Req& req, absl::Duration timeout) {
+    AgentSession* faults = ctx.roles.at(step.role()).faults;
+    return (faults != nullptr ? *faults : session())
+        .Call(method, req, timeout, std::exchange(start_at, 0));
+  }
+
   void Bind(const std::string& agent_handle, uint32_t port) {
     ctx.SetHandle(step.as(), HandleBinding{step.role(), agent_handle, port});
   }
@@ -509,7 +519,7 @@ absl::Status ExecuteDrop(StepEnv& env) {
   req.set_direction(s.way() == v1::FAULT_DIRECTION_UNSPECIFIED ? v1::FAULT_DIRECTION_BOTH
                                                                : s.way());
   req.set_exact_flags(s.exact_flags());
-  auto r = env.Call(&Stub::AddFault, req, RpcTimeout(0));
+  auto r = env.CallFaults(&Stub::AddFault, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
   env.record->set_fault(r->fault());
   env.record->set_fault_peer(s.peer());
@@ -527,7 +537,7 @@ absl::Status ExecuteLift(StepEnv& env) {
   v1::RemoveFaultRequest req;
   req.set_fault(h->agent_handle);
   env.record->set_fault(h->agent_handle);
-  auto r = env.Call(&Stub::RemoveFault, req, RpcTimeout(0));
+  auto r = env.CallFaults(&Stub::RemoveFault, req, RpcTimeout(0));
   return r.ok() ? absl::OkStatus() : r.status();
 }
 

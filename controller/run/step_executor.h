@@ -30,6 +30,9 @@ namespace closeprobe::controller {
 struct RoleContext {
   AgentSession* session = nullptr;  // not owned
   std::string address;              // where peers reach this role's sockets
+  // Where this role's drops are installed when not on its own agent: the
+  // wire outside a sandbox (not owned; null: `session`).
+  AgentSession* faults = nullptr;
 };
 
 struct HandleBinding {

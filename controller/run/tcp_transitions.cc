@@ -57,16 +57,22 @@ bool Opening(S s) {
 
 }  // namespace
 
+// Both gVisor columns run the same netstack (runsc's, and the agent's own copy).
+constexpr char kFinResendSetsState[] =
+    "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): sending the FIN segment sets the "
+    "state to LAST_ACK from CLOSE_WAIT and to FIN_WAIT_1 from any other, so retransmitting "
+    "the FIN from LAST_ACK moves the endpoint to FIN_WAIT_1";
+constexpr char kFinResendFromClosing[] =
+    "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): the same switch moves an endpoint "
+    "that retransmits its FIN from CLOSING to FIN_WAIT_1 (seen in "
+    "simultaneous_close_first_fin_lost)";
+
 const std::vector<StackTransition>& StackTransitions() {
   static const auto* transitions = new std::vector<StackTransition>{
-      {"gvisor", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1,
-       "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): sending the FIN segment sets the "
-       "state to LAST_ACK from CLOSE_WAIT and to FIN_WAIT_1 from any other, so retransmitting "
-       "the FIN from LAST_ACK moves the endpoint to FIN_WAIT_1"},
-      {"gvisor", v1::TCP_STATE_CLOSING, v1::TCP_STATE_FIN_WAIT_1,
-       "pkg/tcpip/transport/tcp/snd.go maybeSendSegment(): the same switch moves an endpoint "
-       "that retransmits its FIN from CLOSING to FIN_WAIT_1 (seen in "
-       "simultaneous_close_first_fin_lost)"},
+      {"gvisor", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1, kFinResendSetsState},
+      {"gvisor-netstack", v1::TCP_STATE_LAST_ACK, v1::TCP_STATE_FIN_WAIT_1, kFinResendSetsState},
+      {"gvisor", v1::TCP_STATE_CLOSING, v1::TCP_STATE_FIN_WAIT_1, kFinResendFromClosing},
+      {"gvisor-netstack", v1::TCP_STATE_CLOSING, v1::TCP_STATE_FIN_WAIT_1, kFinResendFromClosing},
   };
   return *transitions;
 }

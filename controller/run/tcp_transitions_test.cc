@@ -33,6 +33,7 @@ TEST(TcpTransitions, AStackTakesOnlyItsOwnDocumentedSteps) {
   const std::vector<v1::TcpState> gvisor = {v1::TCP_STATE_CLOSE_WAIT, v1::TCP_STATE_LAST_ACK,
                                             v1::TCP_STATE_FIN_WAIT_1, v1::TCP_STATE_FIN_WAIT_2};
   EXPECT_EQ(ImpossibleStep(gvisor, "gvisor"), "");
+  EXPECT_EQ(ImpossibleStep(gvisor, "gvisor-netstack"), "");
   EXPECT_NE(ImpossibleStep(gvisor, "lwip"), "");
   for (const StackTransition& t : StackTransitions()) {
     EXPECT_NE(std::string(t.source), "") << t.platform;

@@ -86,12 +86,22 @@ func bind(fd int, addr tcpip.FullAddress) int {
 	return 0
 }
 
+// maxListenBacklog is the sentry's cap (pkg/sentry/syscalls/linux/sys_socket.go).
+const maxListenBacklog = 1024
+
+// listen is the sentry's Listen(): the backlog, read as unsigned and capped,
+// plus one, since Linux's full-queue test lets one more in than asked
+// (pkg/sentry/syscalls/linux/sys_socket.go); the endpoint holds exactly
+// what it is given.
 func listen(fd, backlog int) int {
 	s, e := lookup(fd)
 	if s == nil {
 		return e
 	}
-	if err := s.ep.Listen(backlog); err != nil {
+	if uint32(backlog) > maxListenBacklog {
+		backlog = maxListenBacklog
+	}
+	if err := s.ep.Listen(backlog + 1); err != nil {
 		return fail(err)
 	}
 	return 0

@@ -1,0 +1,307 @@
+// The socket calls of an executor's stack, one cpx/1 request each. The
+// executor keeps the call's deadline itself (wait_ms), so a reply comes
+// unless the board is stuck; the proxy waits that long plus a margin.
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "agent/executor/executor_board.h"
+
+namespace closeprobe::agent {
+
+bool ParseExecutorAddress(const std::string& text, Endpoint* out) {
+  const size_t colon = text.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(text.substr(colon + 1), &port)) {
+    return false;
+  }
+  std::string ip = text.substr(0, colon);
+  if (ip.size() >= 2 && ip.front() == '[') ip = ip.substr(1, ip.size() - 2);
+  out->address = ip;
+  out->port = static_cast<uint16_t>(port);
+  return true;
+}
+
+std::string ExecutorAddress(const Endpoint& e) {
+  const bool v6 = e.address.find(':') != std::string::npos;
+  const std::string ip = e.address.empty() ? "0.0.0.0" : e.address;
+  return v6 ? absl::StrCat("[", ip, "]:", e.port) : absl::StrCat(ip, ":", e.port);
+}
+
+namespace {
+
+// Past a call's own wait, how long the proxy waits for its reply.
+constexpr absl::Duration kReplyMargin = absl::Seconds(10);
+// A close may linger (SO_LINGER {1, N}); the agent bounds N.
+constexpr absl::Duration kCloseWait = absl::Seconds(130);
+
+std::string Flags(IoFlags f) {
+  std::vector<std::string> names;
+  if (f.peek) names.push_back("PEEK");
+  if (f.dont_wait) names.push_back("DONTWAIT");
+  return names.empty() ? "-" : absl::StrJoin(names, "|");
+}
+
+int64_t WaitMs(absl::Duration wait) { return std::max<int64_t>(0, absl::ToInt64Milliseconds(wait)); }
+
+const char* OptionName(SocketOption o) {
+  switch (o) {
+    case SocketOption::kLinger: return "LINGER";
+    case SocketOption::kReuseAddr: return "REUSEADDR";
+    case SocketOption::kReusePort: return "REUSEPORT";
+    case SocketOption::kExclusiveAddrUse: return "EXCLUSIVEADDRUSE";
+    case SocketOption::kKeepAlive: return "KEEPALIVE";
+    case SocketOption::kKeepIdle: return "KEEPIDLE";
+    case SocketOption::kKeepIntvl: return "KEEPINTVL";
+    case SocketOption::kKeepCnt: return "KEEPCNT";
+    case SocketOption::kUserTimeout: return "USER_TIMEOUT";
+    case SocketOption::kSndBuf: return "SNDBUF";
+    case SocketOption::kRcvBuf: return "RCVBUF";
+    case SocketOption::kNoDelay: return "NODELAY";
+    case SocketOption::kError: return "ERROR";
+  }
+  return "ERROR";
+}
+
+bool IsBoolean(SocketOption o) {
+  return o == SocketOption::kReuseAddr || o == SocketOption::kReusePort ||
+         o == SocketOption::kExclusiveAddrUse || o == SocketOption::kKeepAlive ||
+         o == SocketOption::kNoDelay;
+}
+
+// The executor's workers, one per socket call in flight: a call waits here
+// for a free one rather than be refused (BAD why=busy), as calls on a
+// native stack never are; the wait counts in the call's measured time.
+class WorkerSlots {
+ public:
+  explicit WorkerSlots(int64_t n) : free_(n < 1 ? 1 : n) {}
+  void Acquire() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(
+        +[](int64_t* free) { return *free > 0; }, &free_));
+    --free_;
+  }
+  void Release() {
+    absl::MutexLock lock(&mu_);
+    ++free_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  int64_t free_ ABSL_GUARDED_BY(mu_);
+};
+
+NativeSocket Native(int64_t fd, int boots) { return (static_cast<int64_t>(boots) << 32) | fd; }
+int64_t Fd(NativeSocket s) { return s & 0xFFFFFFFF; }
+
+class ExecutorSocketApi final : public SocketApi {
+ public:
+  explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board)
+      : board_(std::move(board)), slots_(board_->hello.Int("workers", 1)) {}
+
+  CallResult Socket(Family family, NativeSocket* out) override {
+    CallResult r = Do(kNoSocket, family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET",
+                      absl::ZeroDuration());
+    *out = r.ret >= 0 && !r.timed_out ? Native(r.ret, board_->link->boots()) : kNoSocket;
+    return r;
+  }
+  CallResult Bind(NativeSocket s, const Endpoint& local) override {
+    // A port whose connections a restart took away: binding it on the new
+    // stack would report a fresh stack's answer as this case's.
+    if (board_->PortLostInRestart(local.port)) return Reset();
+    board_->NotePort(local.port);
+    return Do(s, absl::StrCat("BIND ", Fd(s), " ", ExecutorAddress(local)), absl::ZeroDuration());
+  }
+  CallResult Listen(NativeSocket s, int backlog) override {
+    return Do(s, absl::StrCat("LISTEN ", Fd(s), " ", backlog), absl::ZeroDuration());
+  }
+  CallResult Accept(NativeSocket s, absl::Duration wait, NativeSocket* out,
+                    Endpoint* peer) override {
+    ExecutorReply reply;
+    CallResult r = Do(s, absl::StrCat("ACCEPT ", Fd(s), " ", WaitMs(wait)), wait, &reply);
+    *out = kNoSocket;
+    if (r.ret >= 0 && !r.timed_out) {
+      *out = Native(r.ret, ExecutorBootOf(s));
+      ParseExecutorAddress(reply.Key("peer"), peer);
+      board_->NotePort(peer->port);
+    }
+    return r;
+  }
+  CallResult Connect(NativeSocket s, const Endpoint& remote, absl::Duration wait) override {
+    return Do(s, absl::StrCat("CONNECT ", Fd(s), " ", ExecutorAddress(remote), " ", WaitMs(wait)), wait);
+  }
+
+  // A run of one byte goes as SENDFILL; other data as hex, in pieces that
+  // fit the executor's lines (the next piece only when the last went whole).
+  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
+                  absl::Duration wait) override {
+    const std::string f = Flags(flags);
+    if (data.size() >= 64 && std::all_of(data.begin(), data.end(),
+                                         [&](char c) { return c == data[0]; })) {
+      return Do(s, absl::StrCat("SENDFILL ", Fd(s), " ", data.size(), " ",
+                             absl::BytesToHexString(data.substr(0, 1)), " ", WaitMs(wait), " ", f),
+                wait);
+    }
+    const size_t piece = static_cast<size_t>(std::max<int64_t>(16, (board_->LineMax() - 128) / 2));
+    if (data.size() <= piece) return SendPiece(s, data, f, wait);
+    CallResult total;
+    for (size_t done = 0; done < data.size();) {
+      const absl::string_view part = data.substr(done, piece);
+      CallResult r = SendPiece(s, part, f, wait);
+      if (r.ret < 0 || r.timed_out) {
+        if (done == 0) return r;
+        r.ret = static_cast<int64_t>(done) + std::max<int64_t>(0, r.ret);
+        return r;
+      }
+      done += static_cast<size_t>(r.ret);
+      total = r;
+      total.ret = static_cast<int64_t>(done);
+      if (static_cast<size_t>(r.ret) < part.size()) break;  // a short send ends it
+    }
+    return total;
+  }
+
+  CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags, absl::Duration wait,
+                  std::string* out) override {
+    // At most recv_max per call: a recv may always return fewer bytes.
+    const size_t max = std::min<size_t>(max_bytes, static_cast<size_t>(board_->RecvMax()));
+    ExecutorReply reply;
+    CallResult r = Do(s, absl::StrCat("RECV ", Fd(s), " ", max, " ", WaitMs(wait), " ", Flags(flags)),
+                      wait, &reply);
+    out->clear();
+    const std::string hex = reply.Key("data");
+    if (r.ret > 0 && hex != "-") *out = absl::HexStringToBytes(hex);
+    return r;
+  }
+
+  CallResult Shutdown(NativeSocket s, ShutdownHow how) override {
+    const char* h = how == ShutdownHow::kRead ? "RD" : how == ShutdownHow::kWrite ? "WR" : "RDWR";
+    return Do(s, absl::StrCat("SHUTDOWN ", Fd(s), " ", h), absl::ZeroDuration());
+  }
+  CallResult Close(NativeSocket s) override {
+    return Do(s, absl::StrCat("CLOSE ", Fd(s)), kCloseWait);
+  }
+  CallResult SetOption(NativeSocket s, SocketOption option, const OptionValue& v) override {
+    if (option == SocketOption::kLinger) {
+      return Do(s, absl::StrCat("SETOPT ", Fd(s), " LINGER ", v.linger_on ? 1 : 0, " ", v.linger_seconds),
+                absl::ZeroDuration());
+    }
+    const int64_t value = IsBoolean(option) ? (v.enabled ? 1 : 0) : v.value;
+    return Do(s, absl::StrCat("SETOPT ", Fd(s), " ", OptionName(option), " ", value), absl::ZeroDuration());
+  }
+  CallResult GetOption(NativeSocket s, SocketOption option, OptionValue* v) override {
+    ExecutorReply reply;
+    CallResult r = Do(s, absl::StrCat("GETOPT ", Fd(s), " ", OptionName(option)), absl::ZeroDuration(),
+                      &reply);
+    if (option == SocketOption::kLinger) {
+      v->linger_on = reply.Int("on") != 0;
+      v->linger_seconds = static_cast<int>(reply.Int("secs"));
+    } else {
+      v->value = reply.Int("value");
+      v->enabled = v->value != 0;
+    }
+    return r;
+  }
+  CallResult SetBlocking(NativeSocket s, bool blocking) override {
+    return Do(s, absl::StrCat("BLOCKING ", Fd(s), " ", blocking ? 1 : 0), absl::ZeroDuration());
+  }
+  CallResult Poll(NativeSocket s, const PollEvents& wanted, absl::Duration wait,
+                  PollEvents* fired) override {
+    std::vector<std::string> ev;
+    if (wanted.in) ev.push_back("IN");
+    if (wanted.out) ev.push_back("OUT");
+    if (wanted.read_hangup) ev.push_back("RDHUP");
+    ExecutorReply reply;
+    CallResult r = Do(s, absl::StrCat("POLL ", Fd(s), " ", absl::StrJoin(ev, "|"), " ", WaitMs(wait)),
+                      wait, &reply);
+    const std::string got = "|" + reply.Key("revents") + "|";
+    auto has = [&](const char* name) { return got.find(absl::StrCat("|", name, "|")) != std::string::npos; };
+    fired->in = has("IN");
+    fired->out = has("OUT");
+    fired->read_hangup = has("RDHUP");
+    fired->hangup = has("HUP");
+    fired->error = has("ERR");
+    fired->invalid = has("NVAL");
+    return r;
+  }
+  CallResult Name(NativeSocket s, NameOf which, Endpoint* out) override {
+    ExecutorReply reply;
+    CallResult r = Do(s, absl::StrCat(which == NameOf::kLocal ? "GETSOCKNAME " : "GETPEERNAME ", Fd(s)),
+                      absl::ZeroDuration(), &reply);
+    if (r.ret == 0) ParseExecutorAddress(reply.Key("addr"), out);
+    if (r.ret == 0 && which == NameOf::kLocal) board_->NotePort(out->port);
+    return r;
+  }
+  void Discard(NativeSocket s) override {
+    if (ExecutorBootOf(s) != board_->link->boots()) return;  // gone with the restart
+    slots_.Acquire();
+    (void)board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
+    slots_.Release();
+  }
+
+ private:
+  CallResult SendPiece(NativeSocket s, absl::string_view data, const std::string& flags,
+                       absl::Duration wait) {
+    return Do(s, absl::StrCat("SEND ", Fd(s), " ", WaitMs(wait), " ", flags, " ",
+                           data.empty() ? "-" : absl::BytesToHexString(data)),
+              wait);
+  }
+
+  CallResult Reset() {
+    CallResult r;
+    r.ret = -1;
+    r.native_error = kExecutorReset;
+    RememberExecutorErrno(kExecutorReset,
+                          "the executor restarted after: " + board_->link->last_panic());
+    return r;
+  }
+
+  // One request; the reply as a CallResult (and whole, for its outputs).
+  CallResult Do(NativeSocket on, const std::string& request, absl::Duration wait,
+                ExecutorReply* out = nullptr) {
+    board_->AfterRestart();
+    // The socket was the executor's before it restarted: it is gone.
+    if (on != kNoSocket && ExecutorBootOf(on) != board_->link->boots()) return Reset();
+    slots_.Acquire();
+    absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
+    slots_.Release();
+    CallResult r;
+    if (reply.ok() && reply->status == "RESET") {
+      // The stack crashed or restarted under the call: that is what it did.
+      r.ret = -1;
+      r.native_error = kExecutorReset;
+      RememberExecutorErrno(kExecutorReset, reply->Key("why"));
+      return r;
+    }
+    if (!reply.ok() || reply->status == "BAD") {
+      // No socket error to report: the link or the request failed.
+      r.ret = -1;
+      r.native_error = kExecutorNoReply;
+      return r;
+    }
+    r.ret = reply->Int("ret", -1);
+    if (reply->status == "TIMEOUT") {
+      r.timed_out = true;
+    } else if (reply->status == "ERR") {
+      r.native_error = static_cast<int>(reply->Int("errno_raw", kExecutorNoReply));
+      RememberExecutorErrno(r.native_error, reply->Key("errno"));
+      r.unsupported = reply->Key("unsupported") == "1";
+    }
+    if (out != nullptr) *out = std::move(*reply);
+    return r;
+  }
+
+  std::shared_ptr<ExecutorBoard> board_;
+  WorkerSlots slots_;
+};
+
+}  // namespace
+
+std::unique_ptr<SocketApi> NewExecutorSocketApi(std::shared_ptr<ExecutorBoard> board) {
+  return std::make_unique<ExecutorSocketApi>(std::move(board));
+}
+
+}  // namespace closeprobe::agent
