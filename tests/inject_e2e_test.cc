@@ -85,7 +85,8 @@ TEST_F(InjectE2e, RawPeerHandshakeAndItsReset) {
 TEST_F(InjectE2e, AnUnresolvableNumberIsAnErrorNamingTheStep) {
   const v1::CaseResult& r = Case("inject_unresolved");
   EXPECT_EQ(r.verdict(), v1::VERDICT_ERROR);
-  EXPECT_THAT(r.error(), HasSubstr("step 1 (inject(lsn, R) as from client)"));
+  // Where the step is written, and which call it was.
+  EXPECT_THAT(r.error(), HasSubstr("inject_unresolved.textproto:9:1: step 2 (inject(lsn, R) as from client)"));
   EXPECT_THAT(r.error(), HasSubstr("cannot resolve seq: the capture has seen nothing from"));
 }
 
