@@ -379,4 +379,9 @@ int ExitStatusFor(const v1::Report& report) {
   return 0;
 }
 
+bool NotObservable(const MatrixRow& row) {
+  return row.verdict == v1::VERDICT_NOT_SUPPORTED && !row.runs.empty() &&
+         row.runs.front()->stop() == v1::STOP_NOT_OBSERVABLE;
+}
+
 }  // namespace closeprobe::controller

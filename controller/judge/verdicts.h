@@ -45,6 +45,10 @@ struct MatrixRow {
 
 using MatrixRows = std::vector<MatrixRow>;
 
+// A not-supported row whose platform can do the steps but cannot see what an
+// expectation asks of them (runsc: a closed socket's state): shown as "n/o".
+bool NotObservable(const MatrixRow& row);
+
 // The verdict and claim status of one run, from its stop reason and
 // recorded expectation results (sets verdict, claim_status, inconclusive,
 // and error when the platform cannot observe a check).

@@ -206,5 +206,22 @@ TEST(Verdicts, ARunStoppedWhereNothingCouldSeeIsNotSupported) {
   EXPECT_EQ(ExitStatusFor(j.record), 0);
 }
 
+// n/o is n/s for a reason of its own: the platform could do the steps but
+// cannot see what was asked.
+TEST(NotObservable, OnlyANotSupportedRowThatStoppedAsNotObservable) {
+  v1::CaseResult unseen, lacking;
+  unseen.set_stop(v1::STOP_NOT_OBSERVABLE);
+  lacking.set_stop(v1::STOP_NOT_SUPPORTED);
+  MatrixRow row;
+  row.verdict = v1::VERDICT_NOT_SUPPORTED;
+  row.runs = {&unseen};
+  EXPECT_TRUE(NotObservable(row));
+  row.runs = {&lacking};
+  EXPECT_FALSE(NotObservable(row));
+  row.runs = {&unseen};
+  row.verdict = v1::VERDICT_MATCHED;
+  EXPECT_FALSE(NotObservable(row));
+}
+
 }  // namespace
 }  // namespace closeprobe::controller

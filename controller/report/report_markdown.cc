@@ -55,6 +55,7 @@ std::string MarkdownCell(const MatrixRow& r) {
   const char* verdict = r.verdict == v1::VERDICT_MATCHED      ? "ok"
                         : r.verdict == v1::VERDICT_DEVIATED   ? "DEVIATED"
                         : r.verdict == v1::VERDICT_ERROR      ? "ERROR"
+                        : NotObservable(r)                       ? "not observable"
                         : r.verdict == v1::VERDICT_NOT_SUPPORTED ? "not supported"
                         : r.verdict == v1::VERDICT_DOCUMENTED    ? "documented, not observed"
                         : r.verdict == v1::VERDICT_INCONCLUSIVE  ? "INCONCLUSIVE"

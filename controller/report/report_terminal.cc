@@ -26,7 +26,7 @@ std::string VerdictMark(const MatrixRow& r, const Style& style) {
     case v1::VERDICT_MATCHED: return style.Paint("ok ", "32");
     case v1::VERDICT_DEVIATED: return style.Paint("DEV", "31");
     case v1::VERDICT_ERROR: return style.Paint("ERR", "35");
-    case v1::VERDICT_NOT_SUPPORTED: return style.Paint("n/s", "33");
+    case v1::VERDICT_NOT_SUPPORTED: return style.Paint(NotObservable(r) ? "n/o" : "n/s", "33");
     case v1::VERDICT_DOCUMENTED: return style.Paint("doc", "36");
     case v1::VERDICT_INCONCLUSIVE: return style.Paint("inc", "36");
     default: return "?  ";
@@ -179,7 +179,9 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
          "held/REFUTED = what the claim says;\n inc untested = a premise of the claim did not "
          "happen (a repeated row: in too few runs), so the row tested nothing;\n N/M = outcome of "
          "N of M runs of a repeated case; "
-         "doc = no observation, what the platform's documentation says;\n claim - = a question case: "
+         "doc = no observation, what the platform's documentation says;\n n/s = the stack or "
+         "agent cannot do a step; n/o = it can, but cannot see what is asked (a closed socket in "
+         "runsc);\n claim - = a question case: "
          "observations and expectations, no claim)\n";
 
   bool header = false;
