@@ -88,6 +88,7 @@ grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*
   if (platform_.faults) reply->add_features("faults");
   if (platform_.settings) reply->add_features("settings");
   if (platform_.clock) reply->add_features("fast_forward");
+  if (platform_.injector && platform_.capture) reply->add_features("inject");
   reply->set_test_address(options_.test_address);
   reply->set_agent_version(CLOSEPROBE_VERSION);
   reply->set_clock_domain(MonotonicClockDomain());

@@ -126,6 +126,9 @@ class AgentService final : private v1::Agent::Service {
                            v1::RemoveFaultReply* reply) override;
   grpc::Status SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
                           v1::SetSettingReply* reply) override;
+  // agent_service_inject.cc
+  grpc::Status Inject(grpc::ServerContext* ctx, const v1::InjectRequest* req,
+                      v1::InjectReply* reply) override;
 
  private:
   // The session and open socket a request names, held for the call.

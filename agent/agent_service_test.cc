@@ -454,3 +454,25 @@ TEST_F(AgentServiceTest, ClosedListenerIsNotTheNextListenerOnItsPort) {
 
 }  // namespace
 }  // namespace closeprobe::testing
+
+namespace closeprobe::testing {
+namespace {
+
+// The fixture's agent runs without --allow_faults: no crafted segments.
+TEST_F(AgentServiceTest, InjectIsUnimplementedWithoutTheFeature) {
+  const std::string s = OpenSession();
+  v1::InfoReply info;
+  ASSERT_TRUE(Call(&Stub::Info, v1::InfoRequest(), &info).ok());
+  EXPECT_THAT(info.features(), ::testing::Not(::testing::Contains("inject")));
+  v1::InjectRequest req;
+  req.set_session(s);
+  req.set_capture("1");
+  req.set_flags("R");
+  v1::InjectReply reply;
+  const grpc::Status st = Call(&Stub::Inject, req, &reply);
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  EXPECT_THAT(st.error_message(), HasSubstr("--allow_faults"));
+}
+
+}  // namespace
+}  // namespace closeprobe::testing

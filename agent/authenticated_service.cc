@@ -66,6 +66,7 @@ AuthenticatedService::AuthenticatedService(v1::Agent::Service* handlers, AuthGat
   Add("AddFault", &S::AddFault);
   Add("RemoveFault", &S::RemoveFault);
   Add("SetSetting", &S::SetSetting);
+  Add("Inject", &S::Inject);
   const auto* contract = google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
       v1::Agent::service_full_name());
   for (int i = 0; contract != nullptr && i < contract->method_count(); ++i) {

@@ -61,6 +61,13 @@ class FrameWireCapture final : public WireCapture, public FrameObserver {
     return r;
   }
 
+  absl::StatusOr<std::vector<CapturedSegment>> SegmentsSoFar(int id) override {
+    absl::MutexLock lock(&mu_);
+    auto it = captures_.find(id);
+    if (it == captures_.end()) return absl::NotFoundError(absl::StrCat("capture ", id, " is not running"));
+    return it->second.result.segments;
+  }
+
   bool OnFrame(const uint8_t* frame, size_t length, bool outgoing) override {
     CapturedSegment s;
     if (!DecodeFrame(kind_, frame, length, &s)) return true;

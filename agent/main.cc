@@ -41,7 +41,8 @@ ABSL_FLAG(std::string, port_file, "",
           "Write the port actually listened on to this file once serving.");
 ABSL_FLAG(bool, allow_faults, false,
           "Let controllers install packet-drop rules (nftables, root only) limited to "
-          "their case's ports; removed when the session ends.");
+          "their case's ports, removed when the session ends, and send crafted TCP "
+          "segments onto the link (Inject, a raw socket, root only).");
 ABSL_FLAG(bool, allow_settings, false,
           "Let controllers change this host's TCP settings (sysctls of its network "
           "namespace, root only); restored when the session ends.");

@@ -14,6 +14,7 @@
 #include "agent/error_names.h"
 #include "agent/fault_injector.h"
 #include "agent/platform_info.h"
+#include "agent/segment_injector.h"
 #include "agent/socket_api.h"
 #include "agent/stack_clock.h"
 #include "agent/stack_settings.h"
@@ -33,6 +34,8 @@ struct Platform {
   std::unique_ptr<StackSettings> settings;
   // A stack with a clock of its own that may skip idle time (lwIP).
   std::unique_ptr<StackClock> clock;
+  // Sends crafted segments onto the link (needs a capture to resolve them).
+  std::unique_ptr<SegmentInjector> injector;
 };
 
 // What an agent may do beyond socket calls; both off unless its operator

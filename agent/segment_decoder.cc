@@ -22,6 +22,25 @@ std::string Ipv6Text(const uint8_t* a) {
   return absl::StrJoin(groups, ":");
 }
 
+// The options the injector needs: window scale and timestamps.
+void DecodeOptions(const uint8_t* o, size_t length, CapturedSegment* out) {
+  size_t i = 0;
+  while (i < length && o[i] != 0) {
+    if (o[i] == 1) {  // NOP
+      ++i;
+      continue;
+    }
+    if (i + 1 >= length || o[i + 1] < 2 || i + o[i + 1] > length) return;
+    if (o[i] == 3 && o[i + 1] == 3) out->window_scale = o[i + 2];
+    if (o[i] == 8 && o[i + 1] == 10) {
+      out->has_timestamp = true;
+      out->ts_value = Get32(o + i + 2);
+      out->ts_echo = Get32(o + i + 6);
+    }
+    i += o[i + 1];
+  }
+}
+
 }  // namespace
 
 bool DecodeIpTcp(const uint8_t* ip, size_t left, uint16_t ethertype, CapturedSegment* out) {
@@ -56,6 +75,11 @@ bool DecodeIpTcp(const uint8_t* ip, size_t left, uint16_t ethertype, CapturedSeg
                                               {0x08, 'P'}, {0x10, 'A'}, {0x20, 'U'}};
   for (const auto& [bit, letter] : letters) {
     if (f & bit) out->flags += letter;
+  }
+  out->window_scale = -1;
+  out->has_timestamp = false;
+  if (tcp_header > 20) {
+    DecodeOptions(tcp + 20, std::min(tcp_header, left - ip_header) - 20, out);
   }
   return true;
 }

@@ -37,6 +37,14 @@ bool Session::DropCleanup(const std::string& key) {
   return false;
 }
 
+bool Session::HasCleanup(const std::string& key) {
+  absl::MutexLock lock(&cleanup_mu_);
+  for (const auto& [k, undo] : cleanups_) {
+    if (k == key) return true;
+  }
+  return false;
+}
+
 void Session::RunCleanups() {
   std::vector<std::pair<std::string, std::function<void()>>> work;
   {

@@ -48,6 +48,8 @@ class Session {
   void AddCleanup(const std::string& key, std::function<void()> undo);
   // Forgets a cleanup that was done explicitly; false if there was none.
   bool DropCleanup(const std::string& key);
+  // Whether the session holds this cleanup (owns that capture, fault...).
+  bool HasCleanup(const std::string& key);
   // Runs and forgets every cleanup, newest first.
   void RunCleanups();
 

@@ -25,6 +25,11 @@ struct CapturedSegment {
   uint32_t ack = 0;
   uint32_t length = 0;
   uint32_t window = 0;
+  // Options the numbers of an injected segment depend on.
+  int window_scale = -1;  // the window-scale option's shift; -1: none
+  bool has_timestamp = false;
+  uint32_t ts_value = 0;  // TSval and TSecr when has_timestamp
+  uint32_t ts_echo = 0;
 };
 
 struct CaptureResult {
@@ -44,6 +49,9 @@ class WireCapture {
                                     uint16_t last_port, std::string* interface) = 0;
   // Stops the capture and returns what it saw. NotFound for an unknown id.
   virtual absl::StatusOr<CaptureResult> Stop(int id) = 0;
+  // The segments a running capture has seen so far (an inject step's
+  // numbers come from them). NotFound for an unknown id.
+  virtual absl::StatusOr<std::vector<CapturedSegment>> SegmentsSoFar(int id) = 0;
 };
 
 }  // namespace closeprobe::agent

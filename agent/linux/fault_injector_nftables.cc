@@ -103,7 +103,8 @@ class NftablesFaultInjector final : public FaultInjector {
           << on << " priority -150; policy accept; }\n";
       for (const char* port : {"sport", "dport"}) {
         cmd << "add rule " << family_ << " " << table_ << " " << chain << " " << peer
-            << " tcp " << port << " " << ports << match << " drop\n";
+            << " tcp " << port << " " << ports << match
+            << (out ? absl::StrCat(" meta mark != ", kInjectedPacketMark) : "") << " drop\n";
       }
     }
     absl::Status s = Run(cmd.str());

@@ -37,6 +37,9 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
   if (root && !wire && options.allow_settings) {
     p.settings = NewLinuxStackSettings(gvisor.has_value());
   }
+  // Crafted segments change what the link carries, as drop rules do (not
+  // from inside a sandbox, nor from an agent that serves a bridged wire).
+  if (root && !gvisor && !wire && options.allow_faults) p.injector = NewRawSocketInjector();
   return p;
 }
 

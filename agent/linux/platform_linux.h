@@ -2,12 +2,14 @@
 #ifndef CLOSEPROBE_AGENT_LINUX_PLATFORM_LINUX_H_
 #define CLOSEPROBE_AGENT_LINUX_PLATFORM_LINUX_H_
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "agent/fault_injector.h"
 #include "agent/platform_info.h"
+#include "agent/segment_injector.h"
 #include "agent/stack_settings.h"
 #include "agent/wire_capture.h"
 
@@ -33,6 +35,11 @@ std::unique_ptr<FaultInjector> NewNftablesFaultInjector(bool bridge);
 // `gvisor`: a setting the sentry lacks or keeps read-only is not supported
 // (Unimplemented), not a bad request.
 std::unique_ptr<StackSettings> NewLinuxStackSettings(bool gvisor);
+std::unique_ptr<SegmentInjector> NewRawSocketInjector();  // null without CAP_NET_RAW
+
+// The packet mark (SO_MARK) of injected segments: the host's own drop rules
+// let them pass, so a case may drop its kernel's RSTs and still inject one.
+inline constexpr uint32_t kInjectedPacketMark = 0x436c5072;
 
 }  // namespace closeprobe::agent
 

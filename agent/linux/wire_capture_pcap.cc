@@ -10,6 +10,7 @@
 #include <poll.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -119,8 +120,16 @@ class Capture {
     if (pcap_stats(pcap_, &stats) == 0) r.dropped = stats.ps_drop;
     pcap_dump_flush(dumper_);
     r.pcap.assign(buffer_, buffer_size_);
+    absl::MutexLock lock(&segments_mu_);
     r.segments = segments_;
     return r;
+  }
+
+  std::vector<CapturedSegment> SegmentsSoFar() {
+    // What is already on its way in the kernel's buffer counts as seen.
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    absl::MutexLock lock(&segments_mu_);
+    return segments_;
   }
 
  private:
@@ -139,7 +148,9 @@ class Capture {
     auto* c = reinterpret_cast<Capture*>(self);
     pcap_dump(reinterpret_cast<u_char*>(c->dumper_), h, bytes);
     CapturedSegment s;
-    if (Decode(c->linktype_, *h, bytes, &s)) c->segments_.push_back(std::move(s));
+    if (!Decode(c->linktype_, *h, bytes, &s)) return;
+    absl::MutexLock lock(&c->segments_mu_);
+    c->segments_.push_back(std::move(s));
   }
 
   pcap_t* const pcap_;
@@ -149,7 +160,8 @@ class Capture {
   size_t buffer_size_ = 0;
   pcap_dumper_t* dumper_ = nullptr;
   std::atomic<bool> stop_{false};
-  std::vector<CapturedSegment> segments_;  // written by the reader thread only
+  absl::Mutex segments_mu_;
+  std::vector<CapturedSegment> segments_ ABSL_GUARDED_BY(segments_mu_);  // appended by the reader thread
   std::thread reader_;
 };
 
@@ -183,6 +195,15 @@ class PcapWireCapture final : public WireCapture {
       captures_.erase(it);
     }
     return c->Finish();
+  }
+
+  absl::StatusOr<std::vector<CapturedSegment>> SegmentsSoFar(int id) override {
+    absl::MutexLock lock(&mu_);
+    auto it = captures_.find(id);
+    if (it == captures_.end()) {
+      return absl::NotFoundError(absl::StrCat("capture ", id, " is not running"));
+    }
+    return it->second->SegmentsSoFar();
   }
 
  private:

@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
+#include "controller/cases/inject_step_rules.h"
 #include "controller/cases/names.h"
 
 namespace closeprobe::controller {
@@ -340,7 +341,12 @@ class Validator {
     // `to` only names an address; state and wait_state may watch a closed
     // handle's orphan.
     const bool watches = kind == "state" || kind == "wait_state";
-    if (!text("on").empty()) CheckHandleRef(i, k.c_str(), "on", text("on"), true, !watches);
+    // An inject step names a connection by a handle of either end, open or
+    // closed (inject_step_rules.h).
+    const bool injects = kind == "inject";
+    if (!text("on").empty()) {
+      CheckHandleRef(i, k.c_str(), "on", text("on"), !injects, !watches && !injects);
+    }
     if (!text("from").empty()) CheckHandleRef(i, k.c_str(), "from", text("from"), true, true);
     if (!text("to").empty()) CheckHandleRef(i, k.c_str(), "to", text("to"), false, false);
     if (!text("fault").empty()) CheckHandleRef(i, k.c_str(), "fault", text("fault"), true, false);
@@ -448,6 +454,17 @@ class Validator {
       case v1::Step::kLift:
         if (step.lift().fault().empty()) Error(where_.At("step", i, {k}), "lift needs `fault`");
         break;
+      case v1::Step::kInject: {
+        auto on = handles_.find(step.inject().on());
+        for (const InjectProblem& p :
+             CheckInjectStep(step.inject(), step.role(),
+                             on == handles_.end() ? "" : on->second.role, spec_.subject())) {
+          Error(p.field.empty() ? where_.At("step", i, {k})
+                                : where_.At("step", i, {k, p.field.c_str()}),
+                p.message);
+        }
+        break;
+      }
       default:
         break;
     }
@@ -467,7 +484,8 @@ class Validator {
     const v1::Expectation& e = spec_.expect(i);
     const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
     const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
-                           kind != v1::Step::kDrop && kind != v1::Step::kLift;
+                           kind != v1::Step::kDrop && kind != v1::Step::kLift &&
+                           kind != v1::Step::kInject;
     const char* step_kind = StepKindName(kind);
     auto misfit = [&](const char* field, const char* fits) {
       Error(where_.At("expect", i, {field}),
@@ -477,6 +495,7 @@ class Validator {
     if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
     if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
     if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
+    if (e.has_timer_ms() && kind != v1::Step::kState) misfit("timer_ms", "a state step");
     if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
     if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
     const bool poll_step = kind == v1::Step::kPoll;
@@ -616,7 +635,8 @@ class Validator {
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
         e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
         e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends()) {
+        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
+        !e.has_timer_ms()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
     }
   }

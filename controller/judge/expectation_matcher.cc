@@ -152,6 +152,12 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
   const auto& d = e.duration_ms();
   if (d.has_min() && DurationMs(s) < d.min()) return false;
   if (d.has_max() && DurationMs(s) > d.max()) return false;
+  const auto& t = e.timer_ms();
+  if (t.has_min() || t.has_max()) {
+    const int64_t left = s.state().connection().timer_remaining_ms();
+    if (!s.has_state() || left < 0) return false;
+    if ((t.has_min() && left < t.min()) || (t.has_max() && left > t.max())) return false;
+  }
   return true;
 }
 
@@ -177,6 +183,11 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   }
   if (!e.endpoint().empty()) parts.push_back(absl::StrCat("endpoint=", e.endpoint()));
   if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
+  const auto& t = e.timer_ms();
+  if (t.has_min() || t.has_max()) {
+    parts.push_back(absl::StrFormat("timer_ms in [%s, %s]", t.has_min() ? absl::StrCat(t.min()) : "",
+                                    t.has_max() ? absl::StrCat(t.max()) : ""));
+  }
   const auto& d = e.duration_ms();
   if (d.has_min() || d.has_max()) {
     parts.push_back(absl::StrFormat("duration_ms in [%s, %s]",
@@ -203,6 +214,10 @@ std::string DescribeObservation(const v1::StepRecord& s) {
     parts.push_back(absl::StrCat("seen=", absl::StrJoin(seen, ">")));
   } else if (s.has_state()) {
     parts.push_back(absl::StrCat("state=", StateText(s.state().state())));
+    const int64_t left = s.state().connection().timer_remaining_ms();
+    if (s.state().has_connection()) {
+      parts.push_back(left < 0 ? "timer=unknown" : absl::StrCat("timer_ms=", left));
+    }
   }
   if (s.has_option()) {
     parts.push_back(s.option().has_linger()

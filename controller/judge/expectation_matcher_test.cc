@@ -110,6 +110,25 @@ TEST(ExpectationMatcher, StatesReachedAndDurations) {
   EXPECT_THAT(slow.expectations(0).observed(), HasSubstr("duration_ms=2000.000"));
 }
 
+TEST(ExpectationMatcher, TimerLeftIsARangeAndUnknownNeverHolds) {
+  const LoadedCase c = CaseOf(R"(
+    expect { step: "st" timer_ms { min: 59000 } })");
+  v1::CaseResult restarted = StepsOf(R"(
+    steps { id: "st" state { state: TCP_STATE_TIME_WAIT connection { timer_remaining_ms: 59700 } } })");
+  Judge(c, "linux", "6.1", &restarted);
+  EXPECT_EQ(restarted.verdict(), v1::VERDICT_MATCHED);
+  v1::CaseResult running_down = StepsOf(R"(
+    steps { id: "st" state { state: TCP_STATE_TIME_WAIT connection { timer_remaining_ms: 58200 } } })");
+  Judge(c, "linux", "6.1", &running_down);
+  EXPECT_EQ(running_down.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_THAT(running_down.expectations(0).observed(), HasSubstr("timer_ms=58200"));
+  v1::CaseResult unknown = StepsOf(R"(
+    steps { id: "st" state { state: TCP_STATE_TIME_WAIT connection { timer_remaining_ms: -1 } } })");
+  Judge(c, "gvisor", "1", &unknown);
+  EXPECT_EQ(unknown.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_THAT(unknown.expectations(0).observed(), HasSubstr("timer=unknown"));
+}
+
 TEST(ExpectationMatcher, SkippedAndMissingStepsDoNotHold) {
   v1::CaseResult r = StepsOf(R"(
     steps { id: "send1" skipped: true skip_reason: "handle 's' was not created" })");

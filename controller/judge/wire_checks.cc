@@ -34,7 +34,8 @@ std::vector<const v1::WireSegment*> Matching(
   for (int i = from; i < all.size(); ++i) {
     const v1::WireSegment& s = all.Get(i);
     if (s.from_role() == check.from() && HasAll(s.flags(), check.flags()) &&
-        HasNone(s.flags(), check.not_flags())) {
+        HasNone(s.flags(), check.not_flags()) &&
+        (!check.has_injected() || check.injected() == s.injected())) {
       out.push_back(&s);
     }
   }
@@ -72,6 +73,7 @@ int CountSent(const v1::WireCheck& check,
 std::string DescribeWireCheck(const v1::WireCheck& c) {
   std::string text = absl::StrCat(c.from(), " sends ", c.flags().empty() ? "any" : c.flags());
   if (!c.not_flags().empty()) absl::StrAppend(&text, " without ", c.not_flags());
+  if (c.has_injected()) absl::StrAppend(&text, c.injected() ? " (injected)" : " (not injected)");
   if (c.has_count()) absl::StrAppend(&text, " x", c.count());
   if (c.has_min_count()) absl::StrAppend(&text, " x>=", c.min_count());
   if (c.has_max_count()) absl::StrAppend(&text, " x<=", c.max_count());

@@ -51,6 +51,24 @@ TEST(WireChecks, CountsAndAfter) {
   EXPECT_EQ(CountSent(Check("from: \"server\" flags: \"R\""), segs), 2);
 }
 
+TEST(WireChecks, InjectedSelectsCraftedSegmentsOrTheStacksOwn) {
+  // The client's real FIN, a crafted copy of it, and the server's ACK of each.
+  std::string crafted = Seg("client", "FA", 100, 500);
+  crafted.insert(crafted.rfind('}'), "injected: true ");
+  const auto segs = Segments(Seg("client", "FA", 100, 500) + Seg("server", "A", 500, 101) +
+                             crafted + Seg("server", "A", 500, 101));
+  std::string observed;
+  EXPECT_TRUE(WireHolds(Check("from: \"client\" flags: \"F\" injected: true count: 1"), segs,
+                        &observed));
+  EXPECT_TRUE(WireHolds(Check("from: \"client\" flags: \"F\" injected: false count: 1"), segs,
+                        &observed));
+  EXPECT_TRUE(WireHolds(
+      Check("from: \"server\" flags: \"A\" count: 1 after { from: \"client\" injected: true }"),
+      segs, &observed));
+  EXPECT_EQ(DescribeWireCheck(Check("from: \"client\" injected: true")),
+            "client sends any (injected) x>=1");
+}
+
 TEST(WireChecks, AcksPeerFinCountsTheFinAsOneSequenceNumber) {
   std::string observed;
   const v1::WireCheck acks = Check("from: \"server\" flags: \"A\" acks_peer_fin: true");

@@ -143,10 +143,12 @@ LadderDiagram BuildLadder(const v1::CaseResult& r) {
     seg.lane = lane_of(w.from_role());
     seg.to_lane = lane_of(w.to_role());
     seg.flags = w.flags();
-    seg.dropped = Dropped(w, faults);
-    seg.text = absl::StrFormat("%s seq=%u ack=%u%s%s", w.flags(), w.rel_seq(), w.rel_ack(),
+    // Injected segments pass their sender's own drop rules (a packet mark).
+    seg.injected = w.injected();
+    seg.dropped = !seg.injected && Dropped(w, faults);
+    seg.text = absl::StrFormat("%s seq=%u ack=%u%s%s%s", w.flags(), w.rel_seq(), w.rel_ack(),
                                w.length() > 0 ? absl::StrCat(" len=", w.length()) : "",
-                               seg.dropped ? " DROPPED" : "");
+                               seg.dropped ? " DROPPED" : "", seg.injected ? " INJECTED" : "");
     d.events.push_back(seg);
   }
   std::stable_sort(d.events.begin(), d.events.end(),
@@ -162,7 +164,9 @@ void PrintLadder(const LadderDiagram& d, std::ostream& out) {
       // The lower lane always on the left; a dropped segment stops short (--x).
       const bool right = e.to_lane > e.lane;
       const int left = right ? e.lane : e.to_lane, other = right ? e.to_lane : e.lane;
-      const char* arrow = right ? (e.dropped ? "---x " : "---->") : (e.dropped ? " x---" : "<----");
+      // An injected segment is drawn ==>: no stack sent it.
+      const char* arrow = right ? (e.dropped ? "---x " : e.injected ? "====>" : "---->")
+                                : (e.dropped ? " x---" : e.injected ? "<====" : "<----");
       line = absl::StrFormat("%-8s %s %-8s  %s", d.lanes[left], arrow, d.lanes[other], e.text);
     } else {
       line = absl::StrFormat("%-8s %s", d.lanes[e.lane], e.text);

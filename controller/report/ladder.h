@@ -20,6 +20,7 @@ struct LadderEvent {
   enum Kind { kCall, kState, kSegment } kind = kCall;
   int64_t unix_ns = 0;
   bool dropped = false;  // segments: a fault of the case dropped it
+  bool injected = false;  // segments: crafted by an inject step, not sent by a stack
   int lane = 0;     // the role that acts (sends, for segments)
   int to_lane = 0;  // segments: the receiving role
   std::string text;

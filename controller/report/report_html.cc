@@ -66,6 +66,7 @@ td.cell{font-family:ui-monospace,monospace;font-size:12px;max-width:38em}
 .unsupported{background:#eee;color:#666}.error{background:#f3e0f7}
 .inconclusive{background:#fdf3d0}
 .arrow.dropped{stroke-dasharray:4 3}.drop{fill:#a33;font-weight:bold}
+.arrow.injected{stroke-width:3;stroke-dasharray:9 2}
 tr.claim-group td{background:#f6f6f6;font-weight:bold}
 .refuted{color:#a33;font-weight:bold}.held{color:#282}
 .ladder text{font:11px ui-monospace,monospace}
@@ -114,6 +115,7 @@ void Ladder(const v1::CaseResult& r, std::ostream& out) {
       const int x1 = x_of(e.lane);
       const int x2 = e.dropped ? (x_of(e.lane) + x_of(e.to_lane)) / 2 : x_of(e.to_lane);
       const char* cls = e.dropped                                ? "arrow dropped"
+                        : e.injected                             ? "arrow injected"
                         : e.flags.find('R') != std::string::npos ? "arrow rst"
                         : e.flags.find('F') != std::string::npos ? "arrow fin"
                                                                  : "arrow";

@@ -17,6 +17,7 @@
 
 #include "controller/run/port_allocator.h"
 #include "controller/run/step_executor.h"
+#include "controller/run/step_executor_inject.h"
 #include "controller/run/wire_attribution.h"
 
 namespace closeprobe::controller {
@@ -197,6 +198,7 @@ void FinishCapture(AgentSession& session, const std::string& capture, const Case
   result->set_capture_dropped(r->dropped());
   AttributeSegments({r->segments().begin(), r->segments().end()}, WireRolesOf(ctx),
                     result->mutable_segments());
+  MarkInjected(result->steps(), result->mutable_segments());
   if (options.pcap_dir.empty()) return;
   const std::string run = options.iteration > 0 ? absl::StrCat(".", options.iteration + 1) : "";
   // "case[a=x,b=y]" -> "case.a-x.b-y": no brackets or commas in file names.
@@ -249,6 +251,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   absl::StatusOr<std::map<std::string, uint32_t>> ports = AssignPorts(spec, options.first_port);
   ctx.first_port = options.first_port;
   ctx.last_port = options.first_port + kPortsPerCase - 1;
+  ctx.subject = spec.subject();
   if (!ports.ok()) {
     Fail(&result, ports.status());
   } else {
@@ -302,6 +305,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     }
   }
 
+  if (!Stopped(result)) StartInjectCaptures(spec, ctx);
   const absl::Duration timeout =
       spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
   BackgroundSteps background;
@@ -344,6 +348,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     }
   }
   RecordStartGroups(ctx, &result);
+  StopInjectCaptures(ctx);
   if (!capture.empty()) FinishCapture(*subject, capture, ctx, options, &result);
   sessions.clear();  // closes the sessions: the agents close every socket left
   result.set_race(spec.race());

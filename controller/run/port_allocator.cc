@@ -12,6 +12,7 @@ const std::string& PortOf(const v1::Step& step) {
     case v1::Step::kListen: return step.listen().port();
     case v1::Step::kBind: return step.bind().port();
     case v1::Step::kConnect: return step.connect().port();
+    case v1::Step::kInject: return step.inject().from_port();
     default: return kNone;
   }
 }

@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "controller/cases/names.h"
 #include "controller/run/clock_sync.h"
+#include "controller/run/step_executor_inject.h"
 #include "controller/run/tcp_transitions.h"
 
 namespace closeprobe::controller {
@@ -569,6 +570,7 @@ absl::Status Dispatch(const v1::Step& step, StepEnv& env) {
     case v1::Step::kSleep: return ExecuteSleep(env);
     case v1::Step::kDrop: return ExecuteDrop(env);
     case v1::Step::kLift: return ExecuteLift(env);
+    case v1::Step::kInject: return ExecuteInject(step, env.ctx, env.record);
     case v1::Step::kJoin:
       env.record->set_call("join()");
       return absl::OkStatus();  // the runner waits for background steps

@@ -49,6 +49,9 @@ struct CaseContext {
   std::map<std::string, uint32_t> ports;          // symbolic port -> real port
   uint32_t first_port = 0;                        // the case's port block
   uint32_t last_port = 0;
+  std::string subject;                            // the subject's role
+  // Inject steps: the capture each sending role's agent runs for the case.
+  std::map<std::string, std::string> inject_captures;
 
   // Copies, so a caller never holds a pointer into the map.
   bool FindHandle(const std::string& name, HandleBinding* out) const;
