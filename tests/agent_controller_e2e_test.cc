@@ -375,13 +375,14 @@ TEST(LwipFastForward, SkipsIdleTimeAndChangesNoCell) {
     if (absl::StrContains(r.case_name(), "peer=gvisor")) continue;
     if (r.base_case() == "time_wait_duration") {
       // Beside the other cases, lwIP's clock runs in real time while they
-      // hold lwIP connections (whose idle age a skip would change); the
-      // rest is skipped. How much that is depends on the cases beside it.
+      // hold lwIP connections (whose idle age a skip would change), which in
+      // the default set can be the whole wait; it never runs behind the
+      // host's. Alone, below, the whole wait is skipped.
       for (const auto& step : r.steps()) {
         if (step.id() != "time_wait") continue;
         EXPECT_GT(step.wait().stack_waited_ns(), 110'000'000'000) << "lwIP's TIME_WAIT is 2 MSL";
         EXPECT_LT(step.wait().stack_waited_ns(), 130'000'000'000);
-        EXPECT_LT(step.wait().waited_ns(), step.wait().stack_waited_ns() * 9 / 10) << "some skipped";
+        EXPECT_LE(step.wait().waited_ns(), step.wait().stack_waited_ns() + 10'000'000);
       }
     }
     auto it = real_cells.find(r.case_name());
