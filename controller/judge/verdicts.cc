@@ -384,4 +384,16 @@ bool NotObservable(const MatrixRow& row) {
          row.runs.front()->stop() == v1::STOP_NOT_OBSERVABLE;
 }
 
+const char* VerdictWords(const MatrixRow& row) {
+  switch (row.verdict) {
+    case v1::VERDICT_MATCHED: return "ok";
+    case v1::VERDICT_DEVIATED: return "DEVIATED";
+    case v1::VERDICT_NOT_SUPPORTED: return NotObservable(row) ? "not observable" : "not supported";
+    case v1::VERDICT_ERROR: return "ERROR";
+    case v1::VERDICT_DOCUMENTED: return "documented, not observed";
+    case v1::VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
+    default: return "?";
+  }
+}
+
 }  // namespace closeprobe::controller

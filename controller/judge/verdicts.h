@@ -49,6 +49,10 @@ using MatrixRows = std::vector<MatrixRow>;
 // expectation asks of them (runsc: a closed socket's state): shown as "n/o".
 bool NotObservable(const MatrixRow& row);
 
+// A row's verdict in words, as the HTML and Markdown cells spell it ("ok",
+// "DEVIATED", "not observable", ...).
+const char* VerdictWords(const MatrixRow& row);
+
 // The verdict and claim status of one run, from its stop reason and
 // recorded expectation results (sets verdict, claim_status, inconclusive,
 // and error when the platform cannot observe a check).

@@ -36,18 +36,6 @@ const char* CellClass(const MatrixRow& r) {
   }
 }
 
-const char* VerdictText(const MatrixRow& r) {
-  switch (r.verdict) {
-    case v1::VERDICT_MATCHED: return "ok";
-    case v1::VERDICT_DEVIATED: return "DEVIATED";
-    case v1::VERDICT_NOT_SUPPORTED: return NotObservable(r) ? "not observable" : "not supported";
-    case v1::VERDICT_ERROR: return "ERROR";
-    case v1::VERDICT_DOCUMENTED: return "documented, not observed";
-    case v1::VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
-    default: return "?";
-  }
-}
-
 const char* ClaimText(v1::ClaimStatus c) {
   switch (c) {
     case v1::CLAIM_STATUS_HELD: return "claim held";
@@ -151,7 +139,7 @@ void CaseSection(const MatrixRow& row, std::ostream& out) {
   out << absl::StrFormat("<div class=\"platform-result\" data-platform=\"%s\">\n",
                          Esc(row.platform));
   out << absl::StrFormat("<h4>%s: <span class=\"%s\">%s</span>, <span class=\"%s\">%s</span>%s</h4>\n",
-                         Esc(row.platform), CellClass(row), VerdictText(row),
+                         Esc(row.platform), CellClass(row), VerdictWords(row),
                          row.claim_status == v1::CLAIM_STATUS_REFUTED ? "refuted"
                          : row.claim_status == v1::CLAIM_STATUS_HELD  ? "held"
                                                          : "",
@@ -276,7 +264,7 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
       observations.insert(r.key_observation);
       deviates |= r.verdict == v1::VERDICT_DEVIATED || r.verdict == v1::VERDICT_ERROR;
       cells += absl::StrFormat("<td class=\"cell %s\">%s · %s<br>%s</td>", CellClass(r),
-                               VerdictText(r), ClaimText(r.claim_status),
+                               VerdictWords(r), ClaimText(r.claim_status),
                                Esc(r.key_observation));
     }
     out << absl::StrFormat(

@@ -52,14 +52,7 @@ void AppendClaimsTable(const v1::Report& report, std::string* md) {
 }  // namespace
 
 std::string MarkdownCell(const MatrixRow& r) {
-  const char* verdict = r.verdict == v1::VERDICT_MATCHED      ? "ok"
-                        : r.verdict == v1::VERDICT_DEVIATED   ? "DEVIATED"
-                        : r.verdict == v1::VERDICT_ERROR      ? "ERROR"
-                        : NotObservable(r)                       ? "not observable"
-                        : r.verdict == v1::VERDICT_NOT_SUPPORTED ? "not supported"
-                        : r.verdict == v1::VERDICT_DOCUMENTED    ? "documented, not observed"
-                        : r.verdict == v1::VERDICT_INCONCLUSIVE  ? "INCONCLUSIVE"
-                                                      : "?";
+  const char* verdict = VerdictWords(r);
   const char* claim = r.claim_status == v1::CLAIM_STATUS_HELD      ? "held"
                       : r.claim_status == v1::CLAIM_STATUS_REFUTED ? "REFUTED"
                       : r.claim_status == v1::CLAIM_STATUS_INCONCLUSIVE ? "not tested"
