@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "agent/grpc_status.h"
 #include "agent/proto_convert.h"
+#include "agent/timed_socket_api.h"
 
 namespace closeprobe::agent {
 namespace {
@@ -18,23 +19,145 @@ constexpr absl::Duration kStatePollInterval = absl::Milliseconds(1);
 
 }  // namespace
 
-AgentService::AgentService(Platform platform, AgentOptions options)
+class AgentService::Handlers final : public v1::Agent::Service {
+ public:
+  Handlers(Platform platform, AgentOptions options);
+  ~Handlers() override;
+
+  SessionRegistry& sessions() { return sessions_; }
+  AuthenticatedService* grpc_service() { return &gated_; }
+  bool requires_token() const { return gate_.requires_token(); }
+
+ private:
+  grpc::Status Info(grpc::ServerContext* ctx, const v1::InfoRequest* req,
+                    v1::InfoReply* reply) override;
+  grpc::Status OpenSession(grpc::ServerContext* ctx,
+                           const v1::OpenSessionRequest* req,
+                           v1::OpenSessionReply* reply) override;
+  grpc::Status RenewSession(grpc::ServerContext* ctx,
+                            const v1::SessionRequest* req,
+                            v1::RenewSessionReply* reply) override;
+  grpc::Status CloseSession(grpc::ServerContext* ctx,
+                            const v1::SessionRequest* req,
+                            v1::CloseSessionReply* reply) override;
+  grpc::Status Socket(grpc::ServerContext* ctx, const v1::SocketRequest* req,
+                      v1::SocketReply* reply) override;
+  grpc::Status Bind(grpc::ServerContext* ctx, const v1::BindRequest* req,
+                    v1::CallReply* reply) override;
+  grpc::Status Listen(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                      v1::CallReply* reply) override;
+  grpc::Status Accept(grpc::ServerContext* ctx, const v1::AcceptRequest* req,
+                      v1::SocketReply* reply) override;
+  grpc::Status Connect(grpc::ServerContext* ctx, const v1::ConnectRequest* req,
+                       v1::CallReply* reply) override;
+  grpc::Status Send(grpc::ServerContext* ctx, const v1::SendRequest* req,
+                    v1::SendReply* reply) override;
+  grpc::Status Recv(grpc::ServerContext* ctx, const v1::RecvRequest* req,
+                    v1::RecvReply* reply) override;
+  grpc::Status Shutdown(grpc::ServerContext* ctx,
+                        const v1::ShutdownRequest* req,
+                        v1::CallReply* reply) override;
+  grpc::Status Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                     v1::CallReply* reply) override;
+  grpc::Status SetOption(grpc::ServerContext* ctx,
+                         const v1::SetOptionRequest* req,
+                         v1::CallReply* reply) override;
+  grpc::Status GetOption(grpc::ServerContext* ctx,
+                         const v1::GetOptionRequest* req,
+                         v1::GetOptionReply* reply) override;
+  grpc::Status SetBlocking(grpc::ServerContext* ctx,
+                           const v1::SetBlockingRequest* req,
+                           v1::CallReply* reply) override;
+  grpc::Status WaitReadable(grpc::ServerContext* ctx,
+                            const v1::WaitReadableRequest* req,
+                            v1::WaitReadableReply* reply) override;
+  grpc::Status Poll(grpc::ServerContext* ctx, const v1::PollRequest* req,
+                    v1::PollReply* reply) override;
+  grpc::Status GetSockName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                           v1::NameReply* reply) override;
+  grpc::Status GetPeerName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+                           v1::NameReply* reply) override;
+  grpc::Status GetState(grpc::ServerContext* ctx, const v1::StateRequest* req,
+                        v1::StateReply* reply) override;
+  grpc::Status WaitState(grpc::ServerContext* ctx,
+                         const v1::WaitStateRequest* req,
+                         v1::WaitStateReply* reply) override;
+  grpc::Status Connections(grpc::ServerContext* ctx,
+                           const v1::ConnectionsRequest* req,
+                           v1::ConnectionsReply* reply) override;
+  grpc::Status StartCapture(grpc::ServerContext* ctx, const v1::StartCaptureRequest* req,
+                            v1::StartCaptureReply* reply) override;
+  grpc::Status StopCapture(grpc::ServerContext* ctx, const v1::StopCaptureRequest* req,
+                           v1::StopCaptureReply* reply) override;
+  grpc::Status AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
+                        v1::AddFaultReply* reply) override;
+  grpc::Status RemoveFault(grpc::ServerContext* ctx, const v1::RemoveFaultRequest* req,
+                           v1::RemoveFaultReply* reply) override;
+  grpc::Status SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
+                          v1::SetSettingReply* reply) override;
+  grpc::Status Inject(grpc::ServerContext* ctx, const v1::InjectRequest* req,
+                      v1::InjectReply* reply) override;
+
+  // The session and open socket a request names, held for the call.
+  struct Target {
+    ActiveSession session;
+    std::shared_ptr<SocketRecord> record;
+    // The request's scheduled start, armed for this handler (scheduled_start.h).
+    std::shared_ptr<ScheduledStartScope> start;
+  };
+  absl::StatusOr<ActiveSession> Enter(const std::string& session);
+  // REQUIRES: the handle is open unless allow_closed.
+  absl::StatusOr<Target> EnterSocket(const grpc::ServerContext& ctx,
+                                     const std::string& session,
+                                     const std::string& handle,
+                                     bool allow_closed = false);
+  absl::StatusOr<absl::Duration> Deadline(int32_t ms) const;
+  // getsockname() or getpeername() for a request.
+  grpc::Status Name(grpc::ServerContext& ctx, const v1::NameRequest& req, NameOf which,
+                    v1::NameReply* reply);
+  void Fill(const CallResult& r, v1::CallResult* out) const;
+  // Refreshes the record's addresses from the open socket (with a
+  // connect's target when the socket has no peer yet) and tells the
+  // stack clock, if any, which connections live sessions hold.
+  void Track(const std::shared_ptr<SocketRecord>& record,
+             const Endpoint* remote_fallback = nullptr);
+  absl::StatusOr<ConnectionInfo> StateOf(const SocketRecord& record);
+  grpc::Status Missing(const std::string& what) const;
+
+  Platform platform_;
+  TimedSocketApi sockets_;
+  const AgentOptions options_;
+  SessionRegistry sessions_;
+  AuthGate gate_;
+  AuthenticatedService gated_;
+  LiveConnections live_;  // for platform_.clock
+};
+
+AgentService::Handlers::Handlers(Platform platform, AgentOptions options)
     : platform_(std::move(platform)),
       sockets_(platform_.sockets.get()),
       options_(std::move(options)),
-      sessions_(&sockets_, options_.limits),
+      sessions_(platform_.sockets.get(), options_.limits),
       gate_(options_.auth),
-      gated_(this, &gate_) {
+      gated_(v1::InfoRequest::descriptor()->file()->FindServiceByName("Agent"),
+             [this](int i) { return GetHandler(i); }, &gate_) {
   if (platform_.clock) platform_.clock->SetLiveConnections([this] { return live_.Snapshot(); });
 }
 
-AgentService::~AgentService() { sessions_.CloseAll(); }
+AgentService::Handlers::~Handlers() { sessions_.CloseAll(); }
 
-absl::StatusOr<ActiveSession> AgentService::Enter(const std::string& session) {
+AgentService::AgentService(Platform platform, AgentOptions options)
+    : handlers_(std::make_unique<Handlers>(std::move(platform), std::move(options))) {}
+AgentService::~AgentService() = default;
+SessionRegistry& AgentService::sessions() { return handlers_->sessions(); }
+AuthenticatedService* AgentService::grpc_service() { return handlers_->grpc_service(); }
+bool AgentService::requires_token() const { return handlers_->requires_token(); }
+
+absl::StatusOr<ActiveSession> AgentService::Handlers::Enter(const std::string& session) {
   return sessions_.Acquire(session);
 }
 
-absl::StatusOr<AgentService::Target> AgentService::EnterSocket(
+absl::StatusOr<AgentService::Handlers::Target> AgentService::Handlers::EnterSocket(
     const grpc::ServerContext& ctx, const std::string& session,
     const std::string& handle, bool allow_closed) {
   absl::StatusOr<ActiveSession> active = Enter(session);
@@ -57,15 +180,15 @@ absl::StatusOr<AgentService::Target> AgentService::EnterSocket(
   return Target{std::move(*active), std::move(*record), std::move(start)};
 }
 
-absl::StatusOr<absl::Duration> AgentService::Deadline(int32_t ms) const {
+absl::StatusOr<absl::Duration> AgentService::Handlers::Deadline(int32_t ms) const {
   return DeadlineFromProto(ms, options_.default_deadline, options_.max_deadline);
 }
 
-void AgentService::Fill(const CallResult& r, v1::CallResult* out) const {
+void AgentService::Handlers::Fill(const CallResult& r, v1::CallResult* out) const {
   CallResultToProto(r, platform_.error_name, out);
 }
 
-void AgentService::Track(const std::shared_ptr<SocketRecord>& record,
+void AgentService::Handlers::Track(const std::shared_ptr<SocketRecord>& record,
                          const Endpoint* remote_fallback) {
   // Bookkeeping goes to the backend itself, not through sockets_: it is no
   // call under test, and a scheduled start belongs to the call under test.
@@ -77,11 +200,11 @@ void AgentService::Track(const std::shared_ptr<SocketRecord>& record,
   if (platform_.clock) live_.Publish(record);
 }
 
-absl::StatusOr<ConnectionInfo> AgentService::StateOf(const SocketRecord& record) {
+absl::StatusOr<ConnectionInfo> AgentService::Handlers::StateOf(const SocketRecord& record) {
   return platform_.states->Find(record.Identity());
 }
 
-grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*,
+grpc::Status AgentService::Handlers::Info(grpc::ServerContext* ctx, const v1::InfoRequest*,
                                 v1::InfoReply* reply) {
   DescriptionToProto(platform_.info->Describe(), reply);
   if (platform_.capture) reply->add_features("capture");
@@ -97,7 +220,7 @@ grpc::Status AgentService::Info(grpc::ServerContext* ctx, const v1::InfoRequest*
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::OpenSession(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::OpenSession(grpc::ServerContext* ctx,
                                        const v1::OpenSessionRequest* req,
                                        v1::OpenSessionReply* reply) {
   if (req->lease_ms() < 0) {
@@ -111,7 +234,7 @@ grpc::Status AgentService::OpenSession(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::RenewSession(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::RenewSession(grpc::ServerContext* ctx,
                                         const v1::SessionRequest* req,
                                         v1::RenewSessionReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
@@ -119,7 +242,7 @@ grpc::Status AgentService::RenewSession(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::CloseSession(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::CloseSession(grpc::ServerContext* ctx,
                                         const v1::SessionRequest* req,
                                         v1::CloseSessionReply* reply) {
   int closed = 0;
@@ -128,55 +251,53 @@ grpc::Status AgentService::CloseSession(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Socket(grpc::ServerContext* ctx, const v1::SocketRequest* req,
+grpc::Status AgentService::Handlers::Socket(grpc::ServerContext* ctx, const v1::SocketRequest* req,
                                   v1::SocketReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
-  const Family family =
-      req->family() == v1::ADDRESS_FAMILY_INET6 ? Family::kInet6 : Family::kInet;
   NativeSocket native = kNoSocket;
-  const CallResult r = sockets_.Socket(family, &native);
+  const CallResult r = sockets_.Call(&SocketApi::Socket, req->family(), &native);
   Fill(r, reply->mutable_result());
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = s->handles().Add(native);
-  if (!handle.ok()) sockets_.Discard(native);
+  if (!handle.ok()) platform_.sockets->Discard(native);
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Bind(grpc::ServerContext* ctx, const v1::BindRequest* req,
+grpc::Status AgentService::Handlers::Bind(grpc::ServerContext* ctx, const v1::BindRequest* req,
                                 v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint local, EndpointFromProto(req->local()));
-  Fill(sockets_.Bind(t.record->native, local), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Bind, t.record->native, local), reply->mutable_result());
   Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Listen(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+grpc::Status AgentService::Handlers::Listen(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                                   v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   if (req->backlog() < 0 || req->backlog() > 65535) {
     return ToGrpcStatus(absl::InvalidArgumentError("backlog must be 0..65535"));
   }
   const int backlog = req->backlog() == 0 ? 16 : req->backlog();
-  Fill(sockets_.Listen(t.record->native, backlog), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Listen, t.record->native, backlog), reply->mutable_result());
   if (reply->result().error() == v1::ERROR_NAME_OK) t.record->listening = true;
   Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequest* req,
+grpc::Status AgentService::Handlers::Accept(grpc::ServerContext* ctx, const v1::AcceptRequest* req,
                                   v1::SocketReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
   NativeSocket native = kNoSocket;
   Endpoint peer;
-  Fill(sockets_.Accept(t.record->native, wait, &native, &peer), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Accept, t.record->native, wait, &native, &peer), reply->mutable_result());
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
-  if (!handle.ok()) sockets_.Discard(native);
+  if (!handle.ok()) platform_.sockets->Discard(native);
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
   // accept()'s peer stays the connection's even when a reset already took
   // getpeername() away (the socket is then no listener's to answer for).
@@ -185,7 +306,7 @@ grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequ
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRequest* req,
+grpc::Status AgentService::Handlers::Connect(grpc::ServerContext* ctx, const v1::ConnectRequest* req,
                                    v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint remote, EndpointFromProto(req->remote()));
@@ -195,13 +316,13 @@ grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRe
         "connect to ", remote.address, " refused: not in this agent's --allow_targets (",
         options_.targets.ToString(), ")")));
   }
-  Fill(sockets_.Connect(t.record->native, remote, wait), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Connect, t.record->native, remote, wait), reply->mutable_result());
   Track(t.record, &remote);  // the peer it is meant for, while in progress or after failing
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest* req,
+grpc::Status AgentService::Handlers::Send(grpc::ServerContext* ctx, const v1::SendRequest* req,
                                 v1::SendReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
@@ -219,11 +340,11 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
   const std::string& data = req->data().empty() ? filler : req->data();
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
-  Fill(sockets_.Send(t.record->native, data, flags, wait), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Send, t.record->native, data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest* req,
+grpc::Status AgentService::Handlers::Recv(grpc::ServerContext* ctx, const v1::RecvRequest* req,
                                 v1::RecvReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
@@ -235,59 +356,61 @@ grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest*
   IoFlags flags;
   flags.peek = req->peek();
   flags.dont_wait = req->dont_wait();
-  Fill(sockets_.Recv(t.record->native, req->max_bytes(), flags, wait,
+  Fill(sockets_.Call(&SocketApi::Recv, t.record->native, req->max_bytes(), flags, wait,
                      reply->mutable_data()),
        reply->mutable_result());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Shutdown(grpc::ServerContext* ctx, const v1::ShutdownRequest* req,
+grpc::Status AgentService::Handlers::Shutdown(grpc::ServerContext* ctx, const v1::ShutdownRequest* req,
                                     v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ShutdownHow how, ShutdownFromProto(req->how()));
-  Fill(sockets_.Shutdown(t.record->native, how), reply->mutable_result());
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(v1::ShutdownHow how, ShutdownFromProto(req->how()));
+  Fill(sockets_.Call(&SocketApi::Shutdown, t.record->native, how), reply->mutable_result());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+grpc::Status AgentService::Handlers::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                                  v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   Track(t.record);
   const NativeSocket native = t.record->native;
   t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
-  Fill(sockets_.Close(native), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Close, native), reply->mutable_result());
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::SetOption(grpc::ServerContext* ctx, const v1::SetOptionRequest* req,
+grpc::Status AgentService::Handlers::SetOption(grpc::ServerContext* ctx, const v1::SetOptionRequest* req,
                                      v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(SocketOption option, OptionFromProto(req->option()));
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(OptionValue value, OptionValueFromProto(option, req->value()));
-  Fill(sockets_.SetOption(t.record->native, option, value), reply->mutable_result());
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(OptionValue value,
+                                   OptionValueFromProto(req->option(), req->value()));
+  Fill(sockets_.Call(&SocketApi::SetOption, t.record->native, req->option(), value),
+       reply->mutable_result());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::GetOption(grpc::ServerContext* ctx, const v1::GetOptionRequest* req,
+grpc::Status AgentService::Handlers::GetOption(grpc::ServerContext* ctx, const v1::GetOptionRequest* req,
                                      v1::GetOptionReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(SocketOption option, OptionFromProto(req->option()));
+  if (absl::Status known = CheckOption(req->option()); !known.ok()) return ToGrpcStatus(known);
   OptionValue value;
-  Fill(sockets_.GetOption(t.record->native, option, &value), reply->mutable_result());
-  OptionValueToProto(option, value, reply->mutable_value());
+  Fill(sockets_.Call(&SocketApi::GetOption, t.record->native, req->option(), &value),
+       reply->mutable_result());
+  OptionValueToProto(req->option(), value, reply->mutable_value());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::SetBlocking(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::SetBlocking(grpc::ServerContext* ctx,
                                        const v1::SetBlockingRequest* req,
                                        v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  Fill(sockets_.SetBlocking(t.record->native, req->blocking()), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::SetBlocking, t.record->native, req->blocking()), reply->mutable_result());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::WaitReadable(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::WaitReadable(grpc::ServerContext* ctx,
                                         const v1::WaitReadableRequest* req,
                                         v1::WaitReadableReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
@@ -296,14 +419,14 @@ grpc::Status AgentService::WaitReadable(grpc::ServerContext* ctx,
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   PollEvents wanted, fired;
   wanted.in = true;
-  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Poll, t.record->native, wanted, wait, &fired), reply->mutable_result());
   reply->set_readable(fired.in);
   reply->set_hangup(fired.hangup || fired.read_hangup);
   reply->set_error(fired.error);
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Poll(grpc::ServerContext* ctx, const v1::PollRequest* req,
+grpc::Status AgentService::Handlers::Poll(grpc::ServerContext* ctx, const v1::PollRequest* req,
                                 v1::PollReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
@@ -311,31 +434,31 @@ grpc::Status AgentService::Poll(grpc::ServerContext* ctx, const v1::PollRequest*
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(PollEvents wanted, PollEventsFromProto(req->events()));
   PollEvents fired;
-  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Poll, t.record->native, wanted, wait, &fired), reply->mutable_result());
   PollEventsToProto(fired, reply->mutable_fired());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::GetSockName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+grpc::Status AgentService::Handlers::GetSockName(grpc::ServerContext* ctx, const v1::NameRequest* req,
                                        v1::NameReply* reply) {
   return Name(*ctx, *req, NameOf::kLocal, reply);
 }
 
-grpc::Status AgentService::GetPeerName(grpc::ServerContext* ctx, const v1::NameRequest* req,
+grpc::Status AgentService::Handlers::GetPeerName(grpc::ServerContext* ctx, const v1::NameRequest* req,
                                        v1::NameReply* reply) {
   return Name(*ctx, *req, NameOf::kPeer, reply);
 }
 
-grpc::Status AgentService::Name(grpc::ServerContext& ctx, const v1::NameRequest& req,
+grpc::Status AgentService::Handlers::Name(grpc::ServerContext& ctx, const v1::NameRequest& req,
                                 NameOf which, v1::NameReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(ctx, req.session(), req.handle()));
   Endpoint e;
-  Fill(sockets_.Name(t.record->native, which, &e), reply->mutable_result());
+  Fill(sockets_.Call(&SocketApi::Name, t.record->native, which, &e), reply->mutable_result());
   if (reply->result().error() == v1::ERROR_NAME_OK) EndpointToProto(e, reply->mutable_endpoint());
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::GetState(grpc::ServerContext* ctx, const v1::StateRequest* req,
+grpc::Status AgentService::Handlers::GetState(grpc::ServerContext* ctx, const v1::StateRequest* req,
                                     v1::StateReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
       Target t, EnterSocket(*ctx, req->session(), req->handle(), /*allow_closed=*/true));
@@ -348,7 +471,7 @@ grpc::Status AgentService::GetState(grpc::ServerContext* ctx, const v1::StateReq
 
 // Samples the state every millisecond and keeps each change with the time
 // it was first seen, so dwell times are measured rather than inferred.
-grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitStateRequest* req,
+grpc::Status AgentService::Handlers::WaitState(grpc::ServerContext* ctx, const v1::WaitStateRequest* req,
                                      v1::WaitStateReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
       Target t, EnterSocket(*ctx, req->session(), req->handle(), /*allow_closed=*/true));
@@ -395,7 +518,7 @@ grpc::Status AgentService::WaitState(grpc::ServerContext* ctx, const v1::WaitSta
   }
 }
 
-grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::Connections(grpc::ServerContext* ctx,
                                        const v1::ConnectionsRequest* req,
                                        v1::ConnectionsReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
@@ -410,7 +533,7 @@ grpc::Status AgentService::Connections(grpc::ServerContext* ctx,
 }
 
 // The optional pieces: absent ones answer UNIMPLEMENTED with the reason.
-grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::StartCapture(grpc::ServerContext* ctx,
                                         const v1::StartCaptureRequest* req,
                                         v1::StartCaptureReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
@@ -428,7 +551,7 @@ grpc::Status AgentService::StartCapture(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::StopCapture(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::StopCapture(grpc::ServerContext* ctx,
                                        const v1::StopCaptureRequest* req,
                                        v1::StopCaptureReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
@@ -447,7 +570,7 @@ grpc::Status AgentService::StopCapture(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
+grpc::Status AgentService::Handlers::AddFault(grpc::ServerContext* ctx, const v1::AddFaultRequest* req,
                                     v1::AddFaultReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   FaultInjector* faults = platform_.faults.get();
@@ -462,7 +585,7 @@ grpc::Status AgentService::AddFault(grpc::ServerContext* ctx, const v1::AddFault
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::RemoveFault(grpc::ServerContext* ctx,
+grpc::Status AgentService::Handlers::RemoveFault(grpc::ServerContext* ctx,
                                        const v1::RemoveFaultRequest* req,
                                        v1::RemoveFaultReply*) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
@@ -475,7 +598,7 @@ grpc::Status AgentService::RemoveFault(grpc::ServerContext* ctx,
   return ToGrpcStatus(platform_.faults->Remove(id));
 }
 
-grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
+grpc::Status AgentService::Handlers::SetSetting(grpc::ServerContext* ctx, const v1::SetSettingRequest* req,
                                       v1::SetSettingReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   StackSettings* settings = platform_.settings.get();
@@ -492,7 +615,14 @@ grpc::Status AgentService::SetSetting(grpc::ServerContext* ctx, const v1::SetSet
   return grpc::Status::OK;
 }
 
-grpc::Status AgentService::Missing(const std::string& what) const {
+grpc::Status AgentService::Handlers::Inject(grpc::ServerContext* ctx,
+                                            const v1::InjectRequest* req,
+                                            v1::InjectReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
+  return InjectSegment(platform_, *s.operator->(), *req, reply);
+}
+
+grpc::Status AgentService::Handlers::Missing(const std::string& what) const {
   return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, absl::StrCat("this agent has no ", what));
 }
 

@@ -14,25 +14,26 @@
 
 namespace closeprobe::agent {
 
-grpc::Status AgentService::Inject(grpc::ServerContext* ctx, const v1::InjectRequest* req,
-                                  v1::InjectReply* reply) {
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
-  if (platform_.injector == nullptr || platform_.capture == nullptr) {
-    return Missing("segment injection (start it with --allow_faults, as root, on Linux)");
+grpc::Status InjectSegment(const Platform& platform, Session& session,
+                           const v1::InjectRequest& req, v1::InjectReply* reply) {
+  if (platform.injector == nullptr || platform.capture == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                        "this agent has no segment injection (start it with --allow_faults, as "
+                        "root, on Linux)");
   }
   int id = 0;
-  if (!absl::SimpleAtoi(req->capture(), &id) || !s->HasCleanup(absl::StrCat("capture:", id))) {
+  if (!absl::SimpleAtoi(req.capture(), &id) || !session.HasCleanup(absl::StrCat("capture:", id))) {
     return ToGrpcStatus(absl::NotFoundError(
-        absl::StrCat("capture '", req->capture(), "' is not running in this session")));
+        absl::StrCat("capture '", req.capture(), "' is not running in this session")));
   }
   std::vector<CapturedSegment> seen;
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(seen, platform_.capture->SegmentsSoFar(id));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(seen, platform.capture->SegmentsSoFar(id));
   ResolvedInjection resolved;
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(resolved, ResolveInjection(seen, *req));
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(resolved, ResolveInjection(seen, req));
   std::string packet;
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(packet, BuildIpv4TcpPacket(resolved.fields));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_interface(),
-                                   platform_.injector->Send(packet, resolved.fields.dst_address));
+                                   platform.injector->Send(packet, resolved.fields.dst_address));
   CapturedSegment sent;
   DecodeIpTcp(reinterpret_cast<const uint8_t*>(packet.data()), packet.size(), 0x0800, &sent);
   sent.unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(

@@ -1,8 +1,18 @@
 // AuthenticatedService: what the agent registers with its gRPC server: every
 // RPC of the Agent service, each behind the AuthGate before its handler
-// runs. Handlers never authenticate; an RPC added to agent.proto and not
-// listed here is not served at all (missing() names it, and the agent
-// refuses to start), so no RPC can be reached without the gate.
+// runs. Handlers never authenticate.
+//
+// The RPCs come from agent.proto's descriptor, not from a list: method i of
+// the contract is served by the generated service's handler i (the index
+// grpc_cpp_plugin gives every method, as its WithAsyncMethod_ templates use),
+// wrapped so the gate decides first and a refused call never reaches the
+// handler. A gate inside the gRPC stack would not do: C++ server
+// interceptors cannot refuse a call before its handler runs
+// (grpc/grpc#24017), and an AuthMetadataProcessor does not run on an
+// insecure server (grpc/grpc#28807), which a loopback agent is. The wrapper
+// refuses unary calls only; a streaming RPC in the contract is named by
+// ungated() and the agent refuses to start, so no RPC is reached without
+// the gate.
 //
 // Health checking is served beside it without a token (it says only
 // whether the agent is up); reflection is served only when no token is
@@ -10,36 +20,37 @@
 #ifndef CLOSEPROBE_AGENT_AUTHENTICATED_SERVICE_H_
 #define CLOSEPROBE_AGENT_AUTHENTICATED_SERVICE_H_
 
-#include <grpcpp/grpcpp.h>
+#include <google/protobuf/descriptor.h>
+#include <grpcpp/impl/rpc_service_method.h>
+#include <grpcpp/impl/service_type.h>
 
 #include <deque>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "agent/auth_gate.h"
-#include "closeprobe/v1/agent.grpc.pb.h"
 
 namespace closeprobe::agent {
 
 class AuthenticatedService final : public grpc::Service {
  public:
-  // Neither is owned; both must outlive this service.
-  AuthenticatedService(v1::Agent::Service* handlers, AuthGate* gate);
+  // The handler of the contract's method i (a generated Service's
+  // GetHandler(i)); it and `gate` must outlive this service.
+  using HandlerOf = std::function<grpc::internal::MethodHandler*(int)>;
 
-  // The Agent RPCs (from agent.proto's descriptor) this service does not
-  // serve: empty unless the list in the .cc falls behind the contract.
-  const std::vector<std::string>& missing() const { return missing_; }
+  // `contract` null (no descriptor found) serves nothing and says so.
+  AuthenticatedService(const google::protobuf::ServiceDescriptor* contract,
+                       HandlerOf handler_of, AuthGate* gate);
+
+  // The contract's RPCs that are not served because the gate cannot stand
+  // in front of them: empty unless agent.proto gains a streaming RPC (or
+  // the contract was not found).
+  const std::vector<std::string>& ungated() const { return ungated_; }
 
  private:
-  template <typename Req, typename Reply>
-  void Add(const char* name,
-           grpc::Status (v1::Agent::Service::*method)(grpc::ServerContext*, const Req*, Reply*));
-
-  v1::Agent::Service* const handlers_;
-  AuthGate* const gate_;
-  std::vector<std::string> served_;
   std::deque<std::string> paths_;  // "/closeprobe.v1.Agent/Info": the methods keep pointers
-  std::vector<std::string> missing_;
+  std::vector<std::string> ungated_;
 };
 
 }  // namespace closeprobe::agent

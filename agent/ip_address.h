@@ -1,6 +1,6 @@
 // IpAddress: numeric IPv4/IPv6 text as bytes, for comparing addresses with
 // networks (TargetAllowList). The text is parsed by the platform's inet_pton
-// (posix/ip_address_posix.cc, windows/ip_address_windows.cc).
+// (bsd/ip_address_bsd.cc).
 #ifndef CLOSEPROBE_AGENT_IP_ADDRESS_H_
 #define CLOSEPROBE_AGENT_IP_ADDRESS_H_
 

@@ -204,9 +204,9 @@ int Run() {
   InstallStopSignal();
 
   AgentService service(std::move(*platform), options);
-  if (!service.grpc_service()->missing().empty()) {
+  if (!service.grpc_service()->ungated().empty()) {
     std::cerr << "closeprobe-agent: RPCs of agent.proto not behind the token check: "
-              << absl::StrJoin(service.grpc_service()->missing(), ", ") << "\n";
+              << absl::StrJoin(service.grpc_service()->ungated(), ", ") << "\n";
     return 3;
   }
   // Health answers without a token (it says only whether the agent is up);

@@ -2,44 +2,17 @@
 
 #include <algorithm>
 
-#include <vector>
-
 #include "absl/status/status.h"
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
+#include "agent/ip_address.h"
 
 namespace closeprobe::agent {
-namespace {
-
-bool IsIpv4Text(const std::string& a) {
-  std::vector<std::string> parts = absl::StrSplit(a, '.');
-  if (parts.size() != 4) return false;
-  for (const std::string& p : parts) {
-    int v;
-    if (p.empty() || p.size() > 3 || !absl::SimpleAtoi(p, &v) || v < 0 || v > 255) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool IsIpv6Text(const std::string& a) {
-  if (a.find(':') == std::string::npos) return false;
-  for (char c : a) {
-    if (!(absl::ascii_isxdigit(c) || c == ':' || c == '.')) return false;
-  }
-  return true;
-}
-
-}  // namespace
-
 absl::StatusOr<Endpoint> EndpointFromProto(const v1::Endpoint& e) {
   if (e.port() > 65535) {
     return absl::InvalidArgumentError(absl::StrCat("port ", e.port(), " is above 65535"));
   }
-  if (!e.address().empty() && !IsIpv4Text(e.address()) && !IsIpv6Text(e.address())) {
+  IpAddress parsed;
+  if (!e.address().empty() && !ParseIpAddress(e.address(), &parsed)) {
     return absl::InvalidArgumentError(
         absl::StrCat("address '", e.address(), "' is not a numeric IPv4 or IPv6 address"));
   }
@@ -51,40 +24,28 @@ void EndpointToProto(const Endpoint& e, v1::Endpoint* out) {
   out->set_port(e.port);
 }
 
-absl::StatusOr<SocketOption> OptionFromProto(v1::SocketOption option) {
-  switch (option) {
-    case v1::SOCKET_OPTION_SO_LINGER: return SocketOption::kLinger;
-    case v1::SOCKET_OPTION_SO_REUSEADDR: return SocketOption::kReuseAddr;
-    case v1::SOCKET_OPTION_SO_REUSEPORT: return SocketOption::kReusePort;
-    case v1::SOCKET_OPTION_SO_EXCLUSIVEADDRUSE: return SocketOption::kExclusiveAddrUse;
-    case v1::SOCKET_OPTION_SO_KEEPALIVE: return SocketOption::kKeepAlive;
-    case v1::SOCKET_OPTION_TCP_KEEPIDLE: return SocketOption::kKeepIdle;
-    case v1::SOCKET_OPTION_TCP_KEEPINTVL: return SocketOption::kKeepIntvl;
-    case v1::SOCKET_OPTION_TCP_KEEPCNT: return SocketOption::kKeepCnt;
-    case v1::SOCKET_OPTION_TCP_USER_TIMEOUT: return SocketOption::kUserTimeout;
-    case v1::SOCKET_OPTION_SO_SNDBUF: return SocketOption::kSndBuf;
-    case v1::SOCKET_OPTION_SO_RCVBUF: return SocketOption::kRcvBuf;
-    case v1::SOCKET_OPTION_TCP_NODELAY: return SocketOption::kNoDelay;
-    case v1::SOCKET_OPTION_SO_ERROR: return SocketOption::kError;
-    default:
-      return absl::InvalidArgumentError(
-          absl::StrCat("unknown socket option ", static_cast<int>(option)));
+absl::Status CheckOption(v1::SocketOption option) {
+  if (option == v1::SOCKET_OPTION_UNSPECIFIED || !v1::SocketOption_IsValid(option)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown socket option ", static_cast<int>(option)));
   }
+  return absl::OkStatus();
 }
 
-absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
+absl::StatusOr<OptionValue> OptionValueFromProto(v1::SocketOption option,
                                                  const v1::OptionValue& v) {
+  if (absl::Status known = CheckOption(option); !known.ok()) return known;
   OptionValue out;
   out.enabled = v.enabled();
   out.value = v.value();
   out.linger_on = v.linger().enabled();
   out.linger_seconds = v.linger().seconds();
-  if (option == SocketOption::kLinger &&
+  if (option == v1::SOCKET_OPTION_SO_LINGER &&
       (out.linger_seconds < 0 || out.linger_seconds > kMaxLingerSeconds)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "linger.seconds must be 0..", kMaxLingerSeconds, ", got ", out.linger_seconds));
   }
-  if (option == SocketOption::kError) {
+  if (option == v1::SOCKET_OPTION_SO_ERROR) {
     return absl::InvalidArgumentError("SO_ERROR is read-only");
   }
   if (out.value < 0 || out.value > INT32_MAX) {
@@ -94,8 +55,8 @@ absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
   return out;
 }
 
-void OptionValueToProto(SocketOption option, const OptionValue& v, v1::OptionValue* out) {
-  if (option == SocketOption::kLinger) {
+void OptionValueToProto(v1::SocketOption option, const OptionValue& v, v1::OptionValue* out) {
+  if (option == v1::SOCKET_OPTION_SO_LINGER) {
     out->mutable_linger()->set_enabled(v.linger_on);
     out->mutable_linger()->set_seconds(v.linger_seconds);
     return;
@@ -104,14 +65,11 @@ void OptionValueToProto(SocketOption option, const OptionValue& v, v1::OptionVal
   out->set_value(v.value);
 }
 
-absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how) {
-  switch (how) {
-    case v1::SHUTDOWN_HOW_READ: return ShutdownHow::kRead;
-    case v1::SHUTDOWN_HOW_WRITE: return ShutdownHow::kWrite;
-    case v1::SHUTDOWN_HOW_BOTH: return ShutdownHow::kBoth;
-    default:
-      return absl::InvalidArgumentError("shutdown needs how = READ, WRITE or BOTH");
+absl::StatusOr<v1::ShutdownHow> ShutdownFromProto(v1::ShutdownHow how) {
+  if (how == v1::SHUTDOWN_HOW_UNSPECIFIED || !v1::ShutdownHow_IsValid(how)) {
+    return absl::InvalidArgumentError("shutdown needs how = READ, WRITE or BOTH");
   }
+  return how;
 }
 
 absl::StatusOr<PollEvents> PollEventsFromProto(
@@ -171,7 +129,7 @@ void CallResultToProto(const CallResult& r, ErrorNameTable names,
   } else {
     const ErrorInfo e = names(r.native_error);
     out->set_error(e.name);
-    out->set_native_name(e.native_name);
+    out->set_native_name(r.unsupported_reason.empty() ? e.native_name : r.unsupported_reason);
     out->set_native_code(e.native_code);
   }
   out->set_duration_ns(r.end_mono_ns - r.start_mono_ns);

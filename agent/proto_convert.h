@@ -24,13 +24,14 @@ inline constexpr int32_t kMaxLingerSeconds = 600;
 absl::StatusOr<Endpoint> EndpointFromProto(const v1::Endpoint& e);
 void EndpointToProto(const Endpoint& e, v1::Endpoint* out);
 
-absl::StatusOr<SocketOption> OptionFromProto(v1::SocketOption option);
-absl::StatusOr<OptionValue> OptionValueFromProto(SocketOption option,
+// An option agent.proto names (the core takes v1::SocketOption as it is).
+absl::Status CheckOption(v1::SocketOption option);
+absl::StatusOr<OptionValue> OptionValueFromProto(v1::SocketOption option,
                                                  const v1::OptionValue& v);
 // The value of `option` only: SO_LINGER fills `linger`, the others the rest.
-void OptionValueToProto(SocketOption option, const OptionValue& v, v1::OptionValue* out);
+void OptionValueToProto(v1::SocketOption option, const OptionValue& v, v1::OptionValue* out);
 
-absl::StatusOr<ShutdownHow> ShutdownFromProto(v1::ShutdownHow how);
+absl::StatusOr<v1::ShutdownHow> ShutdownFromProto(v1::ShutdownHow how);
 
 // The events a poll asks for: IN, OUT and RDHUP, at least one.
 absl::StatusOr<PollEvents> PollEventsFromProto(

@@ -17,6 +17,8 @@
 // sockets. Calls on one socket are serialised by the caller.
 //
 // No platform header may be included here: natives are carried as int64.
+// Proto enums are taken as they are (v1::SocketOption, as StateObserver
+// takes v1::TcpState): the core has one spelling of each.
 #ifndef CLOSEPROBE_AGENT_SOCKET_API_H_
 #define CLOSEPROBE_AGENT_SOCKET_API_H_
 
@@ -25,6 +27,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "closeprobe/v1/agent.pb.h"
 
 namespace closeprobe::agent {
 
@@ -40,24 +43,7 @@ struct Endpoint {
   }
 };
 
-enum class Family { kInet, kInet6 };
-enum class ShutdownHow { kRead, kWrite, kBoth };
 
-enum class SocketOption {
-  kLinger,
-  kReuseAddr,
-  kReusePort,
-  kExclusiveAddrUse,
-  kKeepAlive,
-  kKeepIdle,
-  kKeepIntvl,
-  kKeepCnt,
-  kUserTimeout,
-  kSndBuf,
-  kRcvBuf,
-  kNoDelay,
-  kError,
-};
 
 // The value of a socket option: `enabled` for boolean options, `value` for
 // numeric ones, linger_* for SO_LINGER.
@@ -67,6 +53,13 @@ struct OptionValue {
   bool linger_on = false;
   int linger_seconds = 0;
 };
+
+// The options set and read as `enabled`; the others but SO_LINGER use `value`.
+inline bool IsBooleanOption(v1::SocketOption option) {
+  return option == v1::SOCKET_OPTION_SO_REUSEADDR || option == v1::SOCKET_OPTION_SO_REUSEPORT ||
+         option == v1::SOCKET_OPTION_SO_EXCLUSIVEADDRUSE ||
+         option == v1::SOCKET_OPTION_SO_KEEPALIVE || option == v1::SOCKET_OPTION_TCP_NODELAY;
+}
 
 // poll() events: asked for (in, out, read_hangup) or reported (all).
 struct PollEvents {
@@ -94,6 +87,7 @@ struct CallResult {
   int native_error = 0;
   bool timed_out = false;     // the agent's wait passed; the call was not completed
   bool unsupported = false;   // the platform has no such call or option
+  std::string unsupported_reason;  // why, where the stack's error does not say it
   int64_t start_mono_ns = 0;
   int64_t end_mono_ns = 0;
   int64_t start_unix_ns = 0;
@@ -104,7 +98,7 @@ class SocketApi {
  public:
   virtual ~SocketApi() = default;
 
-  virtual CallResult Socket(Family family, NativeSocket* out) = 0;
+  virtual CallResult Socket(v1::AddressFamily family, NativeSocket* out) = 0;
   virtual CallResult Bind(NativeSocket s, const Endpoint& local) = 0;
   virtual CallResult Listen(NativeSocket s, int backlog) = 0;
   // REQUIRES: out and peer non-null. *out is kNoSocket unless it succeeded.
@@ -118,11 +112,11 @@ class SocketApi {
                           absl::Duration wait) = 0;
   virtual CallResult Recv(NativeSocket s, size_t max_bytes, IoFlags flags,
                           absl::Duration wait, std::string* out) = 0;
-  virtual CallResult Shutdown(NativeSocket s, ShutdownHow how) = 0;
+  virtual CallResult Shutdown(NativeSocket s, v1::ShutdownHow how) = 0;
   virtual CallResult Close(NativeSocket s) = 0;
-  virtual CallResult SetOption(NativeSocket s, SocketOption option,
+  virtual CallResult SetOption(NativeSocket s, v1::SocketOption option,
                                const OptionValue& value) = 0;
-  virtual CallResult GetOption(NativeSocket s, SocketOption option,
+  virtual CallResult GetOption(NativeSocket s, v1::SocketOption option,
                                OptionValue* value) = 0;
   virtual CallResult SetBlocking(NativeSocket s, bool blocking) = 0;
   // Waits until an event of `wanted` (or HUP, ERR, NVAL) is reported or

@@ -4,7 +4,7 @@
 # and closeprobe.exe (the controller; on Windows its local topology is two
 # agents on loopback). Both are static PE32+ files: nothing else to ship.
 #
-#   scripts/build_windows.sh
+#   scripts/build_windows.sh [MORE_TARGETS...]
 #
 # The gRPC stack they link comes from scripts/mingw_deps.sh: a prebuilt
 # prefix given in CLOSEPROBE_MINGW_DEPS, the one built before, or a build
@@ -14,5 +14,5 @@ cd "$(dirname "$0")/.."
 prefix=$(scripts/mingw_deps.sh)
 cmake -S . -B build-mingw -G Ninja -DCMAKE_TOOLCHAIN_FILE="$prefix/share/cmake/mingw-w64-x86_64-posix.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DCLOSEPROBE_BUILD_TESTS=OFF -DCLOSEPROBE_BUILD_BENCH=OFF >/dev/null
-ninja -C build-mingw closeprobe-agent closeprobe >/dev/null
+ninja -C build-mingw closeprobe-agent closeprobe "$@" >/dev/null
 echo "build-mingw/bin: closeprobe-agent.exe closeprobe.exe (gRPC from $prefix)" >&2

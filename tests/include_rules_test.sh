@@ -2,7 +2,9 @@
 # The controller's rooms and the agent keep their dependencies one way:
 #   controller/ never includes agent/, and agent/ never includes controller/;
 #   cases/ includes no other room; judge/ only cases/; run/ only cases/;
-#   report/ judge/ and cases/, never run/.
+#   report/ judge/ and cases/, never run/;
+#   the agent's core (agent/*.cc, *.h) includes no platform folder, and the
+#   shared BSD socket body (agent/bsd/) includes none either.
 # Prints every include that breaks a rule and fails; passes silently.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +18,20 @@ forbid() {
     status=1
   fi
 }
+# forbid_here DIR PATTERN WHY: as forbid, for the files directly in DIR only.
+forbid_here() {
+  local hits
+  hits=$(grep -nE "^#include \"($2)" "$1"/*.h "$1"/*.cc || true)
+  if [ -n "$hits" ]; then
+    printf '%s\n' "$hits" | sed "s|\$|   <- $3|"
+    status=1
+  fi
+}
 forbid controller 'agent/' "the controller shares only the generated proto code with the agent"
 forbid agent 'controller/' "the agent never includes the controller"
+agent_rooms='agent/(bsd|posix|linux|lwip|gvisor|windows|executor)/'
+forbid_here agent "$agent_rooms" "the agent's core is platform-neutral: platforms implement its interfaces"
+forbid agent/bsd 'agent/(posix|linux|lwip|gvisor|windows|executor)/' "the shared BSD body knows no stack: each stack's Calls row includes it"
 forbid controller/cases 'controller/(run|judge|report|commands)/' "the case language depends on no other room"
 forbid controller/judge 'controller/(run|report|commands)/' "judging depends only on the case language"
 forbid controller/run 'controller/(judge|report|commands)/' "running records; it judges and reports nothing"

@@ -9,8 +9,7 @@ closeprobe_cc_library(agent_platform_executor
        executor/error_names_executor.cc executor/fault_injector_executor.cc
        executor/platform_executor.cc
        linux/wire_capture_pcap.cc linux/fault_injector_nftables.cc linux/stack_settings_linux.cc
-       posix/stop_signal_posix.cc
-  PUBLIC_DEPS agent_core
+  PUBLIC_DEPS agent_core agent_posix
   DEPS PkgConfig::CLOSEPROBE_LINUX_DEPS absl::flags)
 add_executable(closeprobe-agent-executor main.cc)
 target_include_directories(closeprobe-agent-executor PRIVATE ${PROJECT_SOURCE_DIR})

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "agent/executor/executor_board.h"
 
@@ -47,29 +48,13 @@ std::string Flags(IoFlags f) {
 
 int64_t WaitMs(absl::Duration wait) { return std::max<int64_t>(0, absl::ToInt64Milliseconds(wait)); }
 
-const char* OptionName(SocketOption o) {
-  switch (o) {
-    case SocketOption::kLinger: return "LINGER";
-    case SocketOption::kReuseAddr: return "REUSEADDR";
-    case SocketOption::kReusePort: return "REUSEPORT";
-    case SocketOption::kExclusiveAddrUse: return "EXCLUSIVEADDRUSE";
-    case SocketOption::kKeepAlive: return "KEEPALIVE";
-    case SocketOption::kKeepIdle: return "KEEPIDLE";
-    case SocketOption::kKeepIntvl: return "KEEPINTVL";
-    case SocketOption::kKeepCnt: return "KEEPCNT";
-    case SocketOption::kUserTimeout: return "USER_TIMEOUT";
-    case SocketOption::kSndBuf: return "SNDBUF";
-    case SocketOption::kRcvBuf: return "RCVBUF";
-    case SocketOption::kNoDelay: return "NODELAY";
-    case SocketOption::kError: return "ERROR";
-  }
-  return "ERROR";
-}
-
-bool IsBoolean(SocketOption o) {
-  return o == SocketOption::kReuseAddr || o == SocketOption::kReusePort ||
-         o == SocketOption::kExclusiveAddrUse || o == SocketOption::kKeepAlive ||
-         o == SocketOption::kNoDelay;
+// The executor's name of an option: agent.proto's without SOCKET_OPTION_
+// and the SO_/TCP_ level prefix (SO_LINGER is LINGER, TCP_KEEPIDLE KEEPIDLE).
+std::string OptionName(v1::SocketOption o) {
+  absl::string_view name = v1::SocketOption_Name(o);
+  absl::ConsumePrefix(&name, "SOCKET_OPTION_");
+  if (!absl::ConsumePrefix(&name, "SO_")) absl::ConsumePrefix(&name, "TCP_");
+  return std::string(name);
 }
 
 // The executor's workers, one per socket call in flight: a call waits here
@@ -102,8 +87,8 @@ class ExecutorSocketApi final : public SocketApi {
   explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board)
       : board_(std::move(board)), slots_(board_->hello.Int("workers", 1)) {}
 
-  CallResult Socket(Family family, NativeSocket* out) override {
-    CallResult r = Do(kNoSocket, family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET",
+  CallResult Socket(v1::AddressFamily family, NativeSocket* out) override {
+    CallResult r = Do(kNoSocket, family == v1::ADDRESS_FAMILY_INET6 ? "SOCKET INET6" : "SOCKET INET",
                       absl::ZeroDuration());
     *out = r.ret >= 0 && !r.timed_out ? Native(r.ret, board_->link->boots()) : kNoSocket;
     return r;
@@ -177,26 +162,26 @@ class ExecutorSocketApi final : public SocketApi {
     return r;
   }
 
-  CallResult Shutdown(NativeSocket s, ShutdownHow how) override {
-    const char* h = how == ShutdownHow::kRead ? "RD" : how == ShutdownHow::kWrite ? "WR" : "RDWR";
+  CallResult Shutdown(NativeSocket s, v1::ShutdownHow how) override {
+    const char* h = how == v1::SHUTDOWN_HOW_READ ? "RD" : how == v1::SHUTDOWN_HOW_WRITE ? "WR" : "RDWR";
     return Do(s, absl::StrCat("SHUTDOWN ", Fd(s), " ", h), absl::ZeroDuration());
   }
   CallResult Close(NativeSocket s) override {
     return Do(s, absl::StrCat("CLOSE ", Fd(s)), kCloseWait);
   }
-  CallResult SetOption(NativeSocket s, SocketOption option, const OptionValue& v) override {
-    if (option == SocketOption::kLinger) {
+  CallResult SetOption(NativeSocket s, v1::SocketOption option, const OptionValue& v) override {
+    if (option == v1::SOCKET_OPTION_SO_LINGER) {
       return Do(s, absl::StrCat("SETOPT ", Fd(s), " LINGER ", v.linger_on ? 1 : 0, " ", v.linger_seconds),
                 absl::ZeroDuration());
     }
-    const int64_t value = IsBoolean(option) ? (v.enabled ? 1 : 0) : v.value;
+    const int64_t value = IsBooleanOption(option) ? (v.enabled ? 1 : 0) : v.value;
     return Do(s, absl::StrCat("SETOPT ", Fd(s), " ", OptionName(option), " ", value), absl::ZeroDuration());
   }
-  CallResult GetOption(NativeSocket s, SocketOption option, OptionValue* v) override {
+  CallResult GetOption(NativeSocket s, v1::SocketOption option, OptionValue* v) override {
     ExecutorReply reply;
     CallResult r = Do(s, absl::StrCat("GETOPT ", Fd(s), " ", OptionName(option)), absl::ZeroDuration(),
                       &reply);
-    if (option == SocketOption::kLinger) {
+    if (option == v1::SOCKET_OPTION_SO_LINGER) {
       v->linger_on = reply.Int("on") != 0;
       v->linger_seconds = static_cast<int>(reply.Int("secs"));
     } else {

@@ -6,7 +6,8 @@
 
 #include "agent/gvisor/netstack/gvisor_abi.h"
 #include "agent/gvisor/platform_gvisor.h"
-#include "agent/posix/bsd_socket_api.h"
+#include "agent/bsd/bsd_socket_api.h"
+#include "agent/bsd/unix_calls.h"
 
 namespace closeprobe::agent {
 namespace {
@@ -21,7 +22,7 @@ T Ret(T r) {
 int* Len(socklen_t* l) { return reinterpret_cast<int*>(l); }
 void* Addr(const sockaddr* a) { return const_cast<sockaddr*>(a); }
 
-struct GvisorCalls {
+struct GvisorCalls : bsd::UnixCalls<GvisorCalls> {
   static constexpr int kNoSignal = 0;  // the stack raises no SIGPIPE
   static constexpr short kReadHangup = POLLRDHUP;
   static int Socket(int domain) { return Ret(closeprobe_gvisor_socket(domain)); }

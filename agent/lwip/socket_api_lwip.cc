@@ -2,7 +2,8 @@
 // socket logic. This lwIP build uses the host's socket types and sets errno
 // with Linux's numbers.
 #include "agent/lwip/platform_lwip.h"
-#include "agent/posix/bsd_socket_api.h"
+#include "agent/bsd/bsd_socket_api.h"
+#include "agent/bsd/unix_calls.h"
 
 #include <poll.h>
 
@@ -13,7 +14,7 @@ extern "C" {
 namespace closeprobe::agent {
 namespace {
 
-struct LwipCalls {
+struct LwipCalls : bsd::UnixCalls<LwipCalls> {
   static constexpr int kNoSignal = 0;  // lwIP raises no SIGPIPE
   // Asked for as an application would; lwip_poll ignores it and reports
   // IN, OUT and ERR only (lwip_pollscan), which is the observation.

@@ -59,11 +59,11 @@ struct Pair {
 };
 
 bool Connect(SocketApi& api, Pair* p) {
-  api.Socket(Family::kInet, &p->listener);
+  api.Socket(v1::ADDRESS_FAMILY_INET, &p->listener);
   if (api.Bind(p->listener, {"127.0.0.1", 0}).ret != 0) return false;
   if (api.Listen(p->listener, 4).ret != 0) return false;
   api.LocalEndpoint(p->listener, &p->server_end);
-  api.Socket(Family::kInet, &p->client);
+  api.Socket(v1::ADDRESS_FAMILY_INET, &p->client);
   if (api.Connect(p->client, p->server_end, absl::Seconds(5)).ret != 0)
     return false;
   Endpoint peer;
@@ -141,35 +141,35 @@ void Calls(SocketApi& api) {
         Described(would_block));
 
   NativeSocket thief = kNoSocket;
-  api.Socket(Family::kInet, &thief);
+  api.Socket(v1::ADDRESS_FAMILY_INET, &thief);
   CallResult in_use = api.Bind(thief, p.server_end);
   Check(Portable(in_use.native_error) == "EADDRINUSE",
         "binding the listener's port: WSAEADDRINUSE", Described(in_use));
   api.Close(thief);
 
   NativeSocket exclusive = kNoSocket;
-  api.Socket(Family::kInet, &exclusive);
+  api.Socket(v1::ADDRESS_FAMILY_INET, &exclusive);
   OptionValue on;
   on.enabled = true;
-  Check(api.SetOption(exclusive, SocketOption::kExclusiveAddrUse, on).ret == 0,
+  Check(api.SetOption(exclusive, v1::SOCKET_OPTION_SO_EXCLUSIVEADDRUSE, on).ret == 0,
         "SO_EXCLUSIVEADDRUSE can be set");
   OptionValue linger;
   linger.linger_on = true;
   linger.linger_seconds = 5;
-  api.SetOption(exclusive, SocketOption::kLinger, linger);
+  api.SetOption(exclusive, v1::SOCKET_OPTION_SO_LINGER, linger);
   OptionValue back;
-  api.GetOption(exclusive, SocketOption::kLinger, &back);
+  api.GetOption(exclusive, v1::SOCKET_OPTION_SO_LINGER, &back);
   Check(back.linger_on && back.linger_seconds == 5,
         "SO_LINGER {1,5} reads back");
   OptionValue reuseport;
-  Check(api.SetOption(exclusive, SocketOption::kReusePort, on).unsupported,
+  Check(api.SetOption(exclusive, v1::SOCKET_OPTION_SO_REUSEPORT, on).unsupported,
         "SO_REUSEPORT is not supported on Windows");
   api.Close(exclusive);
 
   // SO_LINGER {1,0}: a hard close; the peer's recv sees the reset.
   OptionValue hard;
   hard.linger_on = true;
-  api.SetOption(p.client, SocketOption::kLinger, hard);
+  api.SetOption(p.client, v1::SOCKET_OPTION_SO_LINGER, hard);
   Check(api.Close(p.client).ret == 0, "closesocket with SO_LINGER {1,0}");
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
   CallResult reset = api.Recv(p.server, 100, IoFlags(), absl::Seconds(2), &got);
@@ -187,7 +187,7 @@ void Calls(SocketApi& api) {
   // An orderly close: the client closes first and keeps the TIME_WAIT.
   Pair q;
   Check(Connect(api, &q), "a second connection");
-  api.Shutdown(q.client, ShutdownHow::kWrite);
+  api.Shutdown(q.client, v1::SHUTDOWN_HOW_WRITE);
   CallResult eof = api.Recv(q.server, 100, IoFlags(), absl::Seconds(2), &got);
   Check(eof.ret == 0, "shutdown(SD_SEND): the peer reads EOF", Described(eof));
   api.Close(q.client);

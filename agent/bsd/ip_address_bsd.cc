@@ -1,5 +1,6 @@
-#include <arpa/inet.h>
-
+// ParseIpAddress through the BSD socket interface's inet_pton, on every
+// platform (Winsock has it too).
+#include "agent/bsd/socket_headers.h"
 #include "agent/ip_address.h"
 
 namespace closeprobe::agent {

@@ -1,13 +1,13 @@
 // Endpoint <-> sockaddr_storage, for the BSD-style backends (POSIX, lwIP,
-// Winsock). Include it after the platform's own socket headers, which give
-// sockaddr_in/in6, inet_pton/inet_ntop and htons; `Len` is the platform's
-// address length type (socklen_t, or int on Winsock).
-#ifndef CLOSEPROBE_AGENT_SOCKADDR_ENDPOINT_H_
-#define CLOSEPROBE_AGENT_SOCKADDR_ENDPOINT_H_
+// gVisor, Winsock). `Len` is the platform's address length type (socklen_t,
+// or int on Winsock).
+#ifndef CLOSEPROBE_AGENT_BSD_SOCKADDR_ENDPOINT_H_
+#define CLOSEPROBE_AGENT_BSD_SOCKADDR_ENDPOINT_H_
 
 #include <cstring>
 #include <string>
 
+#include "agent/bsd/socket_headers.h"
 #include "agent/socket_api.h"
 
 namespace closeprobe::agent {
@@ -54,4 +54,4 @@ inline Endpoint FromSockaddr(const sockaddr_storage& ss) {
 
 }  // namespace closeprobe::agent
 
-#endif  // CLOSEPROBE_AGENT_SOCKADDR_ENDPOINT_H_
+#endif  // CLOSEPROBE_AGENT_BSD_SOCKADDR_ENDPOINT_H_
