@@ -1,9 +1,16 @@
 // The Winsock backend's self-test: real Winsock calls through the agent's
 // SocketApi, the error table, the IP Helper TCP table and the platform info.
-// Cross-compiled with mingw-w64 and run under Wine by the test suite
-// (scripts/winsock_selftest.sh); on Windows it runs as it is. Under Wine the
+// Cross-compiled with mingw-w64 and run under Wine by
+// scripts/winsock_selftest.sh; on Windows it runs as it is. Under Wine the
 // TCP stack beneath is Linux's: this checks the backend's code, and its
 // results are never Windows results.
+// The agent's headers first: agent.pb.h has a field named `interface`,
+// which <winsock2.h> (through objbase.h) defines as a macro.
+#include "agent/windows/platform_info_windows.h"
+#include "agent/windows/socket_api_winsock.h"
+#include "agent/windows/tcp_table_windows.h"
+#include "agent/windows/winsock_errors.h"
+
 #include <winsock2.h>
 
 #include <chrono>
@@ -11,11 +18,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include "agent/windows/platform_info_windows.h"
-#include "agent/windows/socket_api_winsock.h"
-#include "agent/windows/tcp_table_windows.h"
-#include "agent/windows/winsock_errors.h"
 
 namespace closeprobe::agent {
 namespace {
