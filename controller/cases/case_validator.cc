@@ -470,8 +470,11 @@ class Validator {
     if (e.has_result() && !call_step) misfit("result", "a socket call's result");
     if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
     if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
-    if (e.has_sigpipe() && sigpipe_sends_.count(e.step()) == 0) {
-      misfit("sigpipe", "a send step with allow_sigpipe");
+    if (e.has_sigpipe() && kind != v1::Step::kSend) misfit("sigpipe", "a send step");
+    if (e.has_sigpipe() && kind == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
+                         "`allow_sigpipe: true` to step '", e.step(), "'"));
     }
   }
 

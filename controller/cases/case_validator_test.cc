@@ -232,7 +232,7 @@ TEST(CaseValidator, MistakesComeWithTheirFix) {
   // `sigpipe` needs a send made without MSG_NOSIGNAL.
   EXPECT_THAT(Check(conn + "expect { step: \"sent\" sigpipe: true }\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("`sigpipe` checks a send step with allow_sigpipe")));
+                       HasSubstr("add `allow_sigpipe: true` to step 'sent'")));
   EXPECT_THAT(Check(conn + "step { role: \"client\" send { on: \"c\" bytes: 1 allow_sigpipe: true } "
                            "id: \"raw\" }\nexpect { step: \"raw\" sigpipe: false }\n"),
               IsOk());
