@@ -7,7 +7,7 @@ closeprobe_cc_library(agent_platform_executor
        executor/socket_api_executor.cc executor/state_observer_executor.cc
        executor/platform_info_executor.cc executor/stack_clock_executor.cc
        executor/error_names_executor.cc executor/fault_injector_executor.cc
-       executor/platform_executor.cc
+       executor/platform_executor.cc executor/board_reboot_executor.cc
        linux/wire_capture_pcap.cc linux/fault_injector_nftables.cc linux/stack_settings_linux.cc
        posix/stop_signal_posix.cc
   PUBLIC_DEPS agent_core

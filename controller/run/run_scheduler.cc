@@ -147,10 +147,26 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   };
   std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone), shared_settings);
   jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings), jobs.end());
+  // A subject that serves one case at a time (a board rebooted between
+  // cases) has a lane of its own: its cases run one after another, beside
+  // the others.
+  std::map<AgentClient*, std::vector<Job>> lanes;
+  auto one_at_a_time = [](const Job& j) {
+    if (j.agents.subject == nullptr) return false;
+    const auto& f = j.agents.subject->info().features();
+    return std::find(f.begin(), f.end(), "one_case_at_a_time") != f.end();
+  };
+  for (const Job& j : jobs) {
+    if (one_at_a_time(j)) lanes[j.agents.subject].push_back(j);
+  }
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(), one_at_a_time), jobs.end());
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
+  size_t in_lanes = 0;
+  for (const auto& [subject, lane] : lanes) in_lanes += lane.size();
   Progress progress(options.progress, options.progress_is_tty,
-                    static_cast<int>(jobs.size() + alone.size()), options.expected_seconds);
+                    static_cast<int>(jobs.size() + alone.size() + in_lanes),
+                    options.expected_seconds);
   absl::Mutex report_mu;
   auto run_job = [&](const Job& job) {
     const LoadedCase& row = cases[job.case_index];
@@ -185,6 +201,11 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   const int n =
       std::max(1, std::min<int>(options.jobs, static_cast<int>(jobs.size())));
   for (int i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (const auto& [subject, lane] : lanes) {
+    threads.emplace_back([&run_job, &lane = lane] {
+      for (const Job& job : lane) run_job(job);
+    });
+  }
   for (auto& t : threads) t.join();
   for (const Job& job : alone) run_job(job);
   progress.End();
