@@ -80,6 +80,9 @@ struct ExecutorBoard {
   // the state observer reports as such rather than as CLOSED.
   void NotePort(uint16_t port);
   bool PortLostInRestart(uint16_t port);
+  // No session is left that could hold a port of before (a reboot between
+  // sessions): ports are fresh again, as the stack's own are.
+  void ForgetPorts();
   absl::Mutex ports_mu;
   std::set<uint16_t> ports_in_use ABSL_GUARDED_BY(ports_mu);
   std::set<uint16_t> ports_lost ABSL_GUARDED_BY(ports_mu);

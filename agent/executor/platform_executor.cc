@@ -133,6 +133,7 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
     board->reboots_between_sessions = true;
     p.reset_when_idle = [board] {
       absl::StatusOr<absl::Duration> took = board->Reboot("rebooted between sessions");
+      board->ForgetPorts();
       std::fprintf(stderr, "closeprobe-agent-executor: reboot between sessions: %s\n",
                    took.ok() ? absl::FormatDuration(*took).c_str()
                              : std::string(took.status().message()).c_str());

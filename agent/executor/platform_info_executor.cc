@@ -68,6 +68,12 @@ void ExecutorBoard::NotePort(uint16_t port) {
   ports_in_use.insert(port);
 }
 
+void ExecutorBoard::ForgetPorts() {
+  absl::MutexLock lock(&ports_mu);
+  ports_lost.clear();
+  ports_in_use.clear();
+}
+
 bool ExecutorBoard::PortLostInRestart(uint16_t port) {
   absl::MutexLock lock(&ports_mu);
   return ports_lost.count(port) > 0;

@@ -147,19 +147,24 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   };
   std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone), shared_settings);
   jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings), jobs.end());
-  // A subject that serves one case at a time (a board rebooted between
-  // cases) has a lane of its own: its cases run one after another, beside
-  // the others.
-  std::map<AgentClient*, std::vector<Job>> lanes;
-  auto one_at_a_time = [](const Job& j) {
-    if (j.agents.subject == nullptr) return false;
-    const auto& f = j.agents.subject->info().features();
-    return std::find(f.begin(), f.end(), "one_case_at_a_time") != f.end();
+  // An agent that serves one case at a time (a board rebooted between
+  // cases) has a lane of its own: the cases it plays in, as subject or as
+  // another column's peer, run one after another, beside the others.
+  auto one_at_a_time = [](const Job& j) -> AgentClient* {
+    for (AgentClient* a : {j.agents.subject, j.agents.peer}) {
+      if (a == nullptr) continue;
+      const auto& f = a->info().features();
+      if (std::find(f.begin(), f.end(), "one_case_at_a_time") != f.end()) return a;
+    }
+    return nullptr;
   };
+  std::map<AgentClient*, std::vector<Job>> lanes;
   for (const Job& j : jobs) {
-    if (one_at_a_time(j)) lanes[j.agents.subject].push_back(j);
+    if (AgentClient* a = one_at_a_time(j)) lanes[a].push_back(j);
   }
-  jobs.erase(std::remove_if(jobs.begin(), jobs.end(), one_at_a_time), jobs.end());
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
+                            [&](const Job& j) { return one_at_a_time(j) != nullptr; }),
+             jobs.end());
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
   size_t in_lanes = 0;

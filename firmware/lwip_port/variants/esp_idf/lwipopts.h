@@ -60,9 +60,11 @@
 #define DEFAULT_UDP_RECVMBOX_SIZE 6
 #undef DEFAULT_RAW_RECVMBOX_SIZE
 #define DEFAULT_RAW_RECVMBOX_SIZE 6
-/* [K] LWIP_MAX_SOCKETS default 10 is a device's table for one application;
- * this board serves every running case of its column at once (the
- * controller's --jobs), so it keeps the board's 32: no case needs more than
- * 4 sockets, and 10 shared by all made accept() fail with ENFILE. */
+/* The socket table: [K] LWIP_MAX_SOCKETS default 10, which [L] makes
+ * MEMP_NUM_NETCONN (lwIP's sockets.c sizes its table by it). The board
+ * serves one case at a time (the proxy reboots it between cases), so a
+ * device's table is enough. */
+#undef MEMP_NUM_NETCONN
+#define MEMP_NUM_NETCONN 10
 
 #endif /* CLOSEPROBE_FIRMWARE_LWIPOPTS_H_ */
