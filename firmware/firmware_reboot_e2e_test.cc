@@ -53,6 +53,7 @@ TEST(FirmwareReboot, APanicInOneCaseDoesNotReachTheCasesAfterIt) {
       EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED) << r.outcome();
       continue;
     }
+    if (r.verdict() == v1::VERDICT_NOT_SUPPORTED) continue;  // pairings no agents here make
     EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED) << r.case_name() << ": " << r.outcome();
     if (r.steps_size() > 0 && r.steps(0).start_unix_ns() > panic) ++after;
     for (const v1::StepRecord& s : r.steps()) {
