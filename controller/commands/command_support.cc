@@ -35,14 +35,6 @@ int TerminalWidth() {
 
 }  // namespace
 
-std::set<std::string> PlatformList(const Config& config) {
-  std::set<std::string> names;
-  for (absl::string_view name : absl::StrSplit(config.platforms, ',', absl::SkipWhitespace())) {
-    names.insert(std::string(absl::StripAsciiWhitespace(name)));
-  }
-  return names;
-}
-
 bool LoadCases(const Config& config, CaseSet* set) {
   absl::StatusOr<ClaimSet> claims = LoadClaims(absl::StrSplit(config.claims, ',', absl::SkipEmpty()));
   if (!claims.ok()) {
