@@ -16,3 +16,8 @@ add_executable(closeprobe-agent-executor main.cc)
 target_include_directories(closeprobe-agent-executor PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(closeprobe-agent-executor PRIVATE agent_platform_executor agent_core
   absl::flags absl::flags_parse absl::flags_usage)
+if(CLOSEPROBE_BUILD_TESTS)
+  # The proxy's resets against a scripted executor (no board, no root).
+  closeprobe_cc_test(executor_board_reset_test SRCS executor/executor_board_reset_test.cc
+    DEPS agent_platform_executor agent_core TIMEOUT 60)
+endif()
