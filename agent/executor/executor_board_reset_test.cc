@@ -60,14 +60,20 @@ class ScriptedExecutor {
   std::thread thread_;
 };
 
+// A board with one worker whose link is `fd`.
+std::shared_ptr<ExecutorBoard> OneWorkerBoard(int fd) {
+  auto board = std::make_shared<ExecutorBoard>();
+  board->link = std::make_unique<ExecutorLink>(fd);
+  board->hello.keys["workers"] = "1";
+  board->workers = std::make_unique<WorkerSlots>(1);
+  return board;
+}
+
 TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   int fds[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
   ScriptedExecutor executor(fds[1]);
-  auto board = std::make_shared<ExecutorBoard>();
-  board->link = std::make_unique<ExecutorLink>(fds[0]);
-  board->hello.keys["workers"] = "1";
-  board->workers = std::make_unique<WorkerSlots>(1);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
   std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
 
   NativeSocket s = kNoSocket;
@@ -96,9 +102,7 @@ TEST(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
   int fds[2];
   ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
   ScriptedExecutor executor(fds[1]);
-  auto board = std::make_shared<ExecutorBoard>();
-  board->link = std::make_unique<ExecutorLink>(fds[0]);
-  board->workers = std::make_unique<WorkerSlots>(1);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
   std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
   std::atomic<int> resets{0};
   SessionRegistry registry(sockets.get(), SessionLimits(), [&] {
