@@ -4,9 +4,9 @@
  *   [K] ESP-IDF components/lwip/Kconfig (the source of ESP-IDF's
  *       "Configuration Options Reference", menuconfig's defaults), read at
  *       espressif/esp-idf commit 199d416bc5609d31b0c4c49233a9c8a8d3750877;
- *   [L] ESP-IDF's port lwipopts.h (components/lwip/include/lwip/port/
- *       lwipopts.h in the ESP-IDF version read), which sets the values
- *       that are not menuconfig options.
+ *   [L] ESP-IDF's port lwipopts.h (components/lwip/port/include/
+ *       lwipopts.h at the same commit), which sets the values that are
+ *       not menuconfig options and maps the others.
  * Not reproduced: esp-lwip's own patches (e.g. CONFIG_LWIP_TCP_RTO_TIME
  * 1500 [K] needs esp-lwip's LWIP_TCP_RTO_TIME; upstream's initial RTO is
  * 3 s), so this column shows ESP-IDF's options, not esp-lwip's code. */
