@@ -91,7 +91,8 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_EQ(after.native_error, kExecutorReset);
   EXPECT_EQ(executor.reboots(), 1);
-  EXPECT_NE(board->link->last_panic().find("stuck"), std::string::npos) << board->link->last_panic();
+  EXPECT_NE(board->link->last_panic().find("stuck"), std::string::npos)
+      << board->link->last_panic();
 
   // The worker serves again; a socket of before the reboot is gone.
   EXPECT_EQ(sockets->Socket(Family::kInet, &t).ret, 3);

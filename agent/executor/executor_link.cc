@@ -84,8 +84,8 @@ absl::Status ExecutorLink::Reboot(const std::string& why, absl::Duration timeout
     if (answered_.WaitWithDeadline(&mu_, deadline)) break;
   }
   if (boots_ == before) {
-    return absl::DeadlineExceededError(absl::StrCat("no * BOOT within ", absl::FormatDuration(timeout),
-                                                    " of REBOOT"));
+    return absl::DeadlineExceededError(
+        absl::StrCat("no * BOOT within ", absl::FormatDuration(timeout), " of REBOOT"));
   }
   last_panic_ = why;
   return absl::OkStatus();

@@ -216,7 +216,8 @@ class ExecutorSocketApi final : public SocketApi {
   void Discard(NativeSocket s) override {
     if (ExecutorBootOf(s) != board_->link->boots()) return;  // gone with the restart
     if (!board_->workers->Acquire()) return;  // stuck: the reset after the session ends it
-    absl::StatusOr<ExecutorReply> r = board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
+    absl::StatusOr<ExecutorReply> r =
+        board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
     board_->workers->Release(Stuck(r));
   }
 
@@ -246,7 +247,8 @@ class ExecutorSocketApi final : public SocketApi {
     if (!board_->workers->Acquire()) {
       // Every worker is in a call the stack never returned from: the
       // board serves nothing more until it is reset.
-      (void)board_->Reboot("every worker was stuck in a call that never returned: the proxy rebooted the board");
+      (void)board_->Reboot(
+          "every worker was stuck in a call that never returned: the proxy rebooted the board");
       return Reset();
     }
     absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
