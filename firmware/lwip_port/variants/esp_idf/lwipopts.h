@@ -28,6 +28,8 @@
 #define TCP_WND 5760                  /* [K] LWIP_TCP_WND_DEFAULT default 5760 */
 #define TCP_TMR_INTERVAL 250          /* [K] LWIP_TCP_TMR_INTERVAL default 250 */
 #define TCP_QUEUE_OOSEQ 1             /* [K] LWIP_TCP_QUEUE_OOSEQ default y */
+#define TCP_OOSEQ_MAX_PBUFS 4         /* [K] LWIP_TCP_OOSEQ_MAX_PBUFS default 4 (no SPIRAM); [L] */
+#define IP_DEFAULT_TTL 64             /* [K] LWIP_IP_DEFAULT_TTL default 64; [L] */
 #define TCP_OVERSIZE TCP_MSS          /* [K] LWIP_TCP_OVERSIZE default MSS; [L] */
 #define TCP_LISTEN_BACKLOG 1          /* [L] */
 #define LWIP_WND_SCALE 0              /* [K] LWIP_WND_SCALE default n */
