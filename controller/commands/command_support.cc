@@ -64,13 +64,14 @@ bool LoadReport(std::string path, JudgedReport* report) {
 }
 
 bool WriteAndPrint(const Config& config, const v1::Report& report, const MatrixRows& rows) {
-  absl::Status written = WriteAllReports(report, rows, config.out);
-  PrintMatrix(report, rows, std::cout, UseColor(config), TerminalWidth());
+  const Matrix matrix(report, rows);
+  absl::Status written = WriteAllReports(matrix, config.out);
+  PrintMatrix(matrix, std::cout, UseColor(config), TerminalWidth());
   if (!written.ok()) {
     std::cerr << "closeprobe: " << written.message() << "\n";
     return false;
   }
-  std::cout << "Report: " << config.out << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  std::cout << "Report: " << ReportFiles(config.out) << "\n";
   return true;
 }
 

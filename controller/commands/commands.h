@@ -51,7 +51,7 @@ struct Config {
 struct Command {
   const char* name;
   const char* synopsis;           // "run [CASES...]"
-  const char* what;               // one paragraph
+  std::string what;               // one paragraph
   std::vector<const char*> flags;  // the command's own flags, by name
   int (*handler)(const Config&);
 };
