@@ -137,7 +137,7 @@ AgentService::Handlers::Handlers(Platform platform, AgentOptions options)
     : platform_(std::move(platform)),
       sockets_(platform_.sockets.get()),
       options_(std::move(options)),
-      sessions_(platform_.sockets.get(), options_.limits),
+      sessions_(platform_.sockets.get(), options_.limits, platform_.reset_when_idle),
       gate_(options_.auth),
       gated_(v1::InfoRequest::descriptor()->file()->FindServiceByName("Agent"),
              [this](int i) { return GetHandler(i); }, &gate_) {
@@ -340,6 +340,7 @@ grpc::Status AgentService::Handlers::Send(grpc::ServerContext* ctx, const v1::Se
   const std::string& data = req->data().empty() ? filler : req->data();
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
+  flags.allow_sigpipe = req->allow_sigpipe();
   Fill(sockets_.Call(&SocketApi::Send, t.record->native, data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }

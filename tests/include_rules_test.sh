@@ -2,7 +2,8 @@
 # The controller's rooms and the agent keep their dependencies one way:
 #   controller/ never includes agent/, and agent/ never includes controller/;
 #   cases/ includes no other room; judge/ only cases/; run/ only cases/;
-#   report/ judge/ and cases/, never run/;
+#   hosts/ (starting local agents) only cases/; report/ judge/ and cases/,
+#   never run/ or hosts/;
 #   the agent's core (agent/*.cc, *.h) includes no platform folder, and the
 #   shared BSD socket body (agent/bsd/) includes none either.
 # Prints every include that breaks a rule and fails; passes silently.
@@ -32,9 +33,10 @@ forbid agent 'controller/' "the agent never includes the controller"
 agent_rooms='agent/(bsd|posix|linux|lwip|gvisor|windows|executor)/'
 forbid_here agent "$agent_rooms" "the agent's core is platform-neutral: platforms implement its interfaces"
 forbid agent/bsd 'agent/(posix|linux|lwip|gvisor|windows|executor)/' "the shared BSD body knows no stack: each stack's Calls row includes it"
-forbid controller/cases 'controller/(run|judge|report|commands)/' "the case language depends on no other room"
-forbid controller/judge 'controller/(run|report|commands)/' "judging depends only on the case language"
-forbid controller/run 'controller/(judge|report|commands)/' "running records; it judges and reports nothing"
-forbid controller/report 'controller/(run|commands)/' "reporting never depends on running"
+forbid controller/cases 'controller/(run|hosts|judge|report|commands)/' "the case language depends on no other room"
+forbid controller/judge 'controller/(run|hosts|report|commands)/' "judging depends only on the case language"
+forbid controller/run 'controller/(hosts|judge|report|commands)/' "running records; it judges and reports nothing, and never starts hosts"
+forbid controller/hosts 'controller/(run|judge|report|commands)/' "starting hosts depends only on the platform table"
+forbid controller/report 'controller/(run|hosts|commands)/' "reporting never depends on running"
 if [ "$status" -eq 0 ]; then echo "include rules: 1 passed, 0 failed"; else echo "include rules: 0 passed, 1 failed"; fi
 exit "$status"

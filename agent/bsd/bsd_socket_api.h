@@ -12,7 +12,9 @@
 //   error numbers kWouldBlock kInProgress kInterrupted kNoProtoOpt kInvalid;
 //   kShutRead kShutWrite kShutBoth: shutdown()'s `how`;
 //   kNoSignal: the send flag that keeps EPIPE from raising SIGPIPE (0 where
-//     no signal is raised); kDontWait: MSG_DONTWAIT, and kReadHangup: the
+//     no signal is raised), and SignalHold: what holds a SIGPIPE that a send
+//     asked to allow (posix/sigpipe_hold.h; bsd/no_signal_hold.h where the
+//     stack raises none); kDontWait: MSG_DONTWAIT, and kReadHangup: the
 //     POLLRDHUP bit, each 0 where the stack has none (asking for it answers
 //     not supported).
 //
@@ -145,14 +147,23 @@ class BsdSocketApi final : public SocketApi {
     return r;
   }
 
-  // A blocking send returns what the blocking call would (all bytes queued,
-  // or the error) unless the deadline passes first.
   CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                   absl::Duration wait) override {
+    typename Calls::SignalHold hold(flags.allow_sigpipe);
+    CallResult r = SendHeld(s, data, flags, wait);
+    r.sigpipe_raised = hold.TakeRaised();
+    return r;
+  }
+
+  // A blocking send returns what the blocking call would (all bytes queued,
+  // or the error) unless the deadline passes first.
+  CallResult SendHeld(NativeSocket s, absl::string_view data, IoFlags flags,
+                      absl::Duration wait) {
     const Handle h = H(s);
     if (flags.peek) return Invalid();
     if (flags.dont_wait && Calls::kDontWait == 0) return Unsupported();
-    const int flag = Calls::kNoSignal | (flags.dont_wait ? Calls::kDontWait : 0);
+    const int no_signal = flags.allow_sigpipe ? 0 : Calls::kNoSignal;
+    const int flag = no_signal | (flags.dont_wait ? Calls::kDontWait : 0);
     if (!Calls::IsBlocking(h) || flags.dont_wait) {
       return Do(Calls::Send, h, data.data(), data.size(), flag);
     }

@@ -1,7 +1,7 @@
 // What the Calls rows of BsdSocketApi (bsd_socket_api.h) share on a stack
 // with Unix conventions: errors in errno with the host's numbers, the
 // blocking mode in O_NONBLOCK through the row's own Fcntl, SHUT_* and
-// MSG_DONTWAIT. The kernel's, lwIP's and gVisor's rows derive from it as
+// MSG_DONTWAIT, and no SIGPIPE (the kernel's row holds it). The kernel's, lwIP's and gVisor's rows derive from it as
 // `struct XCalls : UnixCalls<XCalls>`.
 #ifndef CLOSEPROBE_AGENT_BSD_UNIX_CALLS_H_
 #define CLOSEPROBE_AGENT_BSD_UNIX_CALLS_H_
@@ -11,11 +11,14 @@
 
 #include <cerrno>
 
+#include "agent/bsd/no_signal_hold.h"
+
 namespace closeprobe::agent::bsd {
 
 template <typename Row>
 struct UnixCalls {
   using Handle = int;
+  using SignalHold = NoSignalHold;
   static constexpr int kWouldBlock = EWOULDBLOCK;
   static constexpr int kInProgress = EINPROGRESS;
   static constexpr int kInterrupted = EINTR;

@@ -10,11 +10,13 @@
 #include <unistd.h>
 
 #include "agent/bsd/unix_calls.h"
+#include "agent/posix/sigpipe_hold.h"
 
 namespace closeprobe::agent {
 
 struct PosixCalls : bsd::UnixCalls<PosixCalls> {
   static constexpr int kNoSignal = MSG_NOSIGNAL;
+  using SignalHold = SigpipeHold;  // the kernel raises SIGPIPE in the sending thread
   static constexpr short kReadHangup = POLLRDHUP;
   static int Socket(int domain) { return socket(domain, SOCK_STREAM | SOCK_CLOEXEC, 0); }
   static int Bind(int s, const sockaddr* a, socklen_t l) { return bind(s, a, l); }

@@ -24,6 +24,7 @@
 #endif
 
 #include "agent/bsd/bsd_socket_api.h"
+#include "agent/bsd/no_signal_hold.h"
 
 namespace closeprobe::agent {
 namespace {
@@ -65,6 +66,7 @@ struct WinsockCalls {
   static constexpr int kShutWrite = SD_SEND;
   static constexpr int kShutBoth = SD_BOTH;
   static constexpr int kNoSignal = 0;     // Winsock raises no SIGPIPE
+  using SignalHold = bsd::NoSignalHold;
   static constexpr int kDontWait = 0;     // no MSG_DONTWAIT
   static constexpr short kReadHangup = 0;  // WSAPoll has no POLLRDHUP
 
