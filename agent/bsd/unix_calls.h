@@ -1,8 +1,8 @@
 // What the Calls rows of BsdSocketApi (bsd_socket_api.h) share on a stack
 // with Unix conventions: errors in errno with the host's numbers, the
 // blocking mode in O_NONBLOCK through the row's own Fcntl, SHUT_* and
-// MSG_DONTWAIT, and no SIGPIPE (the kernel's row holds it). The kernel's, lwIP's and gVisor's rows derive from it as
-// `struct XCalls : UnixCalls<XCalls>`.
+// MSG_DONTWAIT, and no SIGPIPE (the kernel's row holds one). The kernel's,
+// lwIP's and gVisor's rows derive from it as `struct XCalls : UnixCalls<XCalls>`.
 #ifndef CLOSEPROBE_AGENT_BSD_UNIX_CALLS_H_
 #define CLOSEPROBE_AGENT_BSD_UNIX_CALLS_H_
 

@@ -77,7 +77,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
 
   NativeSocket s = kNoSocket;
-  ASSERT_EQ(sockets->Socket(Family::kInet, &s).ret, 3);
+  ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
   std::string data;
   // No reply past the call's own wait (plus the proxy's margin): stuck.
   const CallResult stuck = sockets->Recv(s, 10, IoFlags{}, absl::ZeroDuration(), &data);
@@ -87,7 +87,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   // The only worker is stuck: the call reboots the executor, at once.
   const absl::Time start = absl::Now();
   NativeSocket t = kNoSocket;
-  const CallResult after = sockets->Socket(Family::kInet, &t);
+  const CallResult after = sockets->Socket(v1::ADDRESS_FAMILY_INET, &t);
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_EQ(after.native_error, kExecutorReset);
   EXPECT_EQ(executor.reboots(), 1);
@@ -95,7 +95,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
       << board->link->last_panic();
 
   // The worker serves again; a socket of before the reboot is gone.
-  EXPECT_EQ(sockets->Socket(Family::kInet, &t).ret, 3);
+  EXPECT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &t).ret, 3);
   EXPECT_EQ(sockets->Close(s).native_error, kExecutorReset);
 }
 
