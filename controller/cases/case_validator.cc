@@ -21,6 +21,7 @@
 #include "controller/cases/claims.h"
 #include "controller/cases/inject_step_rules.h"
 #include "controller/cases/names.h"
+#include "controller/cases/step_kinds.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -106,11 +107,6 @@ std::vector<std::string> OptionTexts() {
     if (t != "UNSPECIFIED") out.push_back(t);
   }
   return out;
-}
-
-const char* StepKindName(v1::Step::ActionCase kind) {
-  const auto* f = v1::Step::descriptor()->FindFieldByNumber(static_cast<int>(kind));
-  return f == nullptr ? "?" : f->name().c_str();
 }
 
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
@@ -259,8 +255,7 @@ class Validator {
       return;
     }
     const std::string kind = StepKind(step);
-    const bool is_sleep = step.action_case() == v1::Step::kSleep ||
-                          step.action_case() == v1::Step::kJoin;
+    const bool is_sleep = !KindOf(step).has_role;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
             absl::StrCat("unknown role '", step.role(), "'"));
@@ -295,14 +290,7 @@ class Validator {
   // one after another, and each agent holds its own until the instant).
   void CheckTogether(int i, const std::string& kind) {
     const v1::Step& step = spec_.step(i);
-    static const std::set<std::string>* single_calls = new std::set<std::string>{
-        "bind", "accept", "send", "recv", "shutdown", "close", "setsockopt", "getsockopt",
-        "set_blocking", "wait_readable", "connect", "listen", "poll", "getsockname",
-        "getpeername"};
-    const bool one_call = single_calls->count(kind) > 0 &&
-                          !(step.action_case() == v1::Step::kConnect && step.connect().on().empty()) &&
-                          !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
-    if (!one_call) {
+    if (!IsOneCall(step)) {
       Error(where_.At("step", i, {"together"}),
             absl::StrCat("a ", kind, " step cannot be scheduled with `together`: only one socket "
                          "call on an existing handle can (connect and listen need `on`)"));
@@ -340,7 +328,7 @@ class Validator {
     const std::string k = kind;
     // `to` only names an address; state and wait_state may watch a closed
     // handle's orphan.
-    const bool watches = kind == "state" || kind == "wait_state";
+    const bool watches = KindOf(step).watches_closed;
     // An inject step names a connection by a handle of either end, open or
     // closed (inject_step_rules.h).
     const bool injects = kind == "inject";
@@ -353,7 +341,7 @@ class Validator {
     // From here on (in this iteration) the handle is closed.
     if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
-        kind != "listen" && kind != "connect") {
+        KindOf(step).makes != MakesHandle::kWithoutOn) {
       Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
     }
     for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
@@ -480,36 +468,29 @@ class Validator {
   }
 
   // What an expectation checks must be something its step observes.
-  void CheckFitsStep(int i, v1::Step::ActionCase kind) {
+  void CheckFitsStep(int i, v1::Step::ActionCase action) {
     const v1::Expectation& e = spec_.expect(i);
-    const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
-    const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
-                           kind != v1::Step::kDrop && kind != v1::Step::kLift &&
-                           kind != v1::Step::kInject;
-    const char* step_kind = StepKindName(kind);
-    auto misfit = [&](const char* field, const char* fits) {
+    const StepKindRow& kind = KindOf(action);
+    auto fits = [&](const char* field, uint32_t needs) {
+      if ((kind.observes & needs) != 0) return;
       Error(where_.At("expect", i, {field}),
-            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is a ", step_kind,
-                         " step, so it can never hold"));
+            absl::StrCat("`", field, "` checks ", KindsObserving(needs), "; step '", e.step(),
+                         "' is a ", kind.name, " step, so it can never hold"));
     };
-    if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
-    if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
-    if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
-    if (e.has_timer_ms() && kind != v1::Step::kState) misfit("timer_ms", "a state step");
-    if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
-    if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
-    const bool poll_step = kind == v1::Step::kPoll;
-    if (!e.fired().empty() && !poll_step) misfit("fired", "a poll step");
-    if (!e.fired_includes().empty() && !poll_step) misfit("fired_includes", "a poll step");
-    if (!e.not_fired().empty() && !poll_step) misfit("not_fired", "a poll step");
-    if (!e.endpoint().empty() && kind != v1::Step::kGetsockname &&
-        kind != v1::Step::kGetpeername) {
-      misfit("endpoint", "a getsockname or getpeername step");
-    }
-    if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
-    if (e.has_result() && !call_step) misfit("result", "a socket call's result");
-    if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
-    if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
+    if (!e.state().empty()) fits("state", kTcpState);
+    if (!e.seen().empty()) fits("seen", kStatePath);
+    if (e.has_reached()) fits("reached", kStatePath);
+    if (e.has_timer_ms()) fits("timer_ms", kTimer);
+    if (e.has_value()) fits("value", kOptionValue);
+    if (e.has_linger()) fits("linger", kOptionValue);
+    if (!e.fired().empty()) fits("fired", kPollEvents);
+    if (!e.fired_includes().empty()) fits("fired_includes", kPollEvents);
+    if (!e.not_fired().empty()) fits("not_fired", kPollEvents);
+    if (!e.endpoint().empty()) fits("endpoint", kLocalEndpoint | kPeerEndpoint);
+    if (!e.error().empty()) fits("error", kCallResult);
+    if (e.has_result()) fits("result", kCallResult);
+    if (e.has_fails()) fits("fails", kCallResult);
+    if (e.has_ends()) fits("ends", kBytesRead);
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -803,27 +784,6 @@ class GridValidator {
 };
 
 }  // namespace
-
-std::string StepKind(const v1::Step& step) {
-  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
-  const FieldDescriptor* f = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
-  return f == nullptr ? "" : f->name();
-}
-
-bool CreatesHandle(const v1::Step& step) {
-  switch (step.action_case()) {
-    case v1::Step::kSocket:
-    case v1::Step::kAccept:
-    case v1::Step::kDrop:
-      return true;
-    case v1::Step::kListen:
-      return step.listen().on().empty();
-    case v1::Step::kConnect:
-      return step.connect().on().empty();
-    default:
-      return false;
-  }
-}
 
 absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims) {

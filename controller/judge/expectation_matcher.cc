@@ -4,17 +4,24 @@
 #include <set>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/names.h"
+#include "controller/cases/step_kinds.h"
 #include "controller/judge/wire_checks.h"
 
 namespace closeprobe::controller {
 namespace {
 
 bool HasCall(const v1::StepRecord& s) { return s.has_result(); }
+
+// What the step's kind observes (StepRecord.kind); nothing for a record
+// without a kind.
+bool Observes(const v1::StepRecord& s, uint32_t what) {
+  const StepKindRow* kind = KindNamed(s.kind());
+  return kind != nullptr && (kind->observes & what) != 0;
+}
 
 // The call failed with an error of the stack (the agent's TIMEOUT is none).
 bool Failed(const v1::StepRecord& s) {
@@ -67,7 +74,7 @@ std::string KeyValue(const v1::StepRecord& s) {
   }
   if (!s.endpoint().empty()) return s.endpoint();
   // recv: the end of the stream and a read of data are both OK; say which.
-  if (absl::StartsWith(s.call(), "recv(") && e == v1::ERROR_NAME_OK) {
+  if (Observes(s, kBytesRead) && e == v1::ERROR_NAME_OK) {
     return s.result().return_value() == 0 ? "EOF" : absl::StrCat(s.result().return_value(), "B");
   }
   if (s.has_option() && e == v1::ERROR_NAME_OK) {
@@ -226,9 +233,7 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   }
   if (s.has_poll()) parts.push_back(absl::StrCat("fired=", PollEventsText(s.poll().fired())));
   if (!s.endpoint().empty()) {
-    const v1::Endpoint& raw = s.has_peer() && absl::StartsWith(s.call(), "getpeername")
-                                  ? s.peer()
-                                  : s.local();
+    const v1::Endpoint& raw = s.has_peer() && Observes(s, kPeerEndpoint) ? s.peer() : s.local();
     parts.push_back(absl::StrCat("endpoint=", s.endpoint(), " (", raw.address(), ":",
                                  raw.port(), ")"));
   }
