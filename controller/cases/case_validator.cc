@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
+#include "controller/cases/expectation_checks.h"
 #include "controller/cases/inject_step_rules.h"
 #include "controller/cases/names.h"
 #include "controller/cases/step_kinds.h"
@@ -47,66 +48,6 @@ std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
   return absl::StrCat("claim '", claim, "' is not a known claim (", claims.Known(),
                       "; claims files: ", absl::StrJoin(claims.files(), ", "),
                       "); leave `claim` out for a question case");
-}
-
-// " (did you mean X?)" when `text` is close to one of `names` (case and
-// underscores aside, or a few letters off), else " (one of A, B, ...)".
-std::string DidYouMean(const std::string& text, const std::vector<std::string>& names) {
-  auto squash = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c != '_' && c != '-') out += absl::ascii_toupper(c);
-    }
-    return out;
-  };
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        const size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_distance = 3;  // more letters off than this is no suggestion
-  for (const std::string& name : names) {
-    const size_t d = distance(squash(text), squash(name));
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  if (!best.empty()) return absl::StrCat(" (did you mean ", best, "?)");
-  return absl::StrCat(" (one of ", absl::StrJoin(names, ", "), ")");
-}
-
-// The names case files use for a protocol enum, without its prefix.
-template <typename Enum>
-std::vector<std::string> TextsOf(const google::protobuf::EnumDescriptor* type,
-                                 std::string (*text)(Enum)) {
-  std::vector<std::string> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const std::string t = text(static_cast<Enum>(type->value(i)->number()));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
-}
-std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
-std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
-std::vector<std::string> OptionTexts() {
-  std::vector<std::string> out;
-  for (int i = 0; i < v1::SocketOption_descriptor()->value_count(); ++i) {
-    const std::string t(absl::StripPrefix(v1::SocketOption_descriptor()->value(i)->name(),
-                                          "SOCKET_OPTION_"));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
 }
 
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
@@ -138,10 +79,13 @@ class Locator {
 
   // A grid iteration's step/expectation index, as it is in the file.
   int Origin(const std::string& repeated, int index) const {
+    auto at = [index](const auto& entries) {
+      return index < static_cast<int>(entries.size()) ? entries[index].origin : index;
+    };
+    if (repeated == "step") return at(c_.steps);
+    if (repeated == "expect") return at(c_.expects);
     static const std::vector<int> kNone;
-    const std::vector<int>& origin = repeated == "step"       ? c_.step_origin
-                                     : repeated == "expect"   ? c_.expect_origin
-                                     : repeated == "settings"  ? c_.settings_origin
+    const std::vector<int>& origin = repeated == "settings"    ? c_.settings_origin
                                      : repeated == "placement" ? c_.placement_origin
                                                                : kNone;
     return index < static_cast<int>(origin.size()) ? origin[index] : index;
@@ -179,9 +123,20 @@ class Validator {
     CheckSettings();
     CheckPlacements();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
+    for (const v1::Step& s : spec_.step()) {
+      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
+        if (!p->empty()) names_.ports.insert(*p);
+      }
+    }
+    names_.roles = roles_;
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
-    resolved->steps = std::move(steps_);
-    resolved->expects = std::move(expects_);
+    for (size_t i = 0; i < resolved->steps.size() && i < steps_.size(); ++i) {
+      resolved->steps[i].names = std::move(steps_[i]);
+    }
+    for (size_t i = 0; i < resolved->expects.size() && i < expects_.size(); ++i) {
+      resolved->expects[i].checks = std::move(expects_[i].checks);
+      resolved->expects[i].version = std::move(expects_[i].version);
+    }
     return errors_;
   }
 
@@ -467,30 +422,24 @@ class Validator {
     }
   }
 
-  // What an expectation checks must be something its step observes.
-  void CheckFitsStep(int i, v1::Step::ActionCase action) {
-    const v1::Expectation& e = spec_.expect(i);
+  // What an expectation checks must be something its step observes; told
+  // in the order of what the checks need (step_kinds.h).
+  void CheckFitsStep(int i, const ExpectationChecks& checks, v1::Step::ActionCase action) {
     const StepKindRow& kind = KindOf(action);
-    auto fits = [&](const char* field, uint32_t needs) {
-      if ((kind.observes & needs) != 0) return;
-      Error(where_.At("expect", i, {field}),
-            absl::StrCat("`", field, "` checks ", KindsObserving(needs), "; step '", e.step(),
-                         "' is a ", kind.name, " step, so it can never hold"));
-    };
-    if (!e.state().empty()) fits("state", kTcpState);
-    if (!e.seen().empty()) fits("seen", kStatePath);
-    if (e.has_reached()) fits("reached", kStatePath);
-    if (e.has_timer_ms()) fits("timer_ms", kTimer);
-    if (e.has_value()) fits("value", kOptionValue);
-    if (e.has_linger()) fits("linger", kOptionValue);
-    if (!e.fired().empty()) fits("fired", kPollEvents);
-    if (!e.fired_includes().empty()) fits("fired_includes", kPollEvents);
-    if (!e.not_fired().empty()) fits("not_fired", kPollEvents);
-    if (!e.endpoint().empty()) fits("endpoint", kLocalEndpoint | kPeerEndpoint);
-    if (!e.error().empty()) fits("error", kCallResult);
-    if (e.has_result()) fits("result", kCallResult);
-    if (e.has_fails()) fits("fails", kCallResult);
-    if (e.has_ends()) fits("ends", kBytesRead);
+    std::vector<const Check*> misfits;
+    for (const auto& check : checks) {
+      if (check->needs() != 0 && (kind.observes & check->needs()) == 0) {
+        misfits.push_back(check.get());
+      }
+    }
+    std::stable_sort(misfits.begin(), misfits.end(),
+                     [](const Check* a, const Check* b) { return a->needs() < b->needs(); });
+    for (const Check* check : misfits) {
+      Error(where_.At("expect", i, {check->field()}),
+            absl::StrCat("`", check->field(), "` checks ", KindsObserving(check->needs()),
+                         "; step '", spec_.expect(i).step(), "' is a ", kind.name,
+                         " step, so it can never hold"));
+    }
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -550,7 +499,7 @@ class Validator {
 
   void CheckExpectation(int i) {
     const v1::Expectation& e = spec_.expect(i);
-    ResolvedExpectation& typed = expects_[i];
+    Resolved& typed = expects_[i];
     if (e.premise() && !e.platform().empty()) {
       Error(where_.At("expect", i, {"platform"}),
             "a premise applies to every platform: drop `platform` (what a platform does "
@@ -567,7 +516,9 @@ class Validator {
       }
       return;
     }
-    if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
+    std::vector<CheckProblem> problems;
+    typed.checks = ResolveChecks(e, &names_, &problems);
+    if (ids_.count(e.step()) > 0) CheckFitsStep(i, typed.checks, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'"));
@@ -588,70 +539,8 @@ class Validator {
         typed.version = *version;
       }
     }
-    if (!e.error().empty() && !ParseErrorText(e.error(), &typed.error)) {
-      Error(where_.At("expect", i, {"error"}),
-            absl::StrCat("unknown error name '", e.error(), "'",
-                         DidYouMean(e.error(), ErrorTexts())));
-    }
-    for (auto [text, into, field] : {std::make_tuple(&e.state(), &typed.state, "state"),
-                                     std::make_tuple(&e.seen(), &typed.seen, "seen")}) {
-      if (!text->empty() && !ParseStateText(*text, into)) {
-        Error(where_.At("expect", i, {field}),
-              absl::StrCat("unknown TCP state '", *text, "'", DidYouMean(*text, StateTexts())));
-      }
-    }
-    if (!e.endpoint().empty()) CheckEndpoint(i, e.endpoint());
-    for (int f : e.fired_includes()) {
-      for (int n : e.not_fired()) {
-        if (f == n) {
-          Error(where_.At("expect", i, {"not_fired"}),
-                absl::StrCat(v1::PollEvent_Name(f), " is in both fired_includes and not_fired"));
-        }
-      }
-    }
-    const auto& d = e.duration_ms();
-    if (d.has_min() && d.has_max() && d.min() > d.max()) {
-      Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
-    }
-    if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
-        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
-        e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
-        !e.has_timer_ms()) {
-      Error(where_.At("expect", i), "the expectation checks nothing");
-    }
-  }
-
-  // "ADDRESS:PORT" as Expectation.endpoint names it.
-  void CheckEndpoint(int i, const std::string& text) {
-    const std::string where = where_.At("expect", i, {"endpoint"});
-    const size_t colon = text.rfind(':');
-    if (colon == std::string::npos) {
-      Error(where, absl::StrCat("endpoint '", text, "' must be ADDRESS:PORT, e.g. \"any:srv\" "
-                                "or \"server:srv\""));
-      return;
-    }
-    const std::string address = text.substr(0, colon);
-    const std::string port = text.substr(colon + 1);
-    if (address != "any" && address != "*" && roles_.count(address) == 0) {
-      std::vector<std::string> valid(roles_.begin(), roles_.end());
-      valid.push_back("any");
-      valid.push_back("*");
-      Error(where, absl::StrCat("endpoint address '", address, "' is not a role, \"any\" or "
-                                "\"*\"", DidYouMean(address, valid)));
-    }
-    std::set<std::string> ports = {"ephemeral", "0", "*"};
-    for (const v1::Step& s : spec_.step()) {
-      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
-        if (!p->empty()) ports.insert(*p);
-      }
-    }
-    if (ports.count(port) == 0) {
-      Error(where, absl::StrCat("endpoint port '", port, "' is not a port the case names, "
-                                "\"ephemeral\", \"0\" or \"*\"",
-                                DidYouMean(port, std::vector<std::string>(ports.begin(),
-                                                                          ports.end()))));
-    }
+    for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
+    if (typed.checks.empty()) Error(where_.At("expect", i), "the expectation checks nothing");
   }
 
   const LoadedCase& c_;
@@ -664,8 +553,13 @@ class Validator {
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::vector<std::string> errors_;
+  CaseNames names_;  // for what expectations name
   std::vector<ResolvedStep> steps_;
-  std::vector<ResolvedExpectation> expects_;
+  struct Resolved {
+    ExpectationChecks checks;
+    std::optional<VersionRequirement> version;
+  };
+  std::vector<Resolved> expects_;
 };
 
 // The grid declarations of a case file: parameters, and every condition
@@ -678,27 +572,30 @@ class GridValidator {
   std::vector<std::string> Run() {
     for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
     for (int i = 0; i < spec_.step_size(); ++i) {
-      CheckConditions(where_.At("step", i, {"when"}), spec_.step(i).when());
+      when_.steps.push_back(Parse(where_.At("step", i, {"when"}), spec_.step(i).when()));
     }
     for (int i = 0; i < spec_.expect_size(); ++i) {
-      CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+      when_.expects.push_back(Parse(where_.At("expect", i, {"when"}), spec_.expect(i).when()));
     }
     for (int i = 0; i < spec_.settings_size(); ++i) {
-      CheckConditions(where_.At("settings", i, {"when"}), spec_.settings(i).when());
+      when_.settings.push_back(
+          Parse(where_.At("settings", i, {"when"}), spec_.settings(i).when()));
     }
     for (int i = 0; i < spec_.placement_size(); ++i) {
-      CheckConditions(where_.At("placement", i, {"when"}), spec_.placement(i).when());
+      when_.placements.push_back(
+          Parse(where_.At("placement", i, {"when"}), spec_.placement(i).when()));
     }
     for (int i = 0; i < spec_.exclude_size(); ++i) {
       if (spec_.exclude(i).when().empty()) {
         Error(where_.At("exclude", i), "an exclusion needs `when` conditions");
       }
-      CheckConditions(where_.At("exclude", i, {"when"}), spec_.exclude(i).when());
+      when_.exclusions.push_back(
+          Parse(where_.At("exclude", i, {"when"}), spec_.exclude(i).when()));
     }
     for (int i = 0; i < spec_.claim_when_size(); ++i) {
       const v1::ClaimChoice& c = spec_.claim_when(i);
       if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
-      CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
+      when_.claim_choices.push_back(Parse(where_.At("claim_when", i, {"when"}), c.when()));
       if (const std::string problem = ClaimProblem(c.claim(), claims_); !problem.empty()) {
         Error(where_.At("claim_when", i, {"claim"}), problem);
       }
@@ -716,6 +613,8 @@ class GridValidator {
     }
     return errors_;
   }
+
+  const CaseConditions& conditions() const { return when_; }
 
   // After the one expansion of a grid whose declarations passed.
   std::vector<std::string> CheckNotEmpty(const std::vector<LoadedCase>& iterations) {
@@ -754,14 +653,18 @@ class GridValidator {
     }
   }
 
-  void CheckConditions(const std::string& where,
-                       const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+  // A `when` list, parsed once for the expansion; each condition must name a
+  // declared parameter and its values.
+  Conditions Parse(const std::string& where,
+                   const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+    Conditions parsed;
     for (const std::string& text : conditions) {
       absl::StatusOr<GridCondition> c = ParseGridCondition(text);
       if (!c.ok()) {
         Error(where, std::string(c.status().message()));
         continue;
       }
+      parsed.push_back(*c);
       auto p = values_.find(c->param);
       if (p == values_.end()) {
         Error(where, absl::StrCat("condition '", text, "' names no declared parameter"));
@@ -774,6 +677,7 @@ class GridValidator {
         }
       }
     }
+    return parsed;
   }
 
   const v1::Case& spec_;
@@ -781,6 +685,7 @@ class GridValidator {
   const ClaimSet& claims_;
   std::map<std::string, std::set<std::string>> values_;
   std::vector<std::string> errors_;
+  CaseConditions when_;
 };
 
 }  // namespace
@@ -791,7 +696,7 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
   std::vector<std::string> errors = grid.Run();
   std::vector<LoadedCase> iterations;
   if (errors.empty()) {
-    iterations = ExpandGrid(c);
+    iterations = ExpandGrid(c, grid.conditions());
     errors = grid.CheckNotEmpty(iterations);
   }
   // Each iteration is checked as the case it becomes; a problem common to
