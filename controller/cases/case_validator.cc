@@ -21,7 +21,9 @@
 #include "controller/cases/claims.h"
 #include "controller/cases/expectation_checks.h"
 #include "controller/cases/inject_step_rules.h"
+#include "controller/cases/did_you_mean.h"
 #include "controller/cases/names.h"
+#include "controller/cases/platforms.h"
 #include "controller/cases/step_kinds.h"
 
 namespace closeprobe::controller {
@@ -35,12 +37,6 @@ using google::protobuf::TextFormat;
 
 constexpr int kMaxWaitMs = 600000;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
-const std::set<std::string>& KnownPlatforms() {
-  static const auto* known =
-      new std::set<std::string>{"linux",   "lwip",    "gvisor", "gvisor-netstack",
-                                 "windows", "macos",   "freebsd"};
-  return *known;
-}
 
 // "" when `claim` is empty (a question case) or known; else what is wrong.
 std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
@@ -510,10 +506,7 @@ class Validator {
         Error(where_.At("expect", i, {"step"}), "an expectation checks a step or the wire, not both");
       }
       CheckWire(i, e.wire());
-      if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
-        Error(where_.At("expect", i, {"platform"}),
-              absl::StrCat("unknown platform '", e.platform(), "'"));
-      }
+      CheckPlatform(i, e.platform());
       return;
     }
     std::vector<CheckProblem> problems;
@@ -523,10 +516,7 @@ class Validator {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'"));
     }
-    if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
-      Error(where_.At("expect", i, {"platform"}),
-            absl::StrCat("unknown platform '", e.platform(), "'"));
-    }
+    CheckPlatform(i, e.platform());
     if (!e.platform_version().empty()) {
       absl::StatusOr<VersionRequirement> version = ParseVersionRequirement(e.platform_version());
       if (e.platform().empty()) {
@@ -541,6 +531,14 @@ class Validator {
     }
     for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
     if (typed.checks.empty()) Error(where_.At("expect", i), "the expectation checks nothing");
+  }
+
+  // `expect { platform }` names a row of the platform table.
+  void CheckPlatform(int i, const std::string& platform) {
+    const std::vector<std::string> known = ExpectationPlatformNames();
+    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
+    Error(where_.At("expect", i, {"platform"}),
+          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
   }
 
   const LoadedCase& c_;

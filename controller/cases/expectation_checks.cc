@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "controller/cases/did_you_mean.h"
 #include "controller/cases/names.h"
 #include "controller/cases/step_kinds.h"
 

@@ -1,9 +1,7 @@
 #include "controller/cases/names.h"
 
-#include <algorithm>
 #include <vector>
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -63,43 +61,6 @@ bool ParseOptionText(const std::string& text, v1::SocketOption* out) {
          v1::SocketOption_Parse(absl::StrCat(kOptionPrefix, text), out);
 }
 
-// " (did you mean X?)" when `text` is close to one of `names` (case and
-// underscores aside, or a few letters off), else " (one of A, B, ...)".
-std::string DidYouMean(const std::string& text, const std::vector<std::string>& names) {
-  auto squash = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c != '_' && c != '-') out += absl::ascii_toupper(c);
-    }
-    return out;
-  };
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        const size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_distance = 3;  // more letters off than this is no suggestion
-  for (const std::string& name : names) {
-    const size_t d = distance(squash(text), squash(name));
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  if (!best.empty()) return absl::StrCat(" (did you mean ", best, "?)");
-  return absl::StrCat(" (one of ", absl::StrJoin(names, ", "), ")");
-}
-
 std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
 std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
 std::vector<std::string> OptionTexts() {
@@ -111,6 +72,5 @@ std::vector<std::string> OptionTexts() {
   }
   return out;
 }
-
 
 }  // namespace closeprobe::controller

@@ -25,10 +25,6 @@ std::vector<std::string> ErrorTexts();
 std::vector<std::string> StateTexts();
 std::vector<std::string> OptionTexts();
 
-// " (did you mean X?)" when `text` is close to one of `names` (case and
-// underscores aside, or a few letters off), else " (one of A, B, ...)".
-std::string DidYouMean(const std::string& text, const std::vector<std::string>& names);
-
 }  // namespace closeprobe::controller
 
 #endif  // CLOSEPROBE_CONTROLLER_NAMES_H_

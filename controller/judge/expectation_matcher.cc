@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/names.h"
+#include "controller/cases/platforms.h"
 #include "controller/cases/step_kinds.h"
 #include "controller/judge/wire_checks.h"
 
@@ -136,8 +137,10 @@ bool ForThisPlatform(const CaseExpectation& x, const std::string& platform,
 // The platform whose documented expectations a platform also takes, for the
 // steps it has none of its own for: gVisor's netstack in the agent's process
 // is gVisor's TCP/IP stack, its socket layer written after the sentry's.
+// The platform whose expectations apply where `platform` has none of its own.
 std::string InheritsFrom(const std::string& platform) {
-  return platform == "gvisor-netstack" ? "gvisor" : "";
+  const Platform* p = FindPlatform(platform);
+  return p == nullptr ? "" : p->falls_back;
 }
 
 }  // namespace
