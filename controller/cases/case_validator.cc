@@ -120,9 +120,7 @@ class Validator {
     CheckPlacements();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
     for (const v1::Step& s : spec_.step()) {
-      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
-        if (!p->empty()) names_.ports.insert(*p);
-      }
+      if (const std::string port = PortNameOf(s); !port.empty()) names_.ports.insert(port);
     }
     names_.roles = roles_;
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);

@@ -15,12 +15,12 @@ constexpr MakesHandle kWithoutOn = MakesHandle::kWithoutOn;
 constexpr uint32_t kCall = kCallResult;
 
 // In the oneof's order. {kind, name, one call, makes a handle, observes,
-// has a role, watches a closed handle}
+// has a role, watches a closed handle, port field}
 constexpr StepKindRow kRows[] = {
     {S::kSocket, "socket", false, kYes, kCall, true, false},
-    {S::kListen, "listen", true, kWithoutOn, kCall, true, false},
-    {S::kBind, "bind", true, kNo, kCall, true, false},
-    {S::kConnect, "connect", true, kWithoutOn, kCall, true, false},
+    {S::kListen, "listen", true, kWithoutOn, kCall, true, false, "port"},
+    {S::kBind, "bind", true, kNo, kCall, true, false, "port"},
+    {S::kConnect, "connect", true, kWithoutOn, kCall, true, false, "port"},
     {S::kAccept, "accept", true, kYes, kCall, true, false},
     {S::kSend, "send", true, kNo, kCall, true, false},
     {S::kRecv, "recv", true, kNo, kCall | kBytesRead, true, false},
@@ -39,7 +39,7 @@ constexpr StepKindRow kRows[] = {
     {S::kPoll, "poll", true, kNo, kCall | kPollEvents, true, false},
     {S::kGetsockname, "getsockname", true, kNo, kCall | kLocalEndpoint, true, false},
     {S::kGetpeername, "getpeername", true, kNo, kCall | kPeerEndpoint, true, false},
-    {S::kInject, "inject", false, kNo, kObservesNothing, true, false},
+    {S::kInject, "inject", false, kNo, kObservesNothing, true, false, "from_port"},
 };
 constexpr StepKindRow kNoKind = {S::ACTION_NOT_SET, "", false, kNo, kObservesNothing, false, false};
 
@@ -63,19 +63,31 @@ const StepKindRow* KindNamed(absl::string_view name) {
 
 std::string StepKind(const v1::Step& step) { return std::string(KindOf(step).name); }
 
+namespace {
+
+// A string field of the step's action, read by name ("" when it has none).
+std::string ActionText(const v1::Step& step, absl::string_view field) {
+  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
+  const auto* action = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
+  if (action == nullptr || field.empty()) return "";
+  const google::protobuf::Message& m = step.GetReflection()->GetMessage(step, action);
+  const auto* f = m.GetDescriptor()->FindFieldByName(std::string(field));
+  if (f == nullptr || f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) return "";
+  return m.GetReflection()->GetString(m, f);
+}
+
+}  // namespace
+
 bool CreatesHandle(const v1::Step& step) {
   switch (KindOf(step).makes) {
     case MakesHandle::kNever: return false;
     case MakesHandle::kAlways: return true;
     case MakesHandle::kWithoutOn: break;
   }
-  // The action's `on`, read by name: each such kind has one.
-  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
-  const auto* action = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
-  const google::protobuf::Message& m = step.GetReflection()->GetMessage(step, action);
-  const auto* on = m.GetDescriptor()->FindFieldByName("on");
-  return on == nullptr || m.GetReflection()->GetString(m, on).empty();
+  return ActionText(step, "on").empty();
 }
+
+std::string PortNameOf(const v1::Step& step) { return ActionText(step, KindOf(step).port_field); }
 
 bool IsOneCall(const v1::Step& step) {
   const StepKindRow& kind = KindOf(step);

@@ -45,6 +45,8 @@ struct StepKindRow {
   bool has_role;      // performed by a role's agent (sleep and join are not)
   // May name a handle that was closed: state and wait_state watch its orphan.
   bool watches_closed;
+  // The action's field naming a port of the case ("port"); "" for none.
+  absl::string_view port_field = "";
 };
 
 // The row of a kind; ACTION_NOT_SET (and an unknown case) has a row named "".
@@ -61,6 +63,9 @@ bool CreatesHandle(const v1::Step& step);
 
 // True when this step is one socket call on an existing handle.
 bool IsOneCall(const v1::Step& step);
+
+// The port name this step gives (StepKindRow::port_field); "" for none.
+std::string PortNameOf(const v1::Step& step);
 
 // The kinds observing any of `bits`, for messages: "a state or wait_state
 // step"; more than three: what they observe ("a socket call's result").

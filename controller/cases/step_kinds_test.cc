@@ -50,6 +50,14 @@ TEST(StepKinds, OneCallIsOneSocketCallOnAHandleItIsGiven) {
   EXPECT_FALSE(IsOneCall(StepOf(R"(sleep { ms: 1 })")));
 }
 
+TEST(StepKinds, ThePortNameAStepGivesComesFromItsRow) {
+  EXPECT_EQ(PortNameOf(StepOf(R"(listen { port: "srv" })")), "srv");
+  EXPECT_EQ(PortNameOf(StepOf(R"(connect { to_role: "b" port: "srv" })")), "srv");
+  EXPECT_EQ(PortNameOf(StepOf(R"(inject { on: "s" from_port: "raw" })")), "raw");
+  EXPECT_EQ(PortNameOf(StepOf(R"(close { on: "c" })")), "");
+  EXPECT_EQ(PortNameOf(StepOf(R"(bind { on: "c" })")), "");
+}
+
 TEST(StepKinds, WhatEachKindObserves) {
   EXPECT_NE(KindOf(v1::Step::kRecv).observes & kBytesRead, 0u);
   EXPECT_EQ(KindOf(v1::Step::kSend).observes & kBytesRead, 0u);
