@@ -210,6 +210,7 @@ class Validator {
             absl::StrCat("unknown role '", step.role(), "'"));
     }
     if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
+    if (!step.id().empty() && step.send().allow_sigpipe()) sigpipe_sends_.insert(step.id());
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
       Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
     }
@@ -434,6 +435,13 @@ class Validator {
                          "; step '", spec_.expect(i).step(), "' is a ", kind.name,
                          " step, so it can never hold"));
     }
+    // A send made with MSG_NOSIGNAL cannot raise SIGPIPE: say how to fix it.
+    const v1::Expectation& e = spec_.expect(i);
+    if (e.has_sigpipe() && action == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
+                         "`allow_sigpipe: true` to step '", e.step(), "'"));
+    }
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -546,6 +554,7 @@ class Validator {
   std::set<std::string> roles_;
   std::set<std::string> ids_;
   std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
+  std::set<std::string> sigpipe_sends_;  // ids of send steps with allow_sigpipe
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::vector<std::string> errors_;

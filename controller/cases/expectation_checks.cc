@@ -113,6 +113,13 @@ class Builder {
                   return w ? "ends (0 or any error)" : "does not end";
                 });
     }
+    if (e_.has_sigpipe()) {
+      Add<bool>("sigpipe", kSigpipe, e_.sigpipe(),
+                [](const bool& w, const v1::StepRecord& s) {
+                  return HasCall(s) && s.result().sigpipe_raised() == w;
+                },
+                [](const bool& w) -> std::string { return w ? "SIGPIPE raised" : "no SIGPIPE"; });
+    }
     if (!e_.state().empty()) {
       Add<Named<v1::TcpState>>(
           "state", kTcpState, {e_.state(), State("state", e_.state())},

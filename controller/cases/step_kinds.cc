@@ -22,7 +22,7 @@ constexpr StepKindRow kRows[] = {
     {S::kBind, "bind", true, kNo, kCall, true, false, "port"},
     {S::kConnect, "connect", true, kWithoutOn, kCall, true, false, "port"},
     {S::kAccept, "accept", true, kYes, kCall, true, false},
-    {S::kSend, "send", true, kNo, kCall, true, false},
+    {S::kSend, "send", true, kNo, kCall | kSigpipe, true, false},
     {S::kRecv, "recv", true, kNo, kCall | kBytesRead, true, false},
     {S::kShutdown, "shutdown", true, kNo, kCall, true, false},
     {S::kClose, "close", true, kNo, kCall, true, false},

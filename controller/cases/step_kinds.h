@@ -29,6 +29,7 @@ enum Observation : uint32_t {
   kPeerEndpoint = 1 << 7,   // the peer's address, as the case names it
   kCallResult = 1 << 8,     // a socket call's error, return value and duration
   kBytesRead = 1 << 9,      // recv: data, or the end of the stream (0)
+  kSigpipe = 1 << 10,       // send: whether the call raised SIGPIPE
 };
 
 // When a step creates the handle its `as` names.

@@ -83,7 +83,7 @@ std::string DescribeMiss(const v1::ExpectationResult& e) {
   return absl::StrCat(subject, "expected ", e.expected(), ", observed ", e.observed());
 }
 
-std::string DescribeObservation(const v1::StepRecord& s) {
+std::string DescribeObservation(const v1::StepRecord& s, bool sent_without_nosignal) {
   if (s.skipped()) return absl::StrCat("skipped: ", s.skip_reason());
   std::vector<std::string> parts;
   if (s.has_wait()) {
@@ -113,6 +113,9 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
+    if (sent_without_nosignal) {
+      parts.push_back(s.result().sigpipe_raised() ? "SIGPIPE raised" : "no SIGPIPE");
+    }
   }
   if (s.has_result() || s.has_wait()) {
     parts.push_back(absl::StrFormat("duration_ms=%.3f", DurationMs(s)));
@@ -152,6 +155,10 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   std::map<std::string, const v1::StepRecord*> by_id;
   for (const auto& s : result->steps()) {
     if (!s.id().empty()) by_id[s.id()] = &s;
+  }
+  std::set<std::string> unsignalled;  // sends made without MSG_NOSIGNAL
+  for (const CaseStep& s : c.steps) {
+    if (s.step.send().allow_sigpipe()) unsignalled.insert(s.step.id());
   }
   std::vector<bool> here(expects.size());
   std::set<std::string> overridden;  // subjects with an expectation of this platform's own
@@ -200,7 +207,7 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
         r->set_observed("step not performed (the case stopped before it)");
       } else {
         r->set_met(ChecksHold(expects[i].checks, *it->second));
-        r->set_observed(DescribeObservation(*it->second));
+        r->set_observed(DescribeObservation(*it->second, unsignalled.count(e.step()) > 0));
       }
     }
   }

@@ -33,7 +33,9 @@ std::string DescribeMiss(const v1::ExpectationResult& e);
 
 // What a step observed, in the form expectations are written in:
 // "error=EPIPE", "state=TIME_WAIT", "reached=true", "duration_ms=12.3".
-std::string DescribeObservation(const v1::StepRecord& step);
+// `sent_without_nosignal`: a send step with allow_sigpipe, whose record
+// says whether it raised SIGPIPE.
+std::string DescribeObservation(const v1::StepRecord& step, bool sent_without_nosignal = false);
 
 }  // namespace closeprobe::controller
 
