@@ -38,7 +38,7 @@ ABSL_FLAG(std::string, agent_gvisor_binary, "",
 ABSL_FLAG(std::string, runsc, "runsc",
           "gVisor's runsc for the gvisor column (the Linux agent in a runsc sandbox; looked up "
           "on PATH).");
-ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor,gvisor-netstack",
+ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor-netstack,gvisor",
           absl::StrCat("Local platforms to run, comma-separated: the matrix's columns, in this "
                        "order and named so, as far as this machine has them (a column it cannot "
                        "start is a warning that says what it needs). ",

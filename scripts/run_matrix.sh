@@ -17,6 +17,6 @@ if [[ " $* " == *" --platforms"* ]]; then
   if [[ " $* " == *linux-6.1* ]]; then scripts/build_linux_guest.sh; fi
 elif [ -d "$build/guest/linux-6.1" ]; then
   scripts/build_linux_guest.sh
-  platforms=(--platforms=linux,lwip,gvisor,gvisor-netstack,linux-6.1)
+  platforms=(--platforms=linux,lwip,gvisor-netstack,gvisor,linux-6.1)
 fi
 exec "$build/bin/closeprobe" run --out "${REPORT_DIR:-reports/latest}" "${platforms[@]}" "$@"

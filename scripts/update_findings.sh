@@ -12,8 +12,8 @@ if [ -z "$report" ]; then
   scripts/build.sh >/dev/null
   out=$(mktemp -d)
   trap 'rm -rf "$out"' EXIT
-  platforms=linux,lwip,gvisor,gvisor-netstack
-  [ -d "${BUILD_DIR:-build}/guest/linux-6.1" ] && platforms=linux,lwip,gvisor,gvisor-netstack,linux-6.1
+  platforms=linux,lwip,gvisor-netstack,gvisor
+  [ -d "${BUILD_DIR:-build}/guest/linux-6.1" ] && platforms=linux,lwip,gvisor-netstack,gvisor,linux-6.1
   "$bin/closeprobe" run --platforms="$platforms" --out "$out" --color=never >/dev/null 2>&1 || true
   report="$out/report.json"
 fi
