@@ -4,7 +4,9 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_join.h"
 #include "controller/commands/command_support.h"
+#include "controller/commands/row_suggestions.h"
 #include "controller/report/ladder.h"
 #include "controller/report/report_merge.h"
 #include "controller/report/report_writers.h"
@@ -32,10 +34,10 @@ void PrintRow(const MatrixRow& row) {
   PrintLadder(BuildLadder(r), std::cout);
   std::cout << "\n";
   for (const auto& e : r.expectations()) {
-    std::cout << (e.expectation().premise() ? (e.met() ? "  premise " : "  PREMISE NOT MET ")
-                  : e.met()                 ? "  met     "
-                  : e.applies()             ? "  NOT MET "
-                                            : "  (claim) ")
+    std::cout << (e.expectation().premise() ? (e.met() ? "  premise held     " : "  premise NOT MET  ")
+                  : e.met()                 ? "  met              "
+                  : e.applies()             ? "  NOT MET          "
+                                            : "  (claim)          ")
               << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
               << e.expected() << "  observed " << e.observed() << "\n";
   }
@@ -49,6 +51,27 @@ void PrintRow(const MatrixRow& row) {
   }
 }
 
+// The reports near `source` that have the row `asked`, as commands to type.
+void PrintOtherReports(const std::string& asked, const std::string& source) {
+  for (const std::string& other : ReportsWithRow(asked, source)) {
+    std::cerr << "  another report has it: closeprobe show " << asked << " --report " << other
+              << "\n";
+  }
+}
+
+// Why show found no row, with the names near it and the other reports
+// that have it.
+void PrintRowNotFound(const std::string& asked, const std::string& source, const MatrixRows& rows) {
+  std::vector<std::string> names;
+  for (const MatrixRow& row : rows) {
+    if (names.empty() || names.back() != row.case_name) names.push_back(row.case_name);
+  }
+  std::cerr << "closeprobe: no row '" << asked << "' in " << source << "\n";
+  const std::vector<std::string> near = NearRowNames(asked, names);
+  if (!near.empty()) std::cerr << "  did you mean: " << absl::StrJoin(near, ", ") << "\n";
+  PrintOtherReports(asked, source);
+}
+
 }  // namespace
 
 int ShowCommand(const Config& config) {
@@ -57,15 +80,28 @@ int ShowCommand(const Config& config) {
     return kExitUsage;
   }
   const std::string source = config.report.empty() ? config.out : config.report;
+  const std::string& asked = config.args[0];
   JudgedReport report;
-  if (!LoadReport(source, &report)) return kExitUsage;
+  if (!LoadReport(source, &report)) {
+    PrintOtherReports(asked, source);
+    return kExitUsage;
+  }
+  std::vector<std::string> platforms;
   for (const MatrixRow& row : report.rows) {
-    if (row.case_name != config.args[0]) continue;
-    if (!config.platform.empty() && row.platform != config.platform) continue;
+    if (row.case_name != asked) continue;
+    if (!config.platform.empty() && row.platform != config.platform) {
+      platforms.push_back(row.platform);
+      continue;
+    }
     PrintRow(row);
     return 0;
   }
-  std::cerr << "closeprobe: no case '" << config.args[0] << "' in " << source << "\n";
+  if (!platforms.empty()) {
+    std::cerr << "closeprobe: no column '" << config.platform << "' for '" << asked << "' in "
+              << source << "; it has: " << absl::StrJoin(platforms, ", ") << " (--platform)\n";
+    return kExitUsage;
+  }
+  PrintRowNotFound(asked, source, report.rows);
   return kExitUsage;
 }
 
