@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/names.h"
+#include "controller/cases/platforms.h"
 #include "controller/judge/wire_checks.h"
 
 namespace closeprobe::controller {
@@ -259,8 +260,10 @@ bool ForThisPlatform(const v1::Expectation& e, const ResolvedExpectation& typed,
 // The platform whose documented expectations a platform also takes, for the
 // steps it has none of its own for: gVisor's netstack in the agent's process
 // is gVisor's TCP/IP stack, its socket layer written after the sentry's.
+// The platform whose expectations apply where `platform` has none of its own.
 std::string InheritsFrom(const std::string& platform) {
-  return platform == "gvisor-netstack" ? "gvisor" : "";
+  const Platform* p = FindPlatform(platform);
+  return p == nullptr ? "" : p->falls_back;
 }
 
 }  // namespace
@@ -340,11 +343,13 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     part->set_value(value);
   }
   // A question asks what each stack does: its cells show every step it
-  // names, with an expectation or not, in the case's order after those.
-  // (Outcome and baselines keep to the steps expectations name.)
+  // names that saw something of the stack (a call, a state), with an
+  // expectation or not, in the case's order after those. (Outcome and
+  // baselines keep to the steps expectations name.)
   std::vector<std::string> seen;
   for (const v1::StepRecord& s : result->steps()) {
     if (!spec.claim().empty() || s.id().empty() || described.count(s.id()) > 0) continue;
+    if (!HasCall(s) && !s.has_state() && !s.has_wait() && !s.skipped()) continue;  // inject, drop
     seen.push_back(absl::StrCat(s.id(), "=", KeyValue(s)));
   }
   std::vector<std::string> outcome = key;
