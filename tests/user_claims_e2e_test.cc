@@ -63,6 +63,20 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
   RemoveTree(dir);
 }
 
+// A claims or baselines folder the user names that is not there is refused,
+// naming the flag, before anything runs.
+TEST(UserClaims, AMissingClaimsOrBaselinesFolderNamesItsFlag) {
+  ProcessResult claims =
+      RunProcess({BinDir() + "/closeprobe", "validate", "--claims=no_such_claims", kCases}, 30);
+  EXPECT_EQ(claims.exit_code, 2);
+  EXPECT_THAT(claims.err, HasSubstr("--claims=no_such_claims: no_such_claims: no such file or folder"));
+  ProcessResult baselines = RunProcess({BinDir() + "/closeprobe", "run", kClaims, kCases,
+                                        "--baselines=no_such_baselines", "--platforms=linux"},
+                                       30);
+  EXPECT_EQ(baselines.exit_code, 2);
+  EXPECT_THAT(baselines.err, HasSubstr("--baselines=no_such_baselines: no such folder"));
+}
+
 // `list` aligns its columns whatever the claim ids' lengths: a user's carry
 // a prefix ("acme.S1"), a question has none ("-").
 TEST(UserClaims, ListAlignsPrefixedClaimIds) {
