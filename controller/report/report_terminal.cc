@@ -196,11 +196,14 @@ void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width)
   PrintBaselineDifferences(report, out);
   for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
   const v1::RunSummary& s = report.summary();
+  const int on_claim = static_cast<int>(std::count_if(rows.begin(), rows.end(), JudgedOnClaimOnly));
   out << absl::StrFormat(
-      "\n%d rows (%d runs): %d matched, %d deviated, %d inconclusive, %d errors, %d not "
+      "\n%d rows (%d runs): %d matched, %d deviated%s, %d inconclusive, %d errors, %d not "
       "supported, %d flaky%s.\nWall time %.1f s; longest case %.1f s (%s); wall time / longest "
       "case %.2f.\n",
-      s.cases(), s.runs(), s.matched(), s.deviated(), s.inconclusive(), s.errors(),
+      s.cases(), s.runs(), s.matched(), s.deviated(),
+      on_claim > 0 ? absl::StrCat(" (", on_claim, " judged on the claim alone)") : "",
+      s.inconclusive(), s.errors(),
       s.not_supported(), s.flaky(),
       s.documented() > 0 ? absl::StrCat(", ", s.documented(), " documented only") : "",
       report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
