@@ -84,7 +84,7 @@ start=$(date +%s.%N)
 in_root 'cd /tmp && apt install -y ./closeprobe_*.deb' >>"$work/apt.log" 2>&1 ||
   { tail -30 "$work/apt.log"; fail "apt install ./closeprobe_*.deb"; }
 end=$(date +%s.%N)
-echo "apt install: $(echo "$end - $start" | bc) s" \
+echo "apt install: $(awk "BEGIN { printf \"%.1f\", $end - $start }") s" \
   "($(grep -Eo '[0-9]+ newly installed' "$work/apt.log" | head -1) packages," \
   "$(grep -Eo 'Need to get [0-9.,]+ [kM]B' "$work/apt.log" | head -1 | cut -d' ' -f4-) downloaded)"
 in_root 'command -v closeprobe' | grep -qx /usr/bin/closeprobe || fail "no /usr/bin/closeprobe"
