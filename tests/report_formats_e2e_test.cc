@@ -140,6 +140,8 @@ TEST_F(ReportFormats, JunitFollowsTheJunitStructure) {
   EXPECT_EQ(Count(xml, "<testcase "), report_->summary().cases());
   EXPECT_EQ(Count(xml, "<failure "), 2);
   EXPECT_THAT(xml, HasSubstr("name=\"deviates_on_purpose[by=claim]\""));
+  EXPECT_EQ(Count(xml, "type=\"judged-on-claim\""), 1);
+  EXPECT_EQ(Count(xml, "type=\"deviation\""), 1);
   EXPECT_THAT(xml, HasSubstr("expected error=OK result=64, observed error=ECONNRESET"));
 }
 
