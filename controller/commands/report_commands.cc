@@ -1,5 +1,6 @@
 // show, report, findings and merge: commands that read saved reports, judge
 // them once and hand the rows to the writers.
+#include <filesystem>
 #include <iostream>
 #include <utility>
 #include <vector>
@@ -82,10 +83,13 @@ int ShowCommand(const Config& config) {
   const std::string source = config.report.empty() ? config.out : config.report;
   const std::string& asked = config.args[0];
   JudgedReport report;
-  if (!LoadReport(source, &report)) {
+  if (std::error_code ec; !std::filesystem::exists(source, ec)) {
+    std::cerr << "closeprobe: no report at " << source
+              << " (--report names one; it defaults to --out's folder)\n";
     PrintOtherReports(asked, source);
     return kExitUsage;
   }
+  if (!LoadReport(source, &report)) return kExitUsage;
   std::vector<std::string> platforms;
   for (const MatrixRow& row : report.rows) {
     if (row.case_name != asked) continue;
