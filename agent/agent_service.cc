@@ -22,7 +22,7 @@ AgentService::AgentService(Platform platform, AgentOptions options)
     : platform_(std::move(platform)),
       sockets_(platform_.sockets.get()),
       options_(std::move(options)),
-      sessions_(&sockets_, options_.limits),
+      sessions_(&sockets_, options_.limits, platform_.reset_when_idle),
       gate_(options_.auth),
       gated_(this, &gate_) {
   if (platform_.clock) platform_.clock->SetLiveConnections([this] { return live_.Snapshot(); });
