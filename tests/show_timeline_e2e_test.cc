@@ -16,6 +16,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "controller/report/report_writers.h"
 #include "tests/testutil/subprocess.h"
 
 namespace closeprobe::testing {
@@ -123,6 +124,21 @@ TEST(ShowTimeline, BlockingCallsFaultsAndPayloadsAreDrawnAsTheyHappened) {
   EXPECT_LT(wait, eof) << show.out;
   EXPECT_LT(lines[wait].first - lines[fin].first, 50) << show.out;  // sampled every ms
   EXPECT_THAT(lines[wait].second, HasSubstr("-> CLOSE_WAIT (took "));
+  // Exactly when the agent first saw the state (its last transition), on
+  // the segments' clock.
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(root + "/latest/report.json", &report).ok());
+  ASSERT_EQ(report.results_size(), 1);
+  int64_t reached_ns = 0, fin_ns = 0;
+  for (const v1::StepRecord& s : report.results(0).steps()) {
+    if (s.id() == "fin_seen") reached_ns = s.wait().transitions().rbegin()->at_unix_ns();
+  }
+  for (const v1::WireSegment& w : report.results(0).segments()) {
+    if (w.from_role() == "client" && w.flags().find('F') != std::string::npos) fin_ns = w.raw().unix_ns();
+  }
+  ASSERT_NE(reached_ns, 0);
+  ASSERT_NE(fin_ns, 0);
+  EXPECT_NEAR(lines[wait].first - lines[fin].first, (reached_ns - fin_ns) / 1e6, 0.003) << show.out;
   RemoveTree(root);
 }
 
