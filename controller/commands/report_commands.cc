@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/commands/command_support.h"
 #include "controller/commands/row_suggestions.h"
@@ -24,6 +25,16 @@ bool LoadOnlyArgument(const Config& config, const char* command, JudgedReport* r
   return LoadReport(config.args[0], report);
 }
 
+// Whether an expectation held, as show's left column says it: premises
+// held or not, the platform's own met or not, the claim's not met.
+std::string ExpectationLabel(const v1::ExpectationResult& e) {
+  const char* label = e.expectation().premise() ? (e.met() ? "premise held" : "premise NOT MET")
+                      : e.met()                 ? "met"
+                      : e.from_claim()          ? "claim NOT MET"
+                                                : "NOT MET";
+  return absl::StrFormat("%-16s ", label);
+}
+
 void PrintRow(const MatrixRow& row) {
   const v1::CaseResult& r = *row.runs.front();
   std::cout << r.case_name() << " (" << r.claim() << ") on " << r.platform() << ": "
@@ -35,10 +46,7 @@ void PrintRow(const MatrixRow& row) {
   PrintLadder(BuildLadder(r), std::cout);
   std::cout << "\n";
   for (const auto& e : r.expectations()) {
-    std::cout << (e.expectation().premise() ? (e.met() ? "  premise held     " : "  premise NOT MET  ")
-                  : e.met()                 ? "  met              "
-                  : e.applies()             ? "  NOT MET          "
-                                            : "  (claim)          ")
+    std::cout << "  " << ExpectationLabel(e)
               << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
               << e.expected() << "  observed " << e.observed() << "\n";
   }
