@@ -219,6 +219,7 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
   const std::string& data = req->data().empty() ? filler : req->data();
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
+  flags.allow_sigpipe = req->allow_sigpipe();
   Fill(sockets_.Send(t.record->native, data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }

@@ -225,6 +225,7 @@ class Validator {
             absl::StrCat("unknown role '", step.role(), "'"));
     }
     if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
+    if (!step.id().empty() && step.send().allow_sigpipe()) sigpipe_sends_.insert(step.id());
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
       Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
     }
@@ -469,6 +470,12 @@ class Validator {
     if (e.has_result() && !call_step) misfit("result", "a socket call's result");
     if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
     if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
+    if (e.has_sigpipe() && kind != v1::Step::kSend) misfit("sigpipe", "a send step");
+    if (e.has_sigpipe() && kind == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
+                         "`allow_sigpipe: true` to step '", e.step(), "'"));
+    }
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -589,7 +596,7 @@ class Validator {
         e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
         e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
         e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
-        !e.has_timer_ms()) {
+        !e.has_timer_ms() && !e.has_sigpipe()) {
       Error(where_.At("expect", i), "the expectation checks nothing");
     }
   }
@@ -641,6 +648,7 @@ class Validator {
   std::set<std::string> roles_;
   std::set<std::string> ids_;
   std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
+  std::set<std::string> sigpipe_sends_;  // ids of send steps with allow_sigpipe
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::vector<std::string> errors_;

@@ -136,6 +136,7 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
   if (e.has_result() && (!HasCall(s) || s.result().return_value() != e.result())) return false;
   if (e.has_fails() && (!HasCall(s) || Failed(s) != e.fails())) return false;
   if (e.has_ends() && (!HasCall(s) || Ended(s) != e.ends())) return false;
+  if (e.has_sigpipe() && (!HasCall(s) || s.result().sigpipe_raised() != e.sigpipe())) return false;
   if (want.state != v1::TCP_STATE_UNSPECIFIED && ObservedState(s) != want.state) return false;
   if (e.has_reached() && (!s.has_wait() || s.wait().reached() != e.reached())) return false;
   if (want.seen != v1::TCP_STATE_UNSPECIFIED) {
@@ -171,6 +172,7 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
   if (e.has_fails()) parts.push_back(e.fails() ? "fails (any error)" : "does not fail");
   if (e.has_ends()) parts.push_back(e.ends() ? "ends (0 or any error)" : "does not end");
+  if (e.has_sigpipe()) parts.push_back(e.sigpipe() ? "SIGPIPE raised" : "no SIGPIPE");
   if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
   if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
   if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
@@ -236,6 +238,9 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
+    if (absl::StrContains(s.call(), "no MSG_NOSIGNAL")) {
+      parts.push_back(s.result().sigpipe_raised() ? "SIGPIPE raised" : "no SIGPIPE");
+    }
   }
   if (s.has_result() || s.has_wait()) {
     parts.push_back(absl::StrFormat("duration_ms=%.3f", DurationMs(s)));
