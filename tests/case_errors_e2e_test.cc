@@ -97,8 +97,7 @@ TEST(CaseErrors, AnAgentsRefusalNamesTheCasesHandlesNotTheAgents) {
       "tests/testdata/use_after_close.textproto",
       FileText("tests/testdata/use_after_close.textproto"));
   ASSERT_TRUE(c.ok()) << c.status();
-  c->steps.resize(c->spec.step_size());
-  c->steps[4].where = "tests/testdata/use_after_close.textproto:12:1";
+  c->steps[4].names.where = "tests/testdata/use_after_close.textproto:12:1";
   controller::PlatformAgents agents;
   agents.name = "linux";
   agents.subject = agents.peer = client->get();

@@ -19,10 +19,12 @@
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
+#include "controller/cases/expectation_checks.h"
 #include "controller/cases/inject_step_rules.h"
 #include "controller/cases/did_you_mean.h"
 #include "controller/cases/names.h"
 #include "controller/cases/platforms.h"
+#include "controller/cases/step_kinds.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -42,34 +44,6 @@ std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
   return absl::StrCat("claim '", claim, "' is not a known claim (", claims.Known(),
                       "; claims files: ", absl::StrJoin(claims.files(), ", "),
                       "); leave `claim` out for a question case");
-}
-
-// The names case files use for a protocol enum, without its prefix.
-template <typename Enum>
-std::vector<std::string> TextsOf(const google::protobuf::EnumDescriptor* type,
-                                 std::string (*text)(Enum)) {
-  std::vector<std::string> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const std::string t = text(static_cast<Enum>(type->value(i)->number()));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
-}
-std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
-std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
-std::vector<std::string> OptionTexts() {
-  std::vector<std::string> out;
-  for (int i = 0; i < v1::SocketOption_descriptor()->value_count(); ++i) {
-    const std::string t(absl::StripPrefix(v1::SocketOption_descriptor()->value(i)->name(),
-                                          "SOCKET_OPTION_"));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
-}
-
-const char* StepKindName(v1::Step::ActionCase kind) {
-  const auto* f = v1::Step::descriptor()->FindFieldByNumber(static_cast<int>(kind));
-  return f == nullptr ? "?" : f->name().c_str();
 }
 
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
@@ -101,10 +75,13 @@ class Locator {
 
   // A grid iteration's step/expectation index, as it is in the file.
   int Origin(const std::string& repeated, int index) const {
+    auto at = [index](const auto& entries) {
+      return index < static_cast<int>(entries.size()) ? entries[index].origin : index;
+    };
+    if (repeated == "step") return at(c_.steps);
+    if (repeated == "expect") return at(c_.expects);
     static const std::vector<int> kNone;
-    const std::vector<int>& origin = repeated == "step"       ? c_.step_origin
-                                     : repeated == "expect"   ? c_.expect_origin
-                                     : repeated == "settings"  ? c_.settings_origin
+    const std::vector<int>& origin = repeated == "settings"    ? c_.settings_origin
                                      : repeated == "placement" ? c_.placement_origin
                                                                : kNone;
     return index < static_cast<int>(origin.size()) ? origin[index] : index;
@@ -142,9 +119,18 @@ class Validator {
     CheckSettings();
     CheckPlacements();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
+    for (const v1::Step& s : spec_.step()) {
+      if (const std::string port = PortNameOf(s); !port.empty()) names_.ports.insert(port);
+    }
+    names_.roles = roles_;
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
-    resolved->steps = std::move(steps_);
-    resolved->expects = std::move(expects_);
+    for (size_t i = 0; i < resolved->steps.size() && i < steps_.size(); ++i) {
+      resolved->steps[i].names = std::move(steps_[i]);
+    }
+    for (size_t i = 0; i < resolved->expects.size() && i < expects_.size(); ++i) {
+      resolved->expects[i].checks = std::move(expects_[i].checks);
+      resolved->expects[i].version = std::move(expects_[i].version);
+    }
     return errors_;
   }
 
@@ -218,8 +204,7 @@ class Validator {
       return;
     }
     const std::string kind = StepKind(step);
-    const bool is_sleep = step.action_case() == v1::Step::kSleep ||
-                          step.action_case() == v1::Step::kJoin;
+    const bool is_sleep = !KindOf(step).has_role;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
             absl::StrCat("unknown role '", step.role(), "'"));
@@ -255,14 +240,7 @@ class Validator {
   // one after another, and each agent holds its own until the instant).
   void CheckTogether(int i, const std::string& kind) {
     const v1::Step& step = spec_.step(i);
-    static const std::set<std::string>* single_calls = new std::set<std::string>{
-        "bind", "accept", "send", "recv", "shutdown", "close", "setsockopt", "getsockopt",
-        "set_blocking", "wait_readable", "connect", "listen", "poll", "getsockname",
-        "getpeername"};
-    const bool one_call = single_calls->count(kind) > 0 &&
-                          !(step.action_case() == v1::Step::kConnect && step.connect().on().empty()) &&
-                          !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
-    if (!one_call) {
+    if (!IsOneCall(step)) {
       Error(where_.At("step", i, {"together"}),
             absl::StrCat("a ", kind, " step cannot be scheduled with `together`: only one socket "
                          "call on an existing handle can (connect and listen need `on`)"));
@@ -300,7 +278,7 @@ class Validator {
     const std::string k = kind;
     // `to` only names an address; state and wait_state may watch a closed
     // handle's orphan.
-    const bool watches = kind == "state" || kind == "wait_state";
+    const bool watches = KindOf(step).watches_closed;
     // An inject step names a connection by a handle of either end, open or
     // closed (inject_step_rules.h).
     const bool injects = kind == "inject";
@@ -313,7 +291,7 @@ class Validator {
     // From here on (in this iteration) the handle is closed.
     if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
-        kind != "listen" && kind != "connect") {
+        KindOf(step).makes != MakesHandle::kWithoutOn) {
       Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
     }
     for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
@@ -439,39 +417,27 @@ class Validator {
     }
   }
 
-  // What an expectation checks must be something its step observes.
-  void CheckFitsStep(int i, v1::Step::ActionCase kind) {
-    const v1::Expectation& e = spec_.expect(i);
-    const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
-    const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
-                           kind != v1::Step::kDrop && kind != v1::Step::kLift &&
-                           kind != v1::Step::kInject;
-    const char* step_kind = StepKindName(kind);
-    auto misfit = [&](const char* field, const char* fits) {
-      Error(where_.At("expect", i, {field}),
-            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is a ", step_kind,
-                         " step, so it can never hold"));
-    };
-    if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
-    if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
-    if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
-    if (e.has_timer_ms() && kind != v1::Step::kState) misfit("timer_ms", "a state step");
-    if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
-    if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
-    const bool poll_step = kind == v1::Step::kPoll;
-    if (!e.fired().empty() && !poll_step) misfit("fired", "a poll step");
-    if (!e.fired_includes().empty() && !poll_step) misfit("fired_includes", "a poll step");
-    if (!e.not_fired().empty() && !poll_step) misfit("not_fired", "a poll step");
-    if (!e.endpoint().empty() && kind != v1::Step::kGetsockname &&
-        kind != v1::Step::kGetpeername) {
-      misfit("endpoint", "a getsockname or getpeername step");
+  // What an expectation checks must be something its step observes; told
+  // in the order of what the checks need (step_kinds.h).
+  void CheckFitsStep(int i, const ExpectationChecks& checks, v1::Step::ActionCase action) {
+    const StepKindRow& kind = KindOf(action);
+    std::vector<const Check*> misfits;
+    for (const auto& check : checks) {
+      if (check->needs() != 0 && (kind.observes & check->needs()) == 0) {
+        misfits.push_back(check.get());
+      }
     }
-    if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
-    if (e.has_result() && !call_step) misfit("result", "a socket call's result");
-    if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
-    if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
-    if (e.has_sigpipe() && kind != v1::Step::kSend) misfit("sigpipe", "a send step");
-    if (e.has_sigpipe() && kind == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
+    std::stable_sort(misfits.begin(), misfits.end(),
+                     [](const Check* a, const Check* b) { return a->needs() < b->needs(); });
+    for (const Check* check : misfits) {
+      Error(where_.At("expect", i, {check->field()}),
+            absl::StrCat("`", check->field(), "` checks ", KindsObserving(check->needs()),
+                         "; step '", spec_.expect(i).step(), "' is a ", kind.name,
+                         " step, so it can never hold"));
+    }
+    // A send made with MSG_NOSIGNAL cannot raise SIGPIPE: say how to fix it.
+    const v1::Expectation& e = spec_.expect(i);
+    if (e.has_sigpipe() && action == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"sigpipe"}),
             absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
                          "`allow_sigpipe: true` to step '", e.step(), "'"));
@@ -535,7 +501,7 @@ class Validator {
 
   void CheckExpectation(int i) {
     const v1::Expectation& e = spec_.expect(i);
-    ResolvedExpectation& typed = expects_[i];
+    Resolved& typed = expects_[i];
     if (e.premise() && !e.platform().empty()) {
       Error(where_.At("expect", i, {"platform"}),
             "a premise applies to every platform: drop `platform` (what a platform does "
@@ -549,7 +515,9 @@ class Validator {
       CheckPlatform(i, e.platform());
       return;
     }
-    if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
+    std::vector<CheckProblem> problems;
+    typed.checks = ResolveChecks(e, &names_, &problems);
+    if (ids_.count(e.step()) > 0) CheckFitsStep(i, typed.checks, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'"));
@@ -567,78 +535,16 @@ class Validator {
         typed.version = *version;
       }
     }
-    if (!e.error().empty() && !ParseErrorText(e.error(), &typed.error)) {
-      Error(where_.At("expect", i, {"error"}),
-            absl::StrCat("unknown error name '", e.error(), "'",
-                         DidYouMean(e.error(), ErrorTexts())));
-    }
-    for (auto [text, into, field] : {std::make_tuple(&e.state(), &typed.state, "state"),
-                                     std::make_tuple(&e.seen(), &typed.seen, "seen")}) {
-      if (!text->empty() && !ParseStateText(*text, into)) {
-        Error(where_.At("expect", i, {field}),
-              absl::StrCat("unknown TCP state '", *text, "'", DidYouMean(*text, StateTexts())));
-      }
-    }
-    if (!e.endpoint().empty()) CheckEndpoint(i, e.endpoint());
-    for (int f : e.fired_includes()) {
-      for (int n : e.not_fired()) {
-        if (f == n) {
-          Error(where_.At("expect", i, {"not_fired"}),
-                absl::StrCat(v1::PollEvent_Name(f), " is in both fired_includes and not_fired"));
-        }
-      }
-    }
-    const auto& d = e.duration_ms();
-    if (d.has_min() && d.has_max() && d.min() > d.max()) {
-      Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
-    }
-    if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
-        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
-        e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
-        !e.has_timer_ms() && !e.has_sigpipe()) {
-      Error(where_.At("expect", i), "the expectation checks nothing");
-    }
+    for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
+    if (typed.checks.empty()) Error(where_.At("expect", i), "the expectation checks nothing");
   }
 
-  // "ADDRESS:PORT" as Expectation.endpoint names it.
   // `expect { platform }` names a row of the platform table.
   void CheckPlatform(int i, const std::string& platform) {
     const std::vector<std::string> known = ExpectationPlatformNames();
     if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
     Error(where_.At("expect", i, {"platform"}),
           absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
-  }
-
-  void CheckEndpoint(int i, const std::string& text) {
-    const std::string where = where_.At("expect", i, {"endpoint"});
-    const size_t colon = text.rfind(':');
-    if (colon == std::string::npos) {
-      Error(where, absl::StrCat("endpoint '", text, "' must be ADDRESS:PORT, e.g. \"any:srv\" "
-                                "or \"server:srv\""));
-      return;
-    }
-    const std::string address = text.substr(0, colon);
-    const std::string port = text.substr(colon + 1);
-    if (address != "any" && address != "*" && roles_.count(address) == 0) {
-      std::vector<std::string> valid(roles_.begin(), roles_.end());
-      valid.push_back("any");
-      valid.push_back("*");
-      Error(where, absl::StrCat("endpoint address '", address, "' is not a role, \"any\" or "
-                                "\"*\"", DidYouMean(address, valid)));
-    }
-    std::set<std::string> ports = {"ephemeral", "0", "*"};
-    for (const v1::Step& s : spec_.step()) {
-      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
-        if (!p->empty()) ports.insert(*p);
-      }
-    }
-    if (ports.count(port) == 0) {
-      Error(where, absl::StrCat("endpoint port '", port, "' is not a port the case names, "
-                                "\"ephemeral\", \"0\" or \"*\"",
-                                DidYouMean(port, std::vector<std::string>(ports.begin(),
-                                                                          ports.end()))));
-    }
   }
 
   const LoadedCase& c_;
@@ -652,8 +558,13 @@ class Validator {
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::vector<std::string> errors_;
+  CaseNames names_;  // for what expectations name
   std::vector<ResolvedStep> steps_;
-  std::vector<ResolvedExpectation> expects_;
+  struct Resolved {
+    ExpectationChecks checks;
+    std::optional<VersionRequirement> version;
+  };
+  std::vector<Resolved> expects_;
 };
 
 // The grid declarations of a case file: parameters, and every condition
@@ -666,27 +577,30 @@ class GridValidator {
   std::vector<std::string> Run() {
     for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
     for (int i = 0; i < spec_.step_size(); ++i) {
-      CheckConditions(where_.At("step", i, {"when"}), spec_.step(i).when());
+      when_.steps.push_back(Parse(where_.At("step", i, {"when"}), spec_.step(i).when()));
     }
     for (int i = 0; i < spec_.expect_size(); ++i) {
-      CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+      when_.expects.push_back(Parse(where_.At("expect", i, {"when"}), spec_.expect(i).when()));
     }
     for (int i = 0; i < spec_.settings_size(); ++i) {
-      CheckConditions(where_.At("settings", i, {"when"}), spec_.settings(i).when());
+      when_.settings.push_back(
+          Parse(where_.At("settings", i, {"when"}), spec_.settings(i).when()));
     }
     for (int i = 0; i < spec_.placement_size(); ++i) {
-      CheckConditions(where_.At("placement", i, {"when"}), spec_.placement(i).when());
+      when_.placements.push_back(
+          Parse(where_.At("placement", i, {"when"}), spec_.placement(i).when()));
     }
     for (int i = 0; i < spec_.exclude_size(); ++i) {
       if (spec_.exclude(i).when().empty()) {
         Error(where_.At("exclude", i), "an exclusion needs `when` conditions");
       }
-      CheckConditions(where_.At("exclude", i, {"when"}), spec_.exclude(i).when());
+      when_.exclusions.push_back(
+          Parse(where_.At("exclude", i, {"when"}), spec_.exclude(i).when()));
     }
     for (int i = 0; i < spec_.claim_when_size(); ++i) {
       const v1::ClaimChoice& c = spec_.claim_when(i);
       if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
-      CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
+      when_.claim_choices.push_back(Parse(where_.At("claim_when", i, {"when"}), c.when()));
       if (const std::string problem = ClaimProblem(c.claim(), claims_); !problem.empty()) {
         Error(where_.At("claim_when", i, {"claim"}), problem);
       }
@@ -704,6 +618,8 @@ class GridValidator {
     }
     return errors_;
   }
+
+  const CaseConditions& conditions() const { return when_; }
 
   // After the one expansion of a grid whose declarations passed.
   std::vector<std::string> CheckNotEmpty(const std::vector<LoadedCase>& iterations) {
@@ -742,14 +658,18 @@ class GridValidator {
     }
   }
 
-  void CheckConditions(const std::string& where,
-                       const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+  // A `when` list, parsed once for the expansion; each condition must name a
+  // declared parameter and its values.
+  Conditions Parse(const std::string& where,
+                   const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+    Conditions parsed;
     for (const std::string& text : conditions) {
       absl::StatusOr<GridCondition> c = ParseGridCondition(text);
       if (!c.ok()) {
         Error(where, std::string(c.status().message()));
         continue;
       }
+      parsed.push_back(*c);
       auto p = values_.find(c->param);
       if (p == values_.end()) {
         Error(where, absl::StrCat("condition '", text, "' names no declared parameter"));
@@ -762,6 +682,7 @@ class GridValidator {
         }
       }
     }
+    return parsed;
   }
 
   const v1::Case& spec_;
@@ -769,30 +690,10 @@ class GridValidator {
   const ClaimSet& claims_;
   std::map<std::string, std::set<std::string>> values_;
   std::vector<std::string> errors_;
+  CaseConditions when_;
 };
 
 }  // namespace
-
-std::string StepKind(const v1::Step& step) {
-  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
-  const FieldDescriptor* f = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
-  return f == nullptr ? "" : f->name();
-}
-
-bool CreatesHandle(const v1::Step& step) {
-  switch (step.action_case()) {
-    case v1::Step::kSocket:
-    case v1::Step::kAccept:
-    case v1::Step::kDrop:
-      return true;
-    case v1::Step::kListen:
-      return step.listen().on().empty();
-    case v1::Step::kConnect:
-      return step.connect().on().empty();
-    default:
-      return false;
-  }
-}
 
 absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims) {
@@ -800,7 +701,7 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
   std::vector<std::string> errors = grid.Run();
   std::vector<LoadedCase> iterations;
   if (errors.empty()) {
-    iterations = ExpandGrid(c);
+    iterations = ExpandGrid(c, grid.conditions());
     errors = grid.CheckNotEmpty(iterations);
   }
   // Each iteration is checked as the case it becomes; a problem common to

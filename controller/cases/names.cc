@@ -14,6 +14,18 @@ constexpr char kErrorPrefix[] = "ERROR_NAME_";
 constexpr char kStatePrefix[] = "TCP_STATE_";
 constexpr char kOptionPrefix[] = "SOCKET_OPTION_";
 
+// The names case files use for a protocol enum, without its prefix.
+template <typename Enum>
+std::vector<std::string> TextsOf(const google::protobuf::EnumDescriptor* type,
+                                 std::string (*text)(Enum)) {
+  std::vector<std::string> out;
+  for (int i = 0; i < type->value_count(); ++i) {
+    const std::string t = text(static_cast<Enum>(type->value(i)->number()));
+    if (t != "UNSPECIFIED") out.push_back(t);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ErrorText(v1::ErrorName e) {
@@ -47,6 +59,18 @@ bool ParseStateText(const std::string& text, v1::TcpState* out) {
 bool ParseOptionText(const std::string& text, v1::SocketOption* out) {
   return !absl::StartsWith(text, kOptionPrefix) && text != "UNSPECIFIED" &&
          v1::SocketOption_Parse(absl::StrCat(kOptionPrefix, text), out);
+}
+
+std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
+std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
+std::vector<std::string> OptionTexts() {
+  std::vector<std::string> out;
+  for (int i = 0; i < v1::SocketOption_descriptor()->value_count(); ++i) {
+    const std::string t(absl::StripPrefix(v1::SocketOption_descriptor()->value(i)->name(),
+                                          "SOCKET_OPTION_"));
+    if (t != "UNSPECIFIED") out.push_back(t);
+  }
+  return out;
 }
 
 }  // namespace closeprobe::controller

@@ -5,6 +5,7 @@
 #define CLOSEPROBE_CONTROLLER_NAMES_H_
 
 #include <string>
+#include <vector>
 
 #include "closeprobe/v1/agent.pb.h"
 
@@ -18,6 +19,11 @@ std::string PollEventsText(const google::protobuf::RepeatedField<int>& events);
 bool ParseErrorText(const std::string& text, v1::ErrorName* out);
 bool ParseStateText(const std::string& text, v1::TcpState* out);
 bool ParseOptionText(const std::string& text, v1::SocketOption* out);  // "SO_ERROR"
+
+// Every name case files may use for each enum, for messages.
+std::vector<std::string> ErrorTexts();
+std::vector<std::string> StateTexts();
+std::vector<std::string> OptionTexts();
 
 }  // namespace closeprobe::controller
 

@@ -82,7 +82,7 @@ TEST(ExpectationMatcher, DeviatedWhenAnObservationDiffers) {
 // A send without MSG_NOSIGNAL: whether SIGPIPE was raised is checked and shown.
 TEST(ExpectationMatcher, SigpipeIsCheckedOnTheSendThatAllowedIt) {
   const LoadedCase c = CaseOf(R"(expect { step: "raw" error: "EPIPE" sigpipe: true })");
-  const std::string raised = R"pb(steps { id: "raw" call: "send(h, 1 bytes, no MSG_NOSIGNAL)"
+  const std::string raised = R"pb(steps { id: "raw" kind: "send"
       result { error: ERROR_NAME_EPIPE return_value: -1 sigpipe_raised: true } })pb";
   v1::CaseResult r = StepsOf(raised);
   Judge(c, "linux", "6.18", &r);
@@ -266,7 +266,7 @@ TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   v1::CaseResult held = StepsOf(R"pb(
     steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
             poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } }
-    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:srv" })pb");
+    steps { id: "name" kind: "getsockname" result { error: ERROR_NAME_OK } endpoint: "any:srv" })pb");
   Judge(c, "linux", "", &held);
   EXPECT_EQ(held.verdict(), v1::VERDICT_MATCHED);
   EXPECT_EQ(held.key_observation(), "poll=IN|RDHUP name=any:srv");
@@ -274,7 +274,7 @@ TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   v1::CaseResult missed = StepsOf(R"pb(
     steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
             poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP, POLL_EVENT_ERR] } }
-    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:ephemeral" })pb");
+    steps { id: "name" kind: "getsockname" result { error: ERROR_NAME_OK } endpoint: "any:ephemeral" })pb");
   Judge(c, "linux", "", &missed);
   EXPECT_EQ(missed.verdict(), v1::VERDICT_DEVIATED);
   EXPECT_FALSE(missed.expectations(0).met());
@@ -312,6 +312,24 @@ TEST(ExpectationMatcher, FailsAndEndsAcceptAnyErrorButTimeout) {
     ASSERT_EQ(r.expectations_size(), 1);
     EXPECT_EQ(r.expectations(0).met(), row.met);
   }
+}
+
+// The judge reads what a step observes from its recorded kind, never from
+// the `call` text people read.
+TEST(ExpectationMatcher, TheRecordedKindSaysWhatAStepObserved) {
+  const LoadedCase c = CaseOf(R"(expect { step: "recv" ends: true })");
+  v1::CaseResult r = StepsOf(R"pb(
+    steps { id: "recv" kind: "recv" call: "getpeername(h)" result { error: ERROR_NAME_OK } })pb");
+  Judge(c, "linux", "", &r);
+  EXPECT_EQ(r.key_observation(), "recv=EOF");
+
+  v1::CaseResult peer = StepsOf(R"pb(
+    steps { id: "recv" kind: "getpeername" call: "recv(h)" result { error: ERROR_NAME_OK }
+            endpoint: "b:srv" local { address: "1.1.1.1" port: 1 }
+            peer { address: "2.2.2.2" port: 2 } })pb");
+  Judge(c, "linux", "", &peer);
+  EXPECT_EQ(peer.key_observation(), "recv=b:srv");
+  EXPECT_THAT(peer.expectations(0).observed(), HasSubstr("endpoint=b:srv (2.2.2.2:2)"));
 }
 }  // namespace
 }  // namespace closeprobe::controller

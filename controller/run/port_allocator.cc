@@ -2,22 +2,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "controller/cases/step_kinds.h"
 
 namespace closeprobe::controller {
-namespace {
-
-const std::string& PortOf(const v1::Step& step) {
-  static const std::string kNone;
-  switch (step.action_case()) {
-    case v1::Step::kListen: return step.listen().port();
-    case v1::Step::kBind: return step.bind().port();
-    case v1::Step::kConnect: return step.connect().port();
-    case v1::Step::kInject: return step.inject().from_port();
-    default: return kNone;
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<uint32_t> PortBlock(uint32_t base, int slot) {
   const uint64_t first = base + static_cast<uint64_t>(slot) * kPortsPerCase;
@@ -32,7 +19,7 @@ absl::StatusOr<std::map<std::string, uint32_t>> AssignPorts(const v1::Case& spec
                                                             uint32_t first_port) {
   std::map<std::string, uint32_t> ports;
   for (const v1::Step& step : spec.step()) {
-    const std::string& name = PortOf(step);
+    const std::string name = PortNameOf(step);
     if (name.empty() || ports.count(name) > 0) continue;
     if (ports.size() == kPortsPerCase) {
       return absl::OutOfRangeError(
