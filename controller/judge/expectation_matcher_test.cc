@@ -113,9 +113,9 @@ TEST(ExpectationMatcher, AQuestionShowsEveryStepItNames) {
   const char* steps = R"pb(
     steps { id: "send1" result { error: ERROR_NAME_ECONNRESET return_value: -1 } }
     steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } }
-    steps { id: "recv" call: "recv(h)" result { error: ERROR_NAME_OK return_value: 0 } }
-    steps { call: "close(h)" result { error: ERROR_NAME_OK } }
-    steps { id: "injected" call: "inject(h, R)" })pb";
+    steps { id: "recv" kind: "recv" call: "recv(h)" result { error: ERROR_NAME_OK return_value: 0 } }
+    steps { kind: "close" call: "close(h)" result { error: ERROR_NAME_OK } }
+    steps { id: "injected" kind: "inject" call: "inject(h, R)" })pb";
   v1::CaseResult question = StepsOf(steps);
   Judge(CaseOf(R"(expect { step: "send2" error: "EPIPE" })"), "linux", "6.1", &question);
   EXPECT_EQ(question.key_observation(), "send2=EPIPE send1=ECONNRESET recv=EOF");
