@@ -2,6 +2,9 @@
 # they find relative to themselves (controller/commands/data_paths.h) in
 # share/closeprobe/: the articles' claims, the case set and the docs.
 include(GNUInstallDirs)
+# `cmake --install` and cpack take the programs as built; they do not build
+# every target first (the tests and the firmware are not installed).
+set(CMAKE_SKIP_INSTALL_ALL_DEPENDENCY TRUE)
 
 foreach(program closeprobe closeprobe-agent closeprobe-agent-lwip closeprobe-agent-gvisor)
   if(TARGET ${program})
@@ -13,7 +16,7 @@ install(FILES README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/closeprobe)
 
 # closeprobe_VERSION_amd64.deb; its dependencies are Debian's own packages,
 # found by dpkg-shlibdeps from the libraries the programs link, plus the
-# tools the agents run.
+# tools the run command and the agents run.
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME closeprobe)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -22,6 +25,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "TCP close-semantics conformance tests on 
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "iproute2, nftables")
+# The gvisor column's sandbox; without it the run says so and leaves the
+# column out.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "runsc")
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)

@@ -73,7 +73,9 @@ namespace closeprobe::controller {
 namespace {
 
 constexpr char kExitStatus[] =
-    "Exit status: 0 every expectation met, 1 some observation deviated, 2 bad usage or an "
+    "Exit status: 0 every expectation met, 1 some observation deviated (DEV: from the stack's "
+    "own expectation; clm: from the claim, where the case has none of the stack's own), 2 bad "
+    "usage or an "
     "invalid case (invalid files: nothing ran; a step an agent refused as the case wrote it: "
     "an ERROR row naming its line), 3 infrastructure failure (an agent unreachable or "
     "failing, local hosts that did not start).";
@@ -180,6 +182,8 @@ Config ConfigFromFlags(Config config) {
   config.color = absl::GetFlag(FLAGS_color);
   config.platform = absl::GetFlag(FLAGS_platform);
   config.baselines = absl::GetFlag(FLAGS_baselines);
+  config.baselines_named =
+      config.baselines != absl::FindCommandLineFlag("baselines")->DefaultValue();
   config.report = absl::GetFlag(FLAGS_report);
   return config;
 }

@@ -55,20 +55,11 @@ start_engine() {
   return 1
 }
 
-# The Debian mirror apt uses here (deb822 or one-line sources).
-debian_mirror() {
-  local m
-  m=$(grep -hs '^URIs:' /etc/apt/sources.list.d/*.sources | awk '{print $2}' | grep -v security | head -1)
-  [ -n "$m" ] || m=$(grep -hs '^deb ' /etc/apt/sources.list /etc/apt/sources.list.d/*.list |
-    grep -v security | awk '{print $2}' | head -1)
-  echo "$m"
-}
-
 base_image() {
   if docker_cli image inspect debian:bookworm-slim >/dev/null 2>&1; then return 0; fi
   if timeout 60 docker_cli pull -q debian:bookworm-slim >/dev/null 2>&1; then return 0; fi
   local mirror root
-  mirror=$(debian_mirror)
+  mirror=$(bash "$(dirname "$0")/debian_mirror.sh")
   [ -n "$mirror" ] || { log "no Debian mirror in /etc/apt sources"; return 1; }
   root="$state/rootfs"
   rm -rf "$root"

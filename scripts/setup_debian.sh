@@ -8,8 +8,9 @@
 #                            Chromium (report DOM checks), xmllint (JUnit
 #                            schema), mingw-w64 and Wine (the Winsock self-test),
 #                            clang (sanitizers, fuzzers), openssl (TLS tests),
-#                            tcpdump, and the firmware profile's packages (the
-#                            board tests). Docker comes with scripts/compose_matrix.sh.
+#                            tcpdump, the firmware profile's packages (the
+#                            board tests) and debootstrap (the package's install
+#                            test). Docker comes with scripts/compose_matrix.sh.
 #   setup_debian.sh windows  the matrix's packages, plus the cross-build of the
 #                            Windows programs and of their gRPC stack from
 #                            Debian's sources (scripts/mingw_deps.sh), and Wine
@@ -36,7 +37,7 @@ case "$profile" in
     packages+=(chromium libxml2-utils g++-mingw-w64-x86-64-posix wine64
                clang libclang-rt-14-dev openssl tcpdump
                gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi
-               qemu-system-arm dpkg-dev xz-utils)
+               qemu-system-arm dpkg-dev xz-utils debootstrap)
     ;;
   windows)
     packages+=(g++-mingw-w64-x86-64-posix gcc-mingw-w64-x86-64-posix libz-mingw-w64-dev

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "controller/report/report_writers.h"
 #include "tests/testutil/subprocess.h"
@@ -42,6 +43,7 @@ class ReportFormats : public ::testing::Test {
         180);
     exit_code_ = r.exit_code;
     log_ = new std::string(r.err);
+    matrix_ = new std::string(r.out);
     report_ = new v1::Report();
     controller::ReadJsonReport(*dir_ + "/report.json", report_).IgnoreError();
   }
@@ -49,19 +51,43 @@ class ReportFormats : public ::testing::Test {
 
   static std::string* dir_;
   static std::string* log_;
+  static std::string* matrix_;  // the terminal's
   static v1::Report* report_;
   static int exit_code_;
 };
 std::string* ReportFormats::dir_ = nullptr;
 std::string* ReportFormats::log_ = nullptr;
+std::string* ReportFormats::matrix_ = nullptr;
 v1::Report* ReportFormats::report_ = nullptr;
 int ReportFormats::exit_code_ = -1;
 
 TEST_F(ReportFormats, TheRunDeviatesOnlyWhereTheFixtureSaysSo) {
   EXPECT_EQ(exit_code_, 1) << *log_;
-  // normal_close[peer=linux], send_after_rst's 4 iterations, three more.
-  EXPECT_EQ(report_->summary().cases(), 8);
-  EXPECT_EQ(report_->summary().deviated(), 1);
+  // normal_close[peer=linux], send_after_rst's 4 iterations, two more and
+  // the fixture's two.
+  EXPECT_EQ(report_->summary().cases(), 9);
+  EXPECT_EQ(report_->summary().deviated(), 2);
+}
+
+// A column that missed only the claim's expectation (it has none of its own
+// for the step) is judged on the claim: clm, not DEV, in every format; it
+// still counts as deviated (exit 1 above).
+TEST_F(ReportFormats, AColumnJudgedOnTheClaimAloneSaysSo) {
+  const auto cell_after = [&](const std::string& name) {
+    const size_t row = matrix_->find(name + "  (C12)\n");
+    EXPECT_NE(row, std::string::npos) << *matrix_;
+    if (row == std::string::npos) return std::string();
+    const size_t cell = matrix_->find('\n', row) + 1;
+    return matrix_->substr(cell, matrix_->find('\n', cell) - cell);
+  };
+  EXPECT_THAT(cell_after("deviates_on_purpose[by=claim]"), HasSubstr(" clm REFUTED "));
+  EXPECT_THAT(cell_after("deviates_on_purpose[by=own]"), HasSubstr(" DEV REFUTED "));
+  EXPECT_THAT(*matrix_, HasSubstr("deviates_on_purpose[by=claim] (linux): step send expected "
+                                  "error=OK result=64, observed error=ECONNRESET"));
+  EXPECT_THAT(*matrix_, HasSubstr("(the claim's; no expectation of its own)"));
+  const std::string html = FileText(*dir_ + "/report.html");
+  EXPECT_THAT(html, HasSubstr("<span class=\"claim-only\">judged on the claim</span>"));
+  EXPECT_THAT(html, HasSubstr("<span class=\"deviated\">DEVIATED</span>"));
 }
 
 TEST_F(ReportFormats, HtmlMatrixAndLaddersInChromiumsDom) {
@@ -112,8 +138,10 @@ TEST_F(ReportFormats, JunitFollowsTheJunitStructure) {
   EXPECT_EQ(lint.exit_code, 0) << lint.err;
   const std::string xml = FileText(*dir_ + "/junit.xml");
   EXPECT_EQ(Count(xml, "<testcase "), report_->summary().cases());
-  EXPECT_EQ(Count(xml, "<failure "), 1);
-  EXPECT_THAT(xml, HasSubstr("name=\"deviates_on_purpose\""));
+  EXPECT_EQ(Count(xml, "<failure "), 2);
+  EXPECT_THAT(xml, HasSubstr("name=\"deviates_on_purpose[by=claim]\""));
+  EXPECT_EQ(Count(xml, "type=\"judged-on-claim\""), 1);
+  EXPECT_EQ(Count(xml, "type=\"deviation\""), 1);
   EXPECT_THAT(xml, HasSubstr("expected error=OK result=64, observed error=ECONNRESET"));
 }
 
@@ -136,7 +164,9 @@ TEST_F(ReportFormats, MarkdownHasTheCellsOfTheRecord) {
       if (rep.case_name() == r.case_name()) key = rep.key_observation();
     }
     EXPECT_THAT(line, HasSubstr(key));
-    EXPECT_THAT(line, HasSubstr(r.verdict() == v1::VERDICT_DEVIATED && !r.race() ? "DEVIATED" : "ok"));
+    const char* deviated = absl::StrContains(r.case_name(), "[by=claim]") ? "judged on the claim"
+                                                                           : "DEVIATED";
+    EXPECT_THAT(line, HasSubstr(r.verdict() == v1::VERDICT_DEVIATED && !r.race() ? deviated : "ok"));
     EXPECT_THAT(line, HasSubstr(r.claim_status() == v1::CLAIM_STATUS_REFUTED && !r.race() ? "REFUTED" : ""));
   }
   EXPECT_EQ(rows.size(), static_cast<size_t>(report_->summary().cases()) + 1);  // + header

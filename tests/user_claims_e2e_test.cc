@@ -6,6 +6,7 @@
 
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -50,7 +51,8 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
     if (r.case_name() != "recv_after_shutdown_read") continue;
     question = true;
     EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_NOT_APPLICABLE);
-    EXPECT_THAT(r.key_observation(), HasSubstr("recv_after="));
+    // Every step it names, the one an expectation names first.
+    EXPECT_THAT(r.key_observation(), HasSubstr("recv_after=EOF shut=OK send_after="));
   }
   EXPECT_TRUE(question);
   EXPECT_THAT(run.out, HasSubstr("acme.S1"));
@@ -59,6 +61,40 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
       RunProcess({BinDir() + "/closeprobe", "findings", dir + "/report.json"}, 30);
   EXPECT_THAT(findings.out, HasSubstr("acme.S1"));
   RemoveTree(dir);
+}
+
+// A claims or baselines folder the user names that is not there is refused,
+// naming the flag, before anything runs.
+TEST(UserClaims, AMissingClaimsOrBaselinesFolderNamesItsFlag) {
+  ProcessResult claims =
+      RunProcess({BinDir() + "/closeprobe", "validate", "--claims=no_such_claims", kCases}, 30);
+  EXPECT_EQ(claims.exit_code, 2);
+  EXPECT_THAT(claims.err, HasSubstr("--claims=no_such_claims: no_such_claims: no such file or folder"));
+  ProcessResult baselines = RunProcess({BinDir() + "/closeprobe", "run", kClaims, kCases,
+                                        "--baselines=no_such_baselines", "--platforms=linux"},
+                                       30);
+  EXPECT_EQ(baselines.exit_code, 2);
+  EXPECT_THAT(baselines.err, HasSubstr("--baselines=no_such_baselines: no such folder"));
+}
+
+// `list` aligns its columns whatever the claim ids' lengths: a user's carry
+// a prefix ("acme.S1"), a question has none ("-").
+TEST(UserClaims, ListAlignsPrefixedClaimIds) {
+  ProcessResult list = RunProcess({BinDir() + "/closeprobe", "list", kClaims, kCases}, 30);
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  std::set<size_t> claim_at, summary_at;
+  std::istringstream lines(list.out);
+  int n = 0;
+  for (std::string line; std::getline(lines, line); ++n) {
+    const size_t claim = line.find_first_not_of(' ', line.find(' '));
+    claim_at.insert(claim);
+    summary_at.insert(line.find_first_not_of(' ', line.find(' ', claim)));
+  }
+  EXPECT_EQ(n, 4) << list.out;
+  EXPECT_EQ(claim_at.size(), 1u) << list.out;
+  EXPECT_EQ(summary_at.size(), 1u) << list.out;
+  EXPECT_THAT(list.out, HasSubstr(" acme.S1 "));
+  EXPECT_THAT(list.out, HasSubstr(" -       "));
 }
 
 // Three claims of one user's file, each cited by its own case: each has its

@@ -112,7 +112,7 @@ absl::StatusOr<std::vector<std::string>> ExpandCasePaths(
     } else if (fs::exists(arg, ec)) {
       files.push_back(arg);
     } else {
-      return absl::NotFoundError(absl::StrCat(arg, ": no such case file or directory"));
+      return absl::NotFoundError(absl::StrCat(arg, ": no such file or folder"));
     }
   }
   return files;

@@ -37,11 +37,17 @@ int ValidateCommand(const Config& config) {
 int ListCommand(const Config& config) {
   CaseSet set;
   if (!LoadCases(config, &set)) return kExitUsage;
-  size_t width = 4;
-  for (const LoadedCase& c : set.rows) width = std::max(width, c.spec.name().size());
+  // Columns as wide as their longest entry: a user's claim ids carry a
+  // prefix ("acme.S1"); a question has no claim ("-").
+  size_t width = 4, claim_width = 1;
   for (const LoadedCase& c : set.rows) {
-    std::cout << absl::StrFormat("%-*s %-4s %s%s%s\n", width, c.spec.name(), c.spec.claim(),
-                                 c.spec.summary(), c.spec.slow() ? " [slow]" : "",
+    width = std::max(width, c.spec.name().size());
+    claim_width = std::max(claim_width, c.spec.claim().size());
+  }
+  for (const LoadedCase& c : set.rows) {
+    std::cout << absl::StrFormat("%-*s %-*s %s%s%s\n", width, c.spec.name(), claim_width,
+                                 c.spec.claim().empty() ? "-" : c.spec.claim(), c.spec.summary(),
+                                 c.spec.slow() ? " [slow]" : "",
                                  c.spec.pairings() ? " [pairings]" : "");
   }
   return 0;

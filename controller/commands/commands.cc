@@ -38,7 +38,7 @@ const std::vector<Command>& Commands() {
       {"list", "list [CASES...]", "Lists the cases' rows, grids expanded.",
        {"cases_dir", "claims"},
        &ListCommand},
-      {"show", "show CASE", "A row's ladder diagram and results, as text.",
+      {"show", "show CASE", "A row's ladder diagram and results, as text (names near it if none has it).",
        {"report", "out", "platform"}, &ShowCommand},
       {"report", "report REPORT.json", "Writes every format again from a saved record.",
        {"out", "color"}, &ReportCommand},

@@ -45,6 +45,7 @@ struct Config {
   std::string color;
   std::string platform;
   std::string baselines;
+  bool baselines_named = false;  // --baselines given, not left at its default
   std::string report;
 };
 

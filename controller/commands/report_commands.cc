@@ -1,10 +1,14 @@
 // show, report, findings and merge: commands that read saved reports, judge
 // them once and hand the rows to the writers.
+#include <filesystem>
 #include <iostream>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "controller/commands/command_support.h"
+#include "controller/commands/row_suggestions.h"
 #include "controller/report/ladder.h"
 #include "controller/report/report_merge.h"
 #include "controller/report/report_writers.h"
@@ -21,6 +25,16 @@ bool LoadOnlyArgument(const Config& config, const char* command, JudgedReport* r
   return LoadReport(config.args[0], report);
 }
 
+// Whether an expectation held, as show's left column says it: premises
+// held or not, the platform's own met or not, the claim's not met.
+std::string ExpectationLabel(const v1::ExpectationResult& e) {
+  const char* label = e.expectation().premise() ? (e.met() ? "premise held" : "premise NOT MET")
+                      : e.met()                 ? "met"
+                      : e.from_claim()          ? "claim NOT MET"
+                                                : "NOT MET";
+  return absl::StrFormat("%-16s ", label);
+}
+
 void PrintRow(const MatrixRow& row) {
   const v1::CaseResult& r = *row.runs.front();
   std::cout << r.case_name() << " (" << r.claim() << ") on " << r.platform() << ": "
@@ -32,10 +46,7 @@ void PrintRow(const MatrixRow& row) {
   PrintLadder(BuildLadder(r), std::cout);
   std::cout << "\n";
   for (const auto& e : r.expectations()) {
-    std::cout << (e.expectation().premise() ? (e.met() ? "  premise " : "  PREMISE NOT MET ")
-                  : e.met()                 ? "  met     "
-                  : e.applies()             ? "  NOT MET "
-                                            : "  (claim) ")
+    std::cout << "  " << ExpectationLabel(e)
               << (e.expectation().step().empty() ? "" : e.expectation().step() + ": ")
               << e.expected() << "  observed " << e.observed() << "\n";
   }
@@ -49,6 +60,27 @@ void PrintRow(const MatrixRow& row) {
   }
 }
 
+// The reports near `source` that have the row `asked`, as commands to type.
+void PrintOtherReports(const std::string& asked, const std::string& source) {
+  for (const std::string& other : ReportsWithRow(asked, source)) {
+    std::cerr << "  another report has it: closeprobe show " << asked << " --report " << other
+              << "\n";
+  }
+}
+
+// Why show found no row, with the names near it and the other reports
+// that have it.
+void PrintRowNotFound(const std::string& asked, const std::string& source, const MatrixRows& rows) {
+  std::vector<std::string> names;
+  for (const MatrixRow& row : rows) {
+    if (names.empty() || names.back() != row.case_name) names.push_back(row.case_name);
+  }
+  std::cerr << "closeprobe: no row '" << asked << "' in " << source << "\n";
+  const std::vector<std::string> near = NearRowNames(asked, names);
+  if (!near.empty()) std::cerr << "  did you mean: " << absl::StrJoin(near, ", ") << "\n";
+  PrintOtherReports(asked, source);
+}
+
 }  // namespace
 
 int ShowCommand(const Config& config) {
@@ -57,15 +89,31 @@ int ShowCommand(const Config& config) {
     return kExitUsage;
   }
   const std::string source = config.report.empty() ? config.out : config.report;
+  const std::string& asked = config.args[0];
   JudgedReport report;
+  if (std::error_code ec; !std::filesystem::exists(source, ec)) {
+    std::cerr << "closeprobe: no report at " << source
+              << " (--report names one; it defaults to --out's folder)\n";
+    PrintOtherReports(asked, source);
+    return kExitUsage;
+  }
   if (!LoadReport(source, &report)) return kExitUsage;
+  std::vector<std::string> platforms;
   for (const MatrixRow& row : report.rows) {
-    if (row.case_name != config.args[0]) continue;
-    if (!config.platform.empty() && row.platform != config.platform) continue;
+    if (row.case_name != asked) continue;
+    if (!config.platform.empty() && row.platform != config.platform) {
+      platforms.push_back(row.platform);
+      continue;
+    }
     PrintRow(row);
     return 0;
   }
-  std::cerr << "closeprobe: no case '" << config.args[0] << "' in " << source << "\n";
+  if (!platforms.empty()) {
+    std::cerr << "closeprobe: no column '" << config.platform << "' for '" << asked << "' in "
+              << source << "; it has: " << absl::StrJoin(platforms, ", ") << " (--platform)\n";
+    return kExitUsage;
+  }
+  PrintRowNotFound(asked, source, report.rows);
   return kExitUsage;
 }
 

@@ -262,6 +262,12 @@ int RunCommand(const Config& flags) {
   if (!config.resume.empty()) config.out = config.resume;  // the resumed run's folder
   CaseSet set;
   if (!LoadCases(config, &set)) return kExitUsage;
+  // A first run has no baselines folder; one the user names must be there.
+  if (std::error_code ec; config.baselines_named && !std::filesystem::is_directory(config.baselines, ec)) {
+    std::cerr << "closeprobe: --baselines=" << config.baselines << ": no such folder (`closeprobe "
+              << "accept --baselines=" << config.baselines << " REPORT` records baselines there)\n";
+    return kExitUsage;
+  }
   v1::Report report;
   report.set_tool_version(kVersion);
   report.set_started_at(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));

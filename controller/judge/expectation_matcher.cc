@@ -231,6 +231,16 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     part->set_what(e.step());
     part->set_value(value);
   }
+  // A question asks what each stack does: its cells show every step it
+  // names that saw something of the stack (a call, a state), with an
+  // expectation or not, in the case's order after those. (Outcome and
+  // baselines keep to the steps expectations name.)
+  std::vector<std::string> seen;
+  for (const v1::StepRecord& s : result->steps()) {
+    if (!spec.claim().empty() || s.id().empty() || described.count(s.id()) > 0) continue;
+    if (!HasCall(s) && !s.has_state() && !s.has_wait() && !s.skipped()) continue;  // inject, drop
+    seen.push_back(absl::StrCat(s.id(), "=", KeyValue(s)));
+  }
   std::vector<std::string> outcome = key;
   for (const auto& r : result->expectations()) {
     if (!r.expectation().has_wire() || !r.applies()) continue;
@@ -255,6 +265,7 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
       key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
     }
   }
+  key.insert(key.end(), seen.begin(), seen.end());
   result->set_key_observation(absl::StrJoin(key, " "));
 }
 

@@ -106,6 +106,26 @@ TEST(ExpectationMatcher, PlatformExpectationDecidesVerdictClaimStillJudged) {
   EXPECT_EQ(applying, 2);
 }
 
+// A question's cells show every call or state step it names, expectation
+// or not (the steps expectations name first; an injected segment is no
+// observation); a claim's only what its expectations ask.
+TEST(ExpectationMatcher, AQuestionShowsEveryStepItNames) {
+  const char* steps = R"pb(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET return_value: -1 } }
+    steps { id: "send2" result { error: ERROR_NAME_EPIPE return_value: -1 } }
+    steps { id: "recv" kind: "recv" call: "recv(h)" result { error: ERROR_NAME_OK return_value: 0 } }
+    steps { kind: "close" call: "close(h)" result { error: ERROR_NAME_OK } }
+    steps { id: "injected" kind: "inject" call: "inject(h, R)" })pb";
+  v1::CaseResult question = StepsOf(steps);
+  Judge(CaseOf(R"(expect { step: "send2" error: "EPIPE" })"), "linux", "6.1", &question);
+  EXPECT_EQ(question.key_observation(), "send2=EPIPE send1=ECONNRESET recv=EOF");
+  EXPECT_EQ(question.outcome(), "send2=EPIPE");  // baselines: what expectations name
+
+  v1::CaseResult claim = StepsOf(steps);
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1", &claim);
+  EXPECT_EQ(claim.key_observation(), "send1=ECONNRESET send2=EPIPE");
+}
+
 TEST(ExpectationMatcher, StatesReachedAndDurations) {
   const LoadedCase c = CaseOf(R"(
     claim: "C8"

@@ -384,16 +384,48 @@ bool NotObservable(const MatrixRow& row) {
          row.runs.front()->stop() == v1::STOP_NOT_OBSERVABLE;
 }
 
-const char* VerdictWords(const MatrixRow& row) {
+bool JudgedOnClaimOnly(const MatrixRow& row) {
+  if (row.verdict != v1::VERDICT_DEVIATED) return false;
+  bool missed = false;
+  for (const v1::CaseResult* r : row.runs) {
+    if (r->verdict() != v1::VERDICT_DEVIATED) continue;
+    for (const v1::ExpectationResult& e : r->expectations()) {
+      if (!e.applies() || e.met() || e.expectation().premise()) continue;
+      if (!e.from_claim()) return false;
+      missed = true;
+    }
+  }
+  return missed;
+}
+
+namespace {
+
+// A verdict's two spellings, side by side: one table for every writer.
+struct Spelling {
+  const char* words;
+  const char* mark;
+};
+
+Spelling SpellingOf(const MatrixRow& row) {
   switch (row.verdict) {
-    case v1::VERDICT_MATCHED: return "ok";
-    case v1::VERDICT_DEVIATED: return "DEVIATED";
-    case v1::VERDICT_NOT_SUPPORTED: return NotObservable(row) ? "not observable" : "not supported";
-    case v1::VERDICT_ERROR: return "ERROR";
-    case v1::VERDICT_DOCUMENTED: return "documented, not observed";
-    case v1::VERDICT_INCONCLUSIVE: return "INCONCLUSIVE";
-    default: return "?";
+    case v1::VERDICT_MATCHED: return {"ok", "ok "};
+    case v1::VERDICT_DEVIATED:
+      return JudgedOnClaimOnly(row) ? Spelling{"judged on the claim", "clm"}
+                                    : Spelling{"DEVIATED", "DEV"};
+    case v1::VERDICT_NOT_SUPPORTED:
+      return NotObservable(row) ? Spelling{"not observable", "n/o"}
+                                : Spelling{"not supported", "n/s"};
+    case v1::VERDICT_ERROR: return {"ERROR", "ERR"};
+    case v1::VERDICT_DOCUMENTED: return {"documented, not observed", "doc"};
+    case v1::VERDICT_INCONCLUSIVE: return {"INCONCLUSIVE", "inc"};
+    default: return {"?", "?  "};
   }
 }
+
+}  // namespace
+
+const char* VerdictWords(const MatrixRow& row) { return SpellingOf(row).words; }
+
+const char* VerdictMark(const MatrixRow& row) { return SpellingOf(row).mark; }
 
 }  // namespace closeprobe::controller

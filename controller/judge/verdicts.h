@@ -49,9 +49,20 @@ using MatrixRows = std::vector<MatrixRow>;
 // expectation asks of them (runsc: a closed socket's state): shown as "n/o".
 bool NotObservable(const MatrixRow& row);
 
+// A deviated row whose every miss is of the claim's expectations, on steps
+// the platform has no expectation of its own for: the stack did not do what
+// the claim says, and the case documents nothing of its own behaviour there.
+// Its verdict stays DEVIATED (and calls for exit status 1: a behaviour no
+// expectation of the stack's explains), but its cells say "judged on the
+// claim", so that DEV always means a stack missed its own documented
+// behaviour.
+bool JudgedOnClaimOnly(const MatrixRow& row);
+
 // A row's verdict in words, as the HTML and Markdown cells spell it ("ok",
-// "DEVIATED", "not observable", ...).
+// "DEVIATED", "judged on the claim", "not observable", ...), and in three
+// letters for the terminal's matrix ("ok ", "DEV", "clm", "n/o", ...).
 const char* VerdictWords(const MatrixRow& row);
+const char* VerdictMark(const MatrixRow& row);
 
 // The verdict and claim status of one run, from its stop reason and
 // recorded expectation results (sets verdict, claim_status, inconclusive,

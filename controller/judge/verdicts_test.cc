@@ -223,5 +223,42 @@ TEST(NotObservable, OnlyANotSupportedRowThatStoppedAsNotObservable) {
   EXPECT_FALSE(NotObservable(row));
 }
 
+// A row that missed only the claim's expectations, on steps its platform
+// has none of its own for, is judged on the claim: still DEVIATED (exit 1),
+// but its cells do not say DEV, which is kept for a stack that missed its
+// own documented behaviour.
+TEST(JudgedOnClaimOnly, AMissOfTheClaimAloneIsNotADocumentedDeviation) {
+  const JudgedReport j(Parsed(RunText("a", false)));
+  ASSERT_EQ(j.rows.size(), 1u);
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_DEVIATED);
+  EXPECT_EQ(j.rows[0].claim_status, v1::CLAIM_STATUS_REFUTED);
+  EXPECT_TRUE(JudgedOnClaimOnly(j.rows[0]));
+  EXPECT_STREQ(VerdictWords(j.rows[0]), "judged on the claim");
+  EXPECT_STREQ(VerdictMark(j.rows[0]), "clm");
+  EXPECT_EQ(j.record.summary().deviated(), 1);
+  EXPECT_EQ(ExitStatusFor(j.record), 1);
+}
+
+TEST(JudgedOnClaimOnly, AMissOfThePlatformsOwnExpectationIsDev) {
+  const JudgedReport j(Parsed(RunText(
+      "a", true, nullptr,
+      "expectations { expectation { step: \"send2\" platform: \"linux\" source: \"tcp.c\" } "
+      "applies: true met: false expected: \"error=EPIPE\" observed: \"error=OK\" }")));
+  ASSERT_EQ(j.rows.size(), 1u);
+  EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_DEVIATED);
+  EXPECT_FALSE(JudgedOnClaimOnly(j.rows[0]));
+  EXPECT_STREQ(VerdictWords(j.rows[0]), "DEVIATED");
+  EXPECT_STREQ(VerdictMark(j.rows[0]), "DEV");
+}
+
+TEST(JudgedOnClaimOnly, NeverForARowThatDidNotDeviate) {
+  const JudgedReport held(Parsed(RunText("a", true)));
+  EXPECT_FALSE(JudgedOnClaimOnly(held.rows[0]));
+  EXPECT_STREQ(VerdictMark(held.rows[0]), "ok ");
+  const JudgedReport untested(Parsed(RunText("a", false, "false")));
+  EXPECT_FALSE(JudgedOnClaimOnly(untested.rows[0]));
+  EXPECT_STREQ(VerdictMark(untested.rows[0]), "inc");
+}
+
 }  // namespace
 }  // namespace closeprobe::controller

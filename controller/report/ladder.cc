@@ -14,14 +14,19 @@ namespace closeprobe::controller {
 namespace {
 
 // When the step's call returned, on the agent's wall clock; the controller's
-// record time for steps without a call of the agent's (sleep, lift).
+// record time for steps without a call of the agent's (sleep, lift). A wait
+// that reached its state returned when the state was first seen (its last
+// transition); one that ran out, its wait after its first sample (which came
+// a sample's time after the wait began, so at most that late).
 int64_t ReturnedAt(const v1::StepRecord& s) {
   if (s.has_result() && s.result().start_unix_ns() != 0) {
     return s.result().start_unix_ns() + s.result().duration_ns();
   }
-  if (s.has_wait() && !s.wait().transitions().empty()) {
-    const auto& first = s.wait().transitions(0);
-    if (first.at_unix_ns() != 0) return first.at_unix_ns() + s.wait().waited_ns();
+  const auto& seen = s.wait().transitions();
+  if (s.has_wait() && !seen.empty() && seen[0].at_unix_ns() != 0) {
+    const v1::StateTransition& last = seen[seen.size() - 1];
+    if (s.wait().reached() && last.at_unix_ns() != 0) return last.at_unix_ns();
+    return seen[0].at_unix_ns() + s.wait().waited_ns();
   }
   return s.start_unix_ns();
 }
@@ -82,15 +87,30 @@ bool Dropped(const v1::WireSegment& w, const std::vector<Fault>& faults) {
   return false;
 }
 
+// The value a call read, where it reads one rather than returning it: an
+// option, the events a poll saw, an address; "" for other calls.
+std::string ValueRead(const v1::StepRecord& s) {
+  if (s.has_option()) {
+    const v1::OptionValue& o = s.option();
+    if (o.has_linger()) {
+      return absl::StrCat("{", o.linger().enabled() ? 1 : 0, ", ", o.linger().seconds(), "}");
+    }
+    return absl::StrCat(o.value() != 0 || !o.enabled() ? o.value() : 1);
+  }
+  if (s.has_poll()) return s.poll().fired().empty() ? "no events" : PollEventsText(s.poll().fired());
+  return s.endpoint();
+}
+
 std::string Outcome(const v1::StepRecord& s) {
   if (s.skipped()) return " skipped";
   if (s.has_wait()) return absl::StrCat(" -> ", StateText(s.wait().state()));
   if (s.has_state()) return absl::StrCat(" -> ", StateText(s.state().state()));
   if (s.has_result()) {
+    // A value read is drawn as what was seen ("-> 104"), like a state.
+    const bool ok = s.result().error() == v1::ERROR_NAME_OK;
+    if (const std::string read = ok ? ValueRead(s) : ""; !read.empty()) return " -> " + read;
     return absl::StrCat(" = ", s.result().return_value(),
-                        s.result().error() == v1::ERROR_NAME_OK
-                            ? ""
-                            : absl::StrCat(" ", ErrorText(s.result().error())));
+                        ok ? "" : absl::StrCat(" ", ErrorText(s.result().error())));
   }
   return "";
 }
@@ -123,8 +143,10 @@ LadderDiagram BuildLadder(const v1::CaseResult& r) {
     call.text = absl::StrCat(s.call(), Outcome(s),
                              TookMs(s) >= 0.1 ? absl::StrFormat(" (took %.1f ms)", TookMs(s)) : "");
     d.events.push_back(call);
+    // The states passed on the way; the one a wait reached is its call's line.
     const auto& t = s.wait().transitions();
-    for (int i = 1; i < t.size(); ++i) {
+    const int drawn = s.wait().reached() ? t.size() - 1 : t.size();
+    for (int i = 1; i < drawn; ++i) {
       LadderEvent state;
       state.kind = LadderEvent::kState;
       state.unix_ns = t[i].at_unix_ns() != 0

@@ -27,7 +27,7 @@ std::string Esc(const std::string& s) {
 const char* CellClass(const MatrixRow& r) {
   switch (r.verdict) {
     case v1::VERDICT_MATCHED: return "matched";
-    case v1::VERDICT_DEVIATED: return "deviated";
+    case v1::VERDICT_DEVIATED: return JudgedOnClaimOnly(r) ? "claim-only" : "deviated";
     case v1::VERDICT_NOT_SUPPORTED: return "unsupported";
     case v1::VERDICT_ERROR: return "error";
     case v1::VERDICT_INCONCLUSIVE: return "inconclusive";
@@ -51,7 +51,7 @@ th,td{border:1px solid #ccc;padding:.3em .5em;vertical-align:top;text-align:left
 td.cell{font-family:ui-monospace,monospace;font-size:12px;max-width:38em}
 .matched{background:#e3f5e1}.deviated{background:#fbe0df}.documented{background:#e4ecfa}
 .unsupported{background:#eee;color:#666}.error{background:#f3e0f7}
-.inconclusive{background:#fdf3d0}
+.inconclusive{background:#fdf3d0}.claim-only{background:#fde9d4}
 .arrow.dropped{stroke-dasharray:4 3}.drop{fill:#a33;font-weight:bold}
 .arrow.injected{stroke-width:3;stroke-dasharray:9 2}
 tr.claim-group td{background:#f6f6f6;font-weight:bold}
@@ -179,7 +179,8 @@ void CaseSection(const MatrixRow& row, std::ostream& out) {
                                   : absl::StrCat(e.expectation().platform(), ": "),
         Esc(absl::StrCat(e.expectation().step().empty() ? "" : e.expectation().step() + " ",
                          e.expected())),
-        Esc(e.expectation().source()), Esc(e.observed()), e.met() ? "yes" : "no");
+        Esc(e.expectation().source()), Esc(e.observed()),
+        e.expectation().premise() ? (e.met() ? "held" : "not met") : e.met() ? "yes" : "no");
   }
   out << "</table>\n";
   Ladder(r, out);

@@ -100,8 +100,10 @@ absl::Status WriteJunitReport(const Matrix& matrix, const std::string& dir) {
       out << ">\n";
       if (r->verdict == v1::VERDICT_DEVIATED) {
         const std::string why = Deviations(*r);
-        out << absl::StrFormat("      <failure message=\"%s\" type=\"deviation\">%s</failure>\n",
-                               Xml(why), Xml(r->key_observation));
+        // A row judged on the claim alone is its own kind of failure (clm).
+        out << absl::StrFormat("      <failure message=\"%s\" type=\"%s\">%s</failure>\n",
+                               Xml(why), JudgedOnClaimOnly(*r) ? "judged-on-claim" : "deviation",
+                               Xml(r->key_observation));
       } else if (r->verdict == v1::VERDICT_ERROR) {
         // An agent refusing the case's own request is the case's error.
         const bool case_error = std::any_of(r->runs.begin(), r->runs.end(), [](const auto* run) {

@@ -21,16 +21,15 @@ struct Style {
   }
 };
 
-std::string VerdictMark(const MatrixRow& r, const Style& style) {
-  switch (r.verdict) {
-    case v1::VERDICT_MATCHED: return style.Paint("ok ", "32");
-    case v1::VERDICT_DEVIATED: return style.Paint("DEV", "31");
-    case v1::VERDICT_ERROR: return style.Paint("ERR", "35");
-    case v1::VERDICT_NOT_SUPPORTED: return style.Paint(NotObservable(r) ? "n/o" : "n/s", "33");
-    case v1::VERDICT_DOCUMENTED: return style.Paint("doc", "36");
-    case v1::VERDICT_INCONCLUSIVE: return style.Paint("inc", "36");
-    default: return "?  ";
-  }
+// The verdict's mark (VerdictMark), coloured: green ok, red DEV, yellow a
+// row judged on the claim alone or one that could not run.
+std::string PaintedVerdict(const MatrixRow& r, const Style& style) {
+  const char* colour = r.verdict == v1::VERDICT_MATCHED         ? "32"
+                       : r.verdict == v1::VERDICT_DEVIATED      ? (JudgedOnClaimOnly(r) ? "33" : "31")
+                       : r.verdict == v1::VERDICT_ERROR         ? "35"
+                       : r.verdict == v1::VERDICT_NOT_SUPPORTED ? "33"
+                                                                : "36";
+  return style.Paint(VerdictMark(r), colour);
 }
 
 std::string ClaimMark(const MatrixRow& r, const Style& style) {
@@ -68,7 +67,8 @@ void PrintDeviations(const std::vector<MatrixRow>& rows, std::ostream& out) {
       if (r->verdict() != v1::VERDICT_DEVIATED || row.verdict != v1::VERDICT_DEVIATED) continue;
       for (const auto& e : r->expectations()) {
         if (!e.applies() || e.met()) continue;
-        out << "  " << where << run << ": " << DescribeMiss(e) << "\n";
+        out << "  " << where << run << ": " << DescribeMiss(e)
+            << (e.from_claim() ? " (the claim's; no expectation of its own)" : "") << "\n";
       }
       break;
     }
@@ -132,7 +132,7 @@ void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width)
   auto observation = [&](const MatrixRow& r, int room, size_t* visible) {
     const std::string clipped = Clip(r.key_observation, std::max(room, 10));
     *visible = kMark + clipped.size();
-    return absl::StrCat(VerdictMark(r, style), " ", ClaimMark(r, style), " ", clipped);
+    return absl::StrCat(PaintedVerdict(r, style), " ", ClaimMark(r, style), " ", clipped);
   };
   size_t visible = 0;
   if (per_column >= kMinObservation) {
@@ -164,7 +164,8 @@ void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width)
     }
   }
   out << "\n(ok = the platform did what its expectation says; DEV = it did not; "
-         "held/REFUTED = what the claim says;\n inc untested = a premise of the claim did not "
+         "held/REFUTED = what the claim says;\n clm = no expectation of its own for the step it "
+         "missed, judged on the claim alone (not a documented deviation);\n inc untested = a premise of the claim did not "
          "happen (a repeated row: in too few runs), so the row tested nothing;\n N/M = outcome of "
          "N of M runs of a repeated case; "
          "doc = no observation, what the platform's documentation says;\n n/s = the stack or "
@@ -195,11 +196,14 @@ void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width)
   PrintBaselineDifferences(report, out);
   for (const auto& w : report.warnings()) out << "\nwarning: " << w << "\n";
   const v1::RunSummary& s = report.summary();
+  const int on_claim = static_cast<int>(std::count_if(rows.begin(), rows.end(), JudgedOnClaimOnly));
   out << absl::StrFormat(
-      "\n%d rows (%d runs): %d matched, %d deviated, %d inconclusive, %d errors, %d not "
+      "\n%d rows (%d runs): %d matched, %d deviated%s, %d inconclusive, %d errors, %d not "
       "supported, %d flaky%s.\nWall time %.1f s; longest case %.1f s (%s); wall time / longest "
       "case %.2f.\n",
-      s.cases(), s.runs(), s.matched(), s.deviated(), s.inconclusive(), s.errors(),
+      s.cases(), s.runs(), s.matched(), s.deviated(),
+      on_claim > 0 ? absl::StrCat(" (", on_claim, " judged on the claim alone)") : "",
+      s.inconclusive(), s.errors(),
       s.not_supported(), s.flaky(),
       s.documented() > 0 ? absl::StrCat(", ", s.documented(), " documented only") : "",
       report.wall_seconds(), s.longest_case_seconds(), s.longest_case(),
