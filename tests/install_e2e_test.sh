@@ -44,6 +44,7 @@ fi
 # updates and security suites.
 base="$build/install-test/bookworm-minbase.tar"
 mirror=$(bash "$source/scripts/debian_mirror.sh")
+security=$(bash "$source/scripts/debian_mirror.sh" security)
 if [ ! -f "$base" ]; then
   echo "making the minbase root once (debootstrap from $mirror)"
   mkdir -p "$build/install-test"
@@ -58,8 +59,8 @@ tar -C "$root" -xf "$base"
 cat >"$root/etc/apt/sources.list" <<EOF
 deb $mirror bookworm main
 deb $mirror bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
 EOF
+[ -z "$security" ] || echo "deb $security bookworm-security main" >>"$root/etc/apt/sources.list"
 cp /etc/resolv.conf "$root/etc/resolv.conf"
 # No service starts inside the throwaway root.
 printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d"
