@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "agent/grpc_status.h"
+#include "agent/held_socket.h"
 #include "agent/proto_convert.h"
 
 namespace closeprobe::agent {
@@ -173,7 +174,8 @@ grpc::Status AgentService::Accept(grpc::ServerContext* ctx, const v1::AcceptRequ
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
   NativeSocket native = kNoSocket;
   Endpoint peer;
-  Fill(sockets_.Accept(t.record->native, wait, &native, &peer), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Accept(held.native(), wait, &native, &peer), reply->mutable_result());
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
   if (!handle.ok()) sockets_.Discard(native);
@@ -195,7 +197,10 @@ grpc::Status AgentService::Connect(grpc::ServerContext* ctx, const v1::ConnectRe
         "connect to ", remote.address, " refused: not in this agent's --allow_targets (",
         options_.targets.ToString(), ")")));
   }
-  Fill(sockets_.Connect(t.record->native, remote, wait), reply->mutable_result());
+  {
+    HeldSocket held(*platform_.sockets, t.record);
+    Fill(sockets_.Connect(held.native(), remote, wait), reply->mutable_result());
+  }
   Track(t.record, &remote);  // the peer it is meant for, while in progress or after failing
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
@@ -219,7 +224,8 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
   const std::string& data = req->data().empty() ? filler : req->data();
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
-  Fill(sockets_.Send(t.record->native, data, flags, wait), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Send(held.native(), data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }
 
@@ -235,7 +241,8 @@ grpc::Status AgentService::Recv(grpc::ServerContext* ctx, const v1::RecvRequest*
   IoFlags flags;
   flags.peek = req->peek();
   flags.dont_wait = req->dont_wait();
-  Fill(sockets_.Recv(t.record->native, req->max_bytes(), flags, wait,
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Recv(held.native(), req->max_bytes(), flags, wait,
                      reply->mutable_data()),
        reply->mutable_result());
   return grpc::Status::OK;
@@ -252,11 +259,37 @@ grpc::Status AgentService::Shutdown(grpc::ServerContext* ctx, const v1::Shutdown
 grpc::Status AgentService::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                                  v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  if (absl::Status refused = HeldSocket::CloseRefused(*t.record); !refused.ok()) {
+    return ToGrpcStatus(refused);
+  }
   Track(t.record);
   const NativeSocket native = t.record->native;
   t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
   Fill(sockets_.Close(native), reply->mutable_result());
   EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+// The copy gets a handle of its own; closing one handle leaves the socket
+// open while the other lives, as closing one descriptor does.
+grpc::Status AgentService::Dup(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                               v1::SocketReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  NativeSocket copy = kNoSocket;
+  const CallResult r = sockets_.Dup(t.record->native, &copy);
+  if (r.unsupported) {
+    return Missing("dup(): its stack's sockets are no kernel descriptors to copy (an lwIP or "
+                   "gVisor netstack socket is one entry of the stack's own table, with no "
+                   "second reference to it)");
+  }
+  Fill(r, reply->mutable_result());
+  if (copy == kNoSocket) return grpc::Status::OK;
+  absl::StatusOr<std::string> handle = t.session->handles().Add(copy);
+  if (!handle.ok()) sockets_.Discard(copy);
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
+  std::shared_ptr<SocketRecord> record = *t.session->handles().Get(reply->handle());
+  record->listening = t.record->listening;
+  Track(record, &t.record->remote);
   return grpc::Status::OK;
 }
 
@@ -296,7 +329,8 @@ grpc::Status AgentService::WaitReadable(grpc::ServerContext* ctx,
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   PollEvents wanted, fired;
   wanted.in = true;
-  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Poll(held.native(), wanted, wait, &fired), reply->mutable_result());
   reply->set_readable(fired.in);
   reply->set_hangup(fired.hangup || fired.read_hangup);
   reply->set_error(fired.error);
@@ -311,7 +345,8 @@ grpc::Status AgentService::Poll(grpc::ServerContext* ctx, const v1::PollRequest*
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(PollEvents wanted, PollEventsFromProto(req->events()));
   PollEvents fired;
-  Fill(sockets_.Poll(t.record->native, wanted, wait, &fired), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Poll(held.native(), wanted, wait, &fired), reply->mutable_result());
   PollEventsToProto(fired, reply->mutable_fired());
   return grpc::Status::OK;
 }

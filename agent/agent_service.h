@@ -90,6 +90,8 @@ class AgentService final : private v1::Agent::Service {
                         v1::CallReply* reply) override;
   grpc::Status Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                      v1::CallReply* reply) override;
+  grpc::Status Dup(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                   v1::SocketReply* reply) override;
   grpc::Status SetOption(grpc::ServerContext* ctx,
                          const v1::SetOptionRequest* req,
                          v1::CallReply* reply) override;

@@ -51,6 +51,7 @@ AuthenticatedService::AuthenticatedService(v1::Agent::Service* handlers, AuthGat
   Add("Recv", &S::Recv);
   Add("Shutdown", &S::Shutdown);
   Add("Close", &S::Close);
+  Add("Dup", &S::Dup);
   Add("SetOption", &S::SetOption);
   Add("GetOption", &S::GetOption);
   Add("SetBlocking", &S::SetBlocking);

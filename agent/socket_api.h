@@ -120,6 +120,16 @@ class SocketApi {
                           absl::Duration wait, std::string* out) = 0;
   virtual CallResult Shutdown(NativeSocket s, ShutdownHow how) = 0;
   virtual CallResult Close(NativeSocket s) = 0;
+  // dup(): a second native socket for the same open socket. A platform with
+  // no descriptors to copy answers unsupported (the default).
+  // REQUIRES: out non-null. *out is kNoSocket unless it succeeded.
+  virtual CallResult Dup(NativeSocket s, NativeSocket* out) {
+    *out = kNoSocket;
+    CallResult r;
+    r.ret = -1;
+    r.unsupported = true;
+    return r;
+  }
   virtual CallResult SetOption(NativeSocket s, SocketOption option,
                                const OptionValue& value) = 0;
   virtual CallResult GetOption(NativeSocket s, SocketOption option,

@@ -67,6 +67,9 @@ CallResult TimedSocketApi::Shutdown(NativeSocket s, ShutdownHow how) {
 CallResult TimedSocketApi::Close(NativeSocket s) {
   return Timed([&] { return target_->Close(s); });
 }
+CallResult TimedSocketApi::Dup(NativeSocket s, NativeSocket* out) {
+  return Timed([&] { return target_->Dup(s, out); });
+}
 CallResult TimedSocketApi::SetOption(NativeSocket s, SocketOption option,
                                      const OptionValue& value) {
   return Timed([&] { return target_->SetOption(s, option, value); });

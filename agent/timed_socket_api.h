@@ -31,6 +31,7 @@ class TimedSocketApi final : public SocketApi {
                   absl::Duration wait, std::string* out) override;
   CallResult Shutdown(NativeSocket s, ShutdownHow how) override;
   CallResult Close(NativeSocket s) override;
+  CallResult Dup(NativeSocket s, NativeSocket* out) override;
   CallResult SetOption(NativeSocket s, SocketOption option,
                        const OptionValue& value) override;
   CallResult GetOption(NativeSocket s, SocketOption option,

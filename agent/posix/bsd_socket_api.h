@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "agent/sockaddr_endpoint.h"
 #include "agent/socket_api.h"
@@ -128,6 +129,12 @@ inline bool IsBooleanOption(SocketOption option) {
          option == SocketOption::kKeepAlive ||
          option == SocketOption::kNoDelay;
 }
+
+// Whether `Calls` has dup() (a stack with descriptors of the kernel's kind).
+template <typename Calls, typename = void>
+struct HasDup : std::false_type {};
+template <typename Calls>
+struct HasDup<Calls, std::void_t<decltype(Calls::Dup(0))>> : std::true_type {};
 
 template <typename Calls>
 class BsdSocketApi final : public SocketApi {
@@ -275,6 +282,17 @@ class BsdSocketApi final : public SocketApi {
   }
 
   CallResult Close(NativeSocket s) override { return Complete(Calls::Close(Fd(s))); }
+
+  CallResult Dup(NativeSocket s, NativeSocket* out) override {
+    *out = kNoSocket;
+    if constexpr (HasDup<Calls>::value) {
+      CallResult r = Complete(Calls::Dup(Fd(s)));
+      if (r.ret >= 0) *out = r.ret;
+      return r;
+    } else {
+      return SocketApi::Dup(s, out);
+    }
+  }
 
   CallResult SetOption(NativeSocket s, SocketOption option,
                        const OptionValue& value) override {
