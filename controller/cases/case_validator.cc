@@ -32,6 +32,7 @@ using google::protobuf::Reflection;
 using google::protobuf::TextFormat;
 
 constexpr int kMaxWaitMs = 600000;
+constexpr int kMaxBytes = 16 * 1024 * 1024;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
 const std::set<std::string>& KnownPlatforms() {
   static const auto* known =
@@ -106,6 +107,12 @@ std::vector<std::string> OptionTexts() {
     if (t != "UNSPECIFIED") out.push_back(t);
   }
   return out;
+}
+
+// "an accept step", "a close step": the kind with its article.
+std::string AStep(const std::string& kind) {
+  const bool vowel = !kind.empty() && std::string("aeiou").find(kind[0]) != std::string::npos;
+  return absl::StrCat(vowel ? "an " : "a ", kind, " step");
 }
 
 const char* StepKindName(v1::Step::ActionCase kind) {
@@ -190,14 +197,43 @@ class Validator {
   }
 
  private:
+  // Each problem once, however many checks reach it.
   void Error(const std::string& where, const std::string& what) {
-    errors_.push_back(absl::StrCat(where, ": ", what));
+    std::string line = absl::StrCat(where, ": ", what);
+    if (std::find(errors_.begin(), errors_.end(), line) == errors_.end()) {
+      errors_.push_back(std::move(line));
+    }
+  }
+
+  // What may run in the background: any socket call (a blocking accept,
+  // recv or connect waits there until another step wakes it), and waits on
+  // states; not sleep or join (they only wait), nor a fault (it must be in
+  // place before the next step).
+  void CheckBackground(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    switch (step.action_case()) {
+      case v1::Step::kSleep:
+      case v1::Step::kJoin:
+        Error(where_.At("step", i, {"background"}),
+              absl::StrCat(AStep(kind), " only waits, so it cannot run in the background: drop "
+                           "`background` (the steps after a background step already run while "
+                           "it waits)"));
+        break;
+      case v1::Step::kDrop:
+      case v1::Step::kLift:
+        Error(where_.At("step", i, {"background"}),
+              absl::StrCat(AStep(kind), " cannot run in the background: the fault must be in "
+                           "place (or gone) before the next step; drop `background`"));
+        break;
+      default:
+        break;
+    }
   }
 
   void CheckHeader() {
     const std::string stem = std::filesystem::path(c_.file).stem().string();
     if (c_.base_name.empty()) {
-      Error(where_.Field("name"), "the case has no name");
+      Error(where_.Field("name"), absl::StrCat("the case has no name: add `name: \"", stem, "\"`"));
     } else if (c_.base_name != stem) {
       Error(where_.Field("name"),
             absl::StrCat("name '", c_.base_name, "' must equal the file's stem '", stem, "'"));
@@ -205,8 +241,12 @@ class Validator {
     if (const std::string problem = ClaimProblem(spec_.claim(), claims_); !problem.empty()) {
       Error(where_.Field("claim"), problem);
     }
-    if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
-    if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
+    if (spec_.summary().empty()) {
+      Error(where_.Field("summary"), "the case has no summary: add `summary: \"what it does\"`");
+    }
+    if (spec_.roles().empty()) {
+      Error(where_.Field("roles"), "the case names no roles: add `roles: [\"client\", \"server\"]`");
+    }
     for (const std::string& role : spec_.roles()) {
       if (role.empty() || !roles_.insert(role).second) {
         Error(where_.Field("roles"), absl::StrCat("role '", role, "' is empty or repeated"));
@@ -236,12 +276,23 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     auto it = handles_.find(name);
     if (it == handles_.end()) {
+      std::vector<std::string> known;
+      for (const auto& [handle, info] : handles_) known.push_back(handle);
       Error(where_.At("step", i, {kind, field}),
-            absl::StrCat("unknown handle '", name, "' (no earlier step names it with `as`)"));
+            absl::StrCat("unknown handle '", name, "': no earlier step names it with `as`",
+                         known.empty() ? "; create it first (socket, listen, connect, accept)"
+                                       : DidYouMean(name, known)));
     } else if (same_role && it->second.role != step.role()) {
       Error(where_.At("step", i, {kind, field}),
             absl::StrCat("handle '", name, "' belongs to role '", it->second.role,
-                         "', not '", step.role(), "'"));
+                         "', not '", step.role(), "': make the step `role: \"",
+                         it->second.role, "\"` or use one of '", step.role(), "''s handles"));
+    } else if (auto made = made_in_background_.find(name); made != made_in_background_.end()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("handle '", name, "' is made by the background step at ",
+                         where_.At("step", made->second),
+                         ", so it exists only once that step returned: add `step { join {} }` "
+                         "before this step"));
     } else if (auto closed = closed_at_.find(name); socket_call && closed != closed_at_.end()) {
       Error(where_.At("step", i, {kind, field}),
             absl::StrCat("handle '", name, "' was closed by the step at ",
@@ -255,7 +306,9 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     steps_[i].where = where_.At("step", i);
     if (step.action_case() == v1::Step::ACTION_NOT_SET) {
-      Error(where_.At("step", i), "the step has no action (listen, connect, close, ...)");
+      Error(where_.At("step", i),
+            "the step has no action: give it one, e.g. `listen { port: \"srv\" }`, "
+            "`connect { to: \"lsn\" }` or `close { on: \"c\" }`");
       return;
     }
     const std::string kind = StepKind(step);
@@ -263,31 +316,38 @@ class Validator {
                           step.action_case() == v1::Step::kJoin;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
-            absl::StrCat("unknown role '", step.role(), "'"));
+            absl::StrCat("unknown role '", step.role(), "'",
+                         DidYouMean(step.role(), std::vector<std::string>(roles_.begin(),
+                                                                          roles_.end())),
+                         ": every step but sleep and join names one of `roles`"));
     }
     if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
-      Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
+      Error(where_.At("step", i, {"id"}),
+            absl::StrCat("step id '", step.id(), "' is repeated: give each step its own id"));
     }
     CheckGenericFields(i, kind);
     CheckKindRules(i, kind);
-    if (step.background() && (CreatesHandle(step) || is_sleep)) {
-      Error(where_.At("step", i, {"background"}),
-            absl::StrCat("a ", kind, " step cannot run in the background (it creates a handle "
-                         "or only waits)"));
-    }
+    if (step.background()) CheckBackground(i, kind);
     if (!step.together().empty()) CheckTogether(i, kind);
     if (!step.as().empty()) {
       if (!CreatesHandle(step)) {
         Error(where_.At("step", i, {"as"}),
-              absl::StrCat("a ", kind, " step creates no handle; `as` has no effect"));
-      } else if (!handles_.emplace(step.as(), HandleInfo{step.role(), i}).second) {
+              absl::StrCat(AStep(kind), " creates no handle: drop `as`"));
+      } else if (auto [it, added] = handles_.emplace(step.as(), HandleInfo{step.role(), i});
+                 !added) {
         Error(where_.At("step", i, {"as"}),
-              absl::StrCat("handle '", step.as(), "' is already defined"));
+              absl::StrCat("handle '", step.as(), "' is already named by the step at ",
+                           where_.At("step", it->second.step), ": choose another name"));
+      } else if (step.background()) {
+        made_in_background_[step.as()] = i;
       }
     } else if (CreatesHandle(step)) {
-      Error(where_.At("step", i), absl::StrCat("a ", kind, " step must name its handle with `as`"));
+      Error(where_.At("step", i),
+            absl::StrCat(AStep(kind), " must name its handle: add `as: \"NAME\"`"));
     }
+    // A join waits for every background step: their handles exist from here.
+    if (step.action_case() == v1::Step::kJoin) made_in_background_.clear();
   }
 
   // A scheduled step: one socket call, on a handle that exists; all but the
@@ -304,8 +364,9 @@ class Validator {
                           !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
     if (!one_call) {
       Error(where_.At("step", i, {"together"}),
-            absl::StrCat("a ", kind, " step cannot be scheduled with `together`: only one socket "
-                         "call on an existing handle can (connect and listen need `on`)"));
+            absl::StrCat(AStep(kind), " cannot be scheduled with `together`: only one socket "
+                         "call on an existing handle can; give connect and listen an `on`, or "
+                         "drop `together`"));
     }
     if (step.together_offset_us() < 0 || step.together_offset_us() > 1'000'000) {
       Error(where_.At("step", i, {"together_offset_us"}), "together_offset_us must be 0..1000000");
@@ -354,17 +415,17 @@ class Validator {
     if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
         kind != "listen" && kind != "connect") {
-      Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
+      Error(where_.At("step", i, {k.c_str()}),
+            absl::StrCat(AStep(kind), " needs `on`: the handle it acts on"));
     }
-    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
+    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes", "max_total_bytes"}) {
       const FieldDescriptor* f = d->FindFieldByName(name);
       if (f == nullptr) continue;
       const int v = mr->GetInt32(m, f);
-      if (v < 0 || v > (std::string(name) == "max_bytes" || std::string(name) == "bytes"
-                            ? 16 * 1024 * 1024
-                            : kMaxWaitMs)) {
+      const int most = absl::StrContains(name, "bytes") ? kMaxBytes : kMaxWaitMs;
+      if (v < 0 || v > most) {
         Error(where_.At("step", i, {k.c_str(), name}),
-              absl::StrCat(name, " = ", v, " is out of range"));
+              absl::StrCat(name, " = ", v, " is out of range: use 0..", most));
       }
     }
   }
@@ -435,6 +496,19 @@ class Validator {
           }
         }
         break;
+      case v1::Step::kRecv:
+        if (step.recv().until_eof() && step.recv().peek()) {
+          Error(where_.At("step", i, {k, "peek"}),
+                "a peek leaves the data queued, so reading until EOF would never end: drop "
+                "`peek` or `until_eof`");
+        }
+        if (step.recv().max_total_bytes() > 0 && !step.recv().until_eof()) {
+          Error(where_.At("step", i, {k, "max_total_bytes"}),
+                "max_total_bytes caps a recv that reads until EOF: add `until_eof: true`, or use "
+                "`max_bytes` for one call");
+        }
+        if (step.recv().until_eof() && !step.id().empty()) reads_to_end_.insert(step.id());
+        break;
       case v1::Step::kSend:
         if (!step.send().data().empty() && step.send().bytes() > 0) {
           Error(where_.At("step", i, {k, "bytes"}), "send takes `data` or `bytes`, not both");
@@ -474,7 +548,8 @@ class Validator {
                         const std::string& allowed) {
     for (char c : flags) {
       if (allowed.find(c) == std::string::npos) {
-        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed));
+        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed,
+                                  ": write the flags as letters, e.g. \"FA\""));
       }
     }
   }
@@ -489,8 +564,9 @@ class Validator {
     const char* step_kind = StepKindName(kind);
     auto misfit = [&](const char* field, const char* fits) {
       Error(where_.At("expect", i, {field}),
-            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is a ", step_kind,
-                         " step, so it can never hold"));
+            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is ",
+                         AStep(step_kind), ", so it can never hold: check `", field,
+                         "` on such a step, or drop it"));
     };
     if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
     if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
@@ -510,6 +586,13 @@ class Validator {
     if (e.has_result() && !call_step) misfit("result", "a socket call's result");
     if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
     if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
+    if (e.has_result_range() && !call_step) misfit("result_range", "a socket call's result");
+    if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
+      Error(where_.At("expect", i, {"ends"}),
+            absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
+                         "the last call's 0: check `error: \"OK\"` (it reached the end) or "
+                         "`fails` instead of `ends`"));
+    }
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -589,7 +672,10 @@ class Validator {
     if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
-            absl::StrCat("unknown step id '", e.step(), "'"));
+            absl::StrCat("unknown step id '", e.step(), "'",
+                         ids_.empty() ? ": name the step with `id`"
+                                      : DidYouMean(e.step(), std::vector<std::string>(
+                                                                 ids_.begin(), ids_.end()))));
     }
     if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
       Error(where_.At("expect", i, {"platform"}),
@@ -629,15 +715,27 @@ class Validator {
       }
     }
     const auto& d = e.duration_ms();
-    if (d.has_min() && d.has_max() && d.min() > d.max()) {
-      Error(where_.At("expect", i, {"duration_ms"}), "duration_ms: min is above max");
+    for (auto [range, field] : {std::make_pair(&d, "duration_ms"),
+                                std::make_pair(&e.result_range(), "result_range"),
+                                std::make_pair(&e.timer_ms(), "timer_ms")}) {
+      if (range->has_min() && range->has_max() && range->min() > range->max()) {
+        Error(where_.At("expect", i, {field}),
+              absl::StrCat(field, ": min ", range->min(), " is above max ", range->max(),
+                           ": swap them"));
+      }
+    }
+    if (e.has_result() && e.has_result_range()) {
+      Error(where_.At("expect", i, {"result_range"}),
+            "`result` is exact and `result_range` a range: keep one of them");
     }
     if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
         e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
         e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
         e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
-        !e.has_timer_ms()) {
-      Error(where_.At("expect", i), "the expectation checks nothing");
+        !e.has_timer_ms() && !e.has_result_range()) {
+      Error(where_.At("expect", i),
+            "the expectation checks nothing: add what the step must show (`error`, `result`, "
+            "`result_range`, `state`, `fails`, ...) or a `wire` check");
     }
   }
 
@@ -682,6 +780,9 @@ class Validator {
   std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
+  std::set<std::string> reads_to_end_;  // ids of recv steps with until_eof
+  // Handles made by background steps not yet joined -> the step.
+  std::map<std::string, int> made_in_background_;
   std::vector<std::string> errors_;
   std::vector<ResolvedStep> steps_;
   std::vector<ResolvedExpectation> expects_;
@@ -815,6 +916,7 @@ bool CreatesHandle(const v1::Step& step) {
     case v1::Step::kSocket:
     case v1::Step::kAccept:
     case v1::Step::kDrop:
+    case v1::Step::kDup:
       return true;
     case v1::Step::kListen:
       return step.listen().on().empty();

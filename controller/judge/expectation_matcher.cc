@@ -125,6 +125,17 @@ bool EndpointHolds(const std::string& want, const std::string& observed) {
   return (wa == "*" || wa == observed.substr(0, o)) && (wp == "*" || wp == observed.substr(o + 1));
 }
 
+// A closed range; an end left open holds for anything.
+bool InRange(const v1::Range& r, double v) {
+  return (!r.has_min() || v >= r.min()) && (!r.has_max() || v <= r.max());
+}
+
+// "[1000, ]": a range as the expectations print it.
+std::string RangeText(const v1::Range& r) {
+  return absl::StrFormat("[%s, %s]", r.has_min() ? absl::StrCat(r.min()) : "",
+                         r.has_max() ? absl::StrCat(r.max()) : "");
+}
+
 bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::StepRecord& s) {
   if (s.skipped()) return false;
   if (!PollHolds(e, s) || !EndpointHolds(e.endpoint(), s.endpoint())) return false;
@@ -133,6 +144,9 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
     return false;
   }
   if (e.has_result() && (!HasCall(s) || s.result().return_value() != e.result())) return false;
+  if (e.has_result_range() && (!HasCall(s) || !InRange(e.result_range(), s.result().return_value()))) {
+    return false;
+  }
   if (e.has_fails() && (!HasCall(s) || Failed(s) != e.fails())) return false;
   if (e.has_ends() && (!HasCall(s) || Ended(s) != e.ends())) return false;
   if (want.state != v1::TCP_STATE_UNSPECIFIED && ObservedState(s) != want.state) return false;
@@ -149,14 +163,11 @@ bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::
                          s.option().linger().seconds() != e.linger().seconds())) {
     return false;
   }
-  const auto& d = e.duration_ms();
-  if (d.has_min() && DurationMs(s) < d.min()) return false;
-  if (d.has_max() && DurationMs(s) > d.max()) return false;
+  if (!InRange(e.duration_ms(), DurationMs(s))) return false;
   const auto& t = e.timer_ms();
   if (t.has_min() || t.has_max()) {
     const int64_t left = s.state().connection().timer_remaining_ms();
-    if (!s.has_state() || left < 0) return false;
-    if ((t.has_min() && left < t.min()) || (t.has_max() && left > t.max())) return false;
+    if (!s.has_state() || left < 0 || !InRange(t, left)) return false;
   }
   return true;
 }
@@ -168,6 +179,9 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   std::vector<std::string> parts;
   if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
   if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
+  if (e.has_result_range()) {
+    parts.push_back(absl::StrCat("result in ", RangeText(e.result_range())));
+  }
   if (e.has_fails()) parts.push_back(e.fails() ? "fails (any error)" : "does not fail");
   if (e.has_ends()) parts.push_back(e.ends() ? "ends (0 or any error)" : "does not end");
   if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
@@ -184,16 +198,9 @@ std::string DescribeExpectation(const v1::Expectation& e) {
   if (!e.endpoint().empty()) parts.push_back(absl::StrCat("endpoint=", e.endpoint()));
   if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
   const auto& t = e.timer_ms();
-  if (t.has_min() || t.has_max()) {
-    parts.push_back(absl::StrFormat("timer_ms in [%s, %s]", t.has_min() ? absl::StrCat(t.min()) : "",
-                                    t.has_max() ? absl::StrCat(t.max()) : ""));
-  }
+  if (t.has_min() || t.has_max()) parts.push_back(absl::StrCat("timer_ms in ", RangeText(t)));
   const auto& d = e.duration_ms();
-  if (d.has_min() || d.has_max()) {
-    parts.push_back(absl::StrFormat("duration_ms in [%s, %s]",
-                                    d.has_min() ? absl::StrCat(d.min()) : "",
-                                    d.has_max() ? absl::StrCat(d.max()) : ""));
-  }
+  if (d.has_min() || d.has_max()) parts.push_back(absl::StrCat("duration_ms in ", RangeText(d)));
   return absl::StrJoin(parts, " ");
 }
 
