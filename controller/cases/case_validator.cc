@@ -788,6 +788,13 @@ class Validator {
   std::vector<ResolvedExpectation> expects_;
 };
 
+// The rows a grid makes before exclusions.
+double GridCombinations(const v1::Case& spec) {
+  double combinations = 1;
+  for (const v1::Parameter& p : spec.param()) combinations *= std::max(1, p.values_size());
+  return combinations;
+}
+
 // The grid declarations of a case file: parameters, and every condition
 // naming a declared parameter and one of its values.
 class GridValidator {
@@ -828,8 +835,7 @@ class GridValidator {
             "a case with stack settings runs on hosts of its own and cannot use pairings");
     }
     // A grid is expanded in memory: keep it to a size a matrix can show.
-    double combinations = 1;
-    for (const v1::Parameter& p : spec_.param()) combinations *= std::max(1, p.values_size());
+    const double combinations = GridCombinations(spec_);
     if (combinations > kMaxIterations) {
       Error(where_.Field("param"), absl::StrCat("the grid has ", combinations,
                                                 " combinations; at most ", kMaxIterations));
@@ -931,11 +937,12 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims) {
   GridValidator grid(c, claims);
   std::vector<std::string> errors = grid.Run();
+  // The iterations are checked even when the grid has problems (a condition
+  // that does not parse holds nowhere), so one pass tells the steps'
+  // problems too; only a grid too large to expand is not expanded.
   std::vector<LoadedCase> iterations;
-  if (errors.empty()) {
-    iterations = ExpandGrid(c);
-    errors = grid.CheckNotEmpty(iterations);
-  }
+  if (GridCombinations(c.spec) <= kMaxIterations) iterations = ExpandGrid(c);
+  if (errors.empty()) errors = grid.CheckNotEmpty(iterations);
   // Each iteration is checked as the case it becomes; a problem common to
   // several iterations is told once, naming the first.
   std::set<std::string> told;

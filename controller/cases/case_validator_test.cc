@@ -427,4 +427,15 @@ step { role: "client" dup { on: "c" } }
                        HasSubstr("a dup step must name its handle")));
 }
 
+TEST(CaseValidator, AGridProblemDoesNotHideTheStepsProblems) {
+  absl::Status s = Check(R"(
+param { name: "p" values: ["a", "b"] }
+step { when: "q=a" role: "client" socket {} as: "c" }
+step { role: "client" close { on: "ghost" } }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("condition 'q=a' names no declared parameter")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown handle 'ghost'")));
+}
+
 }  // namespace closeprobe::controller
