@@ -10,6 +10,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/reflection.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "controller/commands/commands.h"
 #include "controller/commands/console.h"
@@ -38,14 +39,10 @@ ABSL_FLAG(std::string, runsc, "runsc",
           "gVisor's runsc for the gvisor column (the Linux agent in a runsc sandbox; looked up "
           "on PATH).");
 ABSL_FLAG(std::string, platforms, "linux,lwip,gvisor,gvisor-netstack",
-          "Local platforms to run (matrix columns), as far as this machine has them: linux, "
-          "lwip (needs root and closeprobe-agent-lwip), gvisor (the Linux agent in a runsc "
-          "sandbox; needs root and runsc), gvisor-netstack (gVisor's netstack in the agent's "
-          "process; needs root and closeprobe-agent-gvisor), linux-6.1 (Debian's 6.1 kernel "
-          "under QEMU; needs root and scripts/build_linux_guest.sh), lwip-firmware and "
-          "lwip-firmware-esp-idf (lwIP firmware on QEMU's mps2-an385 behind "
-          "closeprobe-agent-executor; needs root, setup_debian.sh firmware), executor-linux "
-          "(Linux behind the executor protocol: checks the protocol).");
+          absl::StrCat("Local platforms to run, comma-separated: the matrix's columns, in this "
+                       "order and named so, as far as this machine has them (a column it cannot "
+                       "start is a warning that says what it needs). ",
+                       closeprobe::controller::PlatformHelp(), "."));
 ABSL_FLAG(std::string, guest_dir, "",
           "The guest of a linux-X.Y platform: vmlinuz, initramfs.cpio.gz and release "
           "(default: ../guest/linux-X.Y beside this program).");
@@ -160,12 +157,14 @@ Config ConfigFromFlags(Config config) {
   config.jobs = absl::GetFlag(FLAGS_jobs);
   config.topology = absl::GetFlag(FLAGS_topology);
   config.agent_binary = absl::GetFlag(FLAGS_agent_binary);
-  config.agent_lwip_binary = absl::GetFlag(FLAGS_agent_lwip_binary);
-  config.agent_gvisor_binary = absl::GetFlag(FLAGS_agent_gvisor_binary);
+  for (const auto& [platform, program] :
+       {std::make_pair("lwip", absl::GetFlag(FLAGS_agent_lwip_binary)),
+        std::make_pair("gvisor-netstack", absl::GetFlag(FLAGS_agent_gvisor_binary))}) {
+    if (!program.empty()) config.agent_programs[platform] = program;
+  }
   config.runsc = absl::GetFlag(FLAGS_runsc);
   config.guest_dir = absl::GetFlag(FLAGS_guest_dir);
   config.lwip_fast_forward = absl::GetFlag(FLAGS_lwip_fast_forward);
-  config.platforms = absl::GetFlag(FLAGS_platforms);
   config.token_file = absl::GetFlag(FLAGS_token_file);
   config.tls_ca = absl::GetFlag(FLAGS_tls_ca);
   config.tls_cert = absl::GetFlag(FLAGS_tls_cert);
@@ -208,5 +207,13 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   config.args.assign(positional.begin() + 2, positional.end());
+  // --platforms is read once, here: an unknown name is a usage error.
+  absl::StatusOr<std::vector<Platform>> platforms =
+      ParsePlatformList(absl::GetFlag(FLAGS_platforms));
+  if (!platforms.ok()) {
+    std::cerr << "closeprobe: " << platforms.status().message() << "\n";
+    return kExitUsage;
+  }
+  config.platforms = *std::move(platforms);
   return command->handler(ConfigFromFlags(std::move(config)));
 }

@@ -44,6 +44,23 @@ TEST(CaseErrors, UseAfterCloseIsRejectedBeforeAnythingRuns) {
   RemoveTree(out);
 }
 
+TEST(CaseErrors, AnUnknownPlatformIsAUsageErrorWithTheKnownNames) {
+  const std::string out = MakeTempDir();
+  ProcessResult run = RunProcess({Closeprobe(), "run", "--platforms", "linux,gvisor-netstak",
+                                  "--out", out + "/r", "cases/normal_close.textproto"},
+                                 30);
+  EXPECT_EQ(run.exit_code, 2) << run.out;
+  EXPECT_THAT(run.err, HasSubstr("'gvisor-netstak' is not a platform this controller can run "
+                                 "(did you mean gvisor-netstack?)"));
+  EXPECT_FALSE(std::filesystem::exists(out + "/r/report.json")) << "nothing should have run";
+  ProcessResult documented = RunProcess({Closeprobe(), "validate", "--platforms", "linux,freebsd",
+                                         "cases/normal_close.textproto"},
+                                        30);
+  EXPECT_EQ(documented.exit_code, 2);
+  EXPECT_THAT(documented.err, HasSubstr("its column is documentation only"));
+  RemoveTree(out);
+}
+
 TEST(CaseErrors, AStepTheAgentRefusesIsACaseErrorAtItsLine) {
   AgentProcess agent({"--max_deadline_ms=6000"});  // connect asks 5000
   ASSERT_GT(agent.port(), 0);

@@ -20,7 +20,9 @@
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
 #include "controller/cases/inject_step_rules.h"
+#include "controller/cases/did_you_mean.h"
 #include "controller/cases/names.h"
+#include "controller/cases/platforms.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -34,12 +36,6 @@ using google::protobuf::TextFormat;
 constexpr int kMaxWaitMs = 600000;
 constexpr int kMaxBytes = 16 * 1024 * 1024;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
-const std::set<std::string>& KnownPlatforms() {
-  static const auto* known =
-      new std::set<std::string>{"linux",   "lwip",    "gvisor", "gvisor-netstack",
-                                 "windows", "macos",   "freebsd"};
-  return *known;
-}
 
 // "" when `claim` is empty (a question case) or known; else what is wrong.
 std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
@@ -47,43 +43,6 @@ std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
   return absl::StrCat("claim '", claim, "' is not a known claim (", claims.Known(),
                       "; claims files: ", absl::StrJoin(claims.files(), ", "),
                       "); leave `claim` out for a question case");
-}
-
-// " (did you mean X?)" when `text` is close to one of `names` (case and
-// underscores aside, or a few letters off), else " (one of A, B, ...)".
-std::string DidYouMean(const std::string& text, const std::vector<std::string>& names) {
-  auto squash = [](const std::string& s) {
-    std::string out;
-    for (char c : s) {
-      if (c != '_' && c != '-') out += absl::ascii_toupper(c);
-    }
-    return out;
-  };
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diagonal = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        const size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diagonal = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_distance = 3;  // more letters off than this is no suggestion
-  for (const std::string& name : names) {
-    const size_t d = distance(squash(text), squash(name));
-    if (d < best_distance) {
-      best_distance = d;
-      best = name;
-    }
-  }
-  if (!best.empty()) return absl::StrCat(" (did you mean ", best, "?)");
-  return absl::StrCat(" (one of ", absl::StrJoin(names, ", "), ")");
 }
 
 // The names case files use for a protocol enum, without its prefix.
@@ -663,10 +622,7 @@ class Validator {
         Error(where_.At("expect", i, {"step"}), "an expectation checks a step or the wire, not both");
       }
       CheckWire(i, e.wire());
-      if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
-        Error(where_.At("expect", i, {"platform"}),
-              absl::StrCat("unknown platform '", e.platform(), "'"));
-      }
+      CheckPlatform(i, e.platform());
       return;
     }
     if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
@@ -677,10 +633,7 @@ class Validator {
                                       : DidYouMean(e.step(), std::vector<std::string>(
                                                                  ids_.begin(), ids_.end()))));
     }
-    if (!e.platform().empty() && KnownPlatforms().count(e.platform()) == 0) {
-      Error(where_.At("expect", i, {"platform"}),
-            absl::StrCat("unknown platform '", e.platform(), "'"));
-    }
+    CheckPlatform(i, e.platform());
     if (!e.platform_version().empty()) {
       absl::StatusOr<VersionRequirement> version = ParseVersionRequirement(e.platform_version());
       if (e.platform().empty()) {
@@ -740,6 +693,14 @@ class Validator {
   }
 
   // "ADDRESS:PORT" as Expectation.endpoint names it.
+  // `expect { platform }` names a row of the platform table.
+  void CheckPlatform(int i, const std::string& platform) {
+    const std::vector<std::string> known = ExpectationPlatformNames();
+    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
+    Error(where_.At("expect", i, {"platform"}),
+          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
+  }
+
   void CheckEndpoint(int i, const std::string& text) {
     const std::string where = where_.At("expect", i, {"endpoint"});
     const size_t colon = text.rfind(':');

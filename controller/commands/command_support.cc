@@ -35,14 +35,6 @@ int TerminalWidth() {
 
 }  // namespace
 
-std::set<std::string> PlatformList(const Config& config) {
-  std::set<std::string> names;
-  for (absl::string_view name : absl::StrSplit(config.platforms, ',', absl::SkipWhitespace())) {
-    names.insert(std::string(absl::StripAsciiWhitespace(name)));
-  }
-  return names;
-}
-
 bool LoadCases(const Config& config, CaseSet* set) {
   absl::StatusOr<ClaimSet> claims = LoadClaims(absl::StrSplit(config.claims, ',', absl::SkipEmpty()));
   if (!claims.ok()) {
@@ -72,13 +64,14 @@ bool LoadReport(std::string path, JudgedReport* report) {
 }
 
 bool WriteAndPrint(const Config& config, const v1::Report& report, const MatrixRows& rows) {
-  absl::Status written = WriteAllReports(report, rows, config.out);
-  PrintMatrix(report, rows, std::cout, UseColor(config), TerminalWidth());
+  const Matrix matrix(report, rows);
+  absl::Status written = WriteAllReports(matrix, config.out);
+  PrintMatrix(matrix, std::cout, UseColor(config), TerminalWidth());
   if (!written.ok()) {
     std::cerr << "closeprobe: " << written.message() << "\n";
     return false;
   }
-  std::cout << "Report: " << config.out << "/{report.json,report.html,matrix.md,junit.xml}\n";
+  std::cout << "Report: " << ReportFiles(config.out) << "\n";
   return true;
 }
 

@@ -20,9 +20,6 @@ namespace closeprobe::controller {
 // with every problem printed, if any file is invalid.
 bool LoadCases(const Config& config, CaseSet* set);
 
-// The local platforms --platforms names ("linux,lwip,gvisor,gvisor-netstack,linux-6.1"):
-// its default is the default run's columns.
-std::set<std::string> PlatformList(const Config& config);
 
 // Reads a report given as a folder or a report.json path, and judges it;
 // false with the reason printed.

@@ -1,14 +1,30 @@
 #include "controller/commands/commands.h"
 
+#include "absl/strings/str_cat.h"
+#include "controller/report/report_writers.h"
+
 namespace closeprobe::controller {
+namespace {
+
+// "report.json (the record ...), report.html (...)": the report formats.
+std::string FormatList() {
+  std::string list;
+  for (const ReportFormat& f : ReportFormats()) {
+    absl::StrAppend(&list, list.empty() ? "" : ", ", f.file, " (", f.what, ")");
+  }
+  return list;
+}
+
+}  // namespace
 
 const std::vector<Command>& Commands() {
   static const auto* commands = new std::vector<Command>{
       {"run", "run [CASES...] [--agent ROLE=HOST:PORT]...",
-       "Runs case files or folders (default: --cases_dir) on real stacks and prints the "
-       "matrix. Without --agent it starts its own agents (see --topology); each --agent "
-       "subject=... is a matrix column, played against the --agent peer=.... Writes "
-       "DIR/report.json (the record), report.html, matrix.md, junit.xml and pcap/ (--out DIR).",
+       absl::StrCat("Runs case files or folders (default: --cases_dir) on real stacks and prints "
+                    "the matrix. Without --agent it starts its own agents (see --topology); each "
+                    "--agent subject=... is a matrix column, played against the --agent "
+                    "peer=.... Writes into DIR (--out DIR): ",
+                    FormatList(), "; and pcap/, each row's capture."),
        {"out", "resume", "jobs", "topology", "platforms", "agent_binary", "agent_lwip_binary",
         "agent_gvisor_binary", "runsc", "guest_dir",
         "lwip_fast_forward",

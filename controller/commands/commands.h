@@ -4,9 +4,12 @@
 #ifndef CLOSEPROBE_CONTROLLER_COMMANDS_COMMANDS_H_
 #define CLOSEPROBE_CONTROLLER_COMMANDS_COMMANDS_H_
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "controller/cases/platforms.h"
 
 namespace closeprobe::controller {
 
@@ -24,12 +27,13 @@ struct Config {
   int jobs = 32;
   std::string topology;
   std::string agent_binary;
-  std::string agent_lwip_binary;
-  std::string agent_gvisor_binary;
+  // A platform's agent program instead of the one beside closeprobe
+  // (--agent_lwip_binary, --agent_gvisor_binary).
+  std::map<std::string, std::string> agent_programs;
   std::string runsc;
   std::string guest_dir;
   bool lwip_fast_forward = true;
-  std::string platforms;
+  std::vector<Platform> platforms;  // --platforms, parsed once
   std::string token_file;
   std::string tls_ca;
   std::string tls_cert;
@@ -47,7 +51,7 @@ struct Config {
 struct Command {
   const char* name;
   const char* synopsis;           // "run [CASES...]"
-  const char* what;               // one paragraph
+  std::string what;               // one paragraph
   std::vector<const char*> flags;  // the command's own flags, by name
   int (*handler)(const Config&);
 };

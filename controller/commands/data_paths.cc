@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <system_error>
 
-#include "controller/run/local_processes.h"
+#include "controller/hosts/local_processes.h"
 
 namespace closeprobe::controller {
 

@@ -78,7 +78,7 @@ int ReportCommand(const Config& config) {
 int FindingsCommand(const Config& config) {
   JudgedReport report;
   if (!LoadOnlyArgument(config, "findings", &report)) return kExitUsage;
-  PrintFindings(report.record, report.rows, std::cout);
+  PrintFindings(Matrix(report.record, report.rows), std::cout);
   return 0;
 }
 

@@ -1,5 +1,6 @@
 // run: loads the case set once, starts (or connects to) the agents, runs
 // every row on every column, judges the record once and writes it.
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -16,8 +17,8 @@
 #include "controller/judge/expectation_matcher.h"
 #include "controller/report/case_file_hashes.h"
 #include "controller/report/report_writers.h"
-#include "controller/run/executor_columns.h"
-#include "controller/run/local_topology.h"
+#include "controller/hosts/local_columns.h"
+#include "controller/hosts/local_topology.h"
 #include "controller/run/run_scheduler.h"
 
 namespace closeprobe::controller {
@@ -43,16 +44,8 @@ struct HostSet {
   std::string wire;       // the agent capturing and dropping for the subject, if not itself
 };
 
-// The guest platform --platforms names ("linux-6.1"), if any.
-std::string GuestPlatform(const std::set<std::string>& platforms) {
-  for (const std::string& p : platforms) {
-    if (absl::StartsWith(p, "linux-")) return p;
-  }
-  return "";
-}
-
-// The host sets: the local topology's pairs (lwIP and the guest included),
-// or one set per given `subject`, all sharing the other roles' agents.
+// The host sets: the local topology's pairs and columns, or one set per
+// given `subject`, all sharing the other roles' agents.
 std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agents* agents,
                                  v1::Report* report) {
   std::vector<HostSet> sets;
@@ -76,56 +69,21 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
   options.kind = config.topology == "netns"      ? TopologyKind::kNetns
                  : config.topology == "loopback" ? TopologyKind::kLoopback
                                                  : TopologyKind::kAuto;
-  const TopologyKind kind = options.kind;
-  const std::set<std::string> platforms = PlatformList(config);
   const std::string binary =
       config.agent_binary.empty() ? ProgramDir() + "/" + ExecutableName("closeprobe-agent")
                                   : config.agent_binary;
-  const bool netns_possible = LocalTopology::CanStartNamespaces() && kind != TopologyKind::kLoopback;
-  // The agent of a stack in its own process on a TAP device (`program`), if
-  // --platforms names it and this machine can run it ("" with a warning if not).
-  const auto tap_stack_binary = [&](const std::string& platform, const std::string& program,
-                                    const std::string& given) {
-    const std::string binary =
-        given.empty() ? ProgramDir() + "/" + ExecutableName(program) : given;
-    if (platforms.count(platform) == 0) return std::string();
-    if (netns_possible && std::filesystem::exists(binary)) return binary;
-    report->add_warnings(absl::StrCat("no ", platform,
-                                      " column: it needs Linux as root, the netns topology and ", binary));
-    return std::string();
-  };
-  const std::string guest = GuestPlatform(platforms);
-  const std::string guest_dir = !config.guest_dir.empty() ? config.guest_dir
-                                : guest.empty()           ? ""
-                                                          : ProgramDir() + "/../guest/" + guest;
-  const bool can_guest = !guest.empty() && netns_possible && std::filesystem::exists(guest_dir + "/release");
-  if (!guest.empty() && !can_guest) {
-    report->add_warnings(absl::StrCat("no ", guest, " column: it needs Linux as root, the netns topology and ",
-                                      guest_dir, " (scripts/build_linux_guest.sh)"));
-  }
+  LocalColumnsOptions found;
+  found.program_dir = ProgramDir();
+  found.programs = config.agent_programs;
+  found.runsc = config.runsc;
+  found.guest_dir = config.guest_dir;
+  found.fast_forward = config.lwip_fast_forward;
+  found.namespaces = LocalTopology::CanStartNamespaces() && options.kind != TopologyKind::kLoopback;
+  LocalColumns local = FindLocalColumns(config.platforms, found);
+  for (const std::string& w : local.warnings) report->add_warnings(w);
+  options.columns = local.columns;
   options.pairs = 1 + static_cast<int>(SettingsRows(set).size());
-  options.lwip_binary = tap_stack_binary("lwip", "closeprobe-agent-lwip", config.agent_lwip_binary);
-  options.gvisor_netstack_binary = tap_stack_binary("gvisor-netstack", "closeprobe-agent-gvisor",
-                                                    config.agent_gvisor_binary);
-  options.lwip_fast_forward = config.lwip_fast_forward;
   options.companions = NeedsCompanions(set);
-  if (platforms.count("gvisor") > 0) {
-    options.runsc = FindProgram(config.runsc);
-    if (!netns_possible || options.runsc.empty()) {
-      options.runsc.clear();
-      report->add_warnings(absl::StrCat("no gvisor column: it needs Linux as root, the netns "
-                                        "topology and runsc (", config.runsc, " not found)"));
-    }
-  }
-  options.guest_dir = can_guest ? guest_dir : "";
-  std::vector<std::string> missing;
-  if (netns_possible) options.executor_columns = ExecutorColumnsFor(platforms, ProgramDir(), &missing);
-  for (const KnownExecutorColumn& known : KnownExecutorColumns()) {
-    if (!netns_possible && platforms.count(known.column) > 0) {
-      missing.push_back(absl::StrCat("no ", known.column, " column: it needs Linux as root and the netns topology"));
-    }
-  }
-  for (const std::string& m : missing) report->add_warnings(m);
   absl::StatusOr<std::unique_ptr<LocalTopology>> t = LocalTopology::Start(binary, options);
   if (!t.ok()) {
     std::cerr << "closeprobe: cannot start local agents: " << t.status().message() << "\n";
@@ -141,19 +99,13 @@ std::vector<HostSet> StartAgents(const Config& config, const CaseSet& set, Agent
   };
   // The first pair is the linux column; the others are the settings rows' own hosts.
   for (size_t i = 0; i < topology.pairs().size(); ++i) {
-    add(topology.pairs()[i], i == 0 && (platforms.count("linux") > 0 || topology.kind() == "loopback"));
+    add(topology.pairs()[i], i == 0 && (local.linux_column || topology.kind() == "loopback"));
   }
-  if (!topology.lwip_pair().subject_target.empty()) add(topology.lwip_pair(), true);
-  if (!topology.gvisor_netstack_pair().subject_target.empty()) {
-    add(topology.gvisor_netstack_pair(), true);
-  }
-  if (!topology.runsc_pair().subject_target.empty()) {
-    add(topology.runsc_pair(), true);
+  for (const HostPair& column : topology.columns()) add(column, true);
+  if (topology.sandbox_start_seconds() > 0) {
     std::cerr << "closeprobe: gvisor: the runsc sandbox served after "
               << topology.sandbox_start_seconds() << " s\n";
   }
-  if (!topology.guest_pair().subject_target.empty()) add(topology.guest_pair(), true);
-  for (const HostPair& executor : topology.executor_pairs()) add(executor, true);
   report->set_topology(topology.kind());
   for (const auto& w : topology.warnings()) {
     report->add_warnings(w);
@@ -220,6 +172,17 @@ bool Connect(const Config& config, const std::vector<HostSet>& sets, Agents* age
   }
   // Nothing else could run: the linux hosts make the column.
   if (agents->columns.empty()) agents->columns.push_back(agents->host_sets.front());
+  // Local columns come in the order --platforms gave them.
+  const auto asked = [&config](const PlatformAgents& column) {
+    for (size_t i = 0; i < config.platforms.size(); ++i) {
+      if (config.platforms[i].name == column.name) return i;
+    }
+    return config.platforms.size();
+  };
+  if (agents->topology) {
+    std::stable_sort(agents->columns.begin(), agents->columns.end(),
+                     [&](const PlatformAgents& a, const PlatformAgents& b) { return asked(a) < asked(b); });
+  }
   return true;
 }
 
@@ -275,11 +238,16 @@ ScheduleOptions Schedule(const Config& config, const CaseSet& set, const Agents&
     }
   }
   const std::vector<int> settings_rows = SettingsRows(set);
-  for (size_t i = 0; agents.topology && i < settings_rows.size() && i + 1 < agents.host_sets.size();
+  // A settings row changes its host's stack: on the linux column it runs on
+  // hosts of its own.
+  int linux_column = -1;
+  for (size_t c = 0; c < agents.columns.size(); ++c) {
+    if (agents.columns[c].subject == agents.host_sets.front().subject) linux_column = static_cast<int>(c);
+  }
+  for (size_t i = 0; agents.topology && linux_column >= 0 && i < settings_rows.size() &&
+                     i + 1 < agents.host_sets.size();
        ++i) {
-    if (agents.columns.front().subject == agents.host_sets.front().subject) {
-      options.dedicated[{settings_rows[i], 0}] = agents.host_sets[i + 1];
-    }
+    options.dedicated[{settings_rows[i], linux_column}] = agents.host_sets[i + 1];
   }
   std::error_code ec;
   std::filesystem::create_directories(out_dir + "/pcap", ec);

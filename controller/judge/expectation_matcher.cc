@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/names.h"
+#include "controller/cases/platforms.h"
 #include "controller/judge/wire_checks.h"
 
 namespace closeprobe::controller {
@@ -266,8 +267,10 @@ bool ForThisPlatform(const v1::Expectation& e, const ResolvedExpectation& typed,
 // The platform whose documented expectations a platform also takes, for the
 // steps it has none of its own for: gVisor's netstack in the agent's process
 // is gVisor's TCP/IP stack, its socket layer written after the sentry's.
+// The platform whose expectations apply where `platform` has none of its own.
 std::string InheritsFrom(const std::string& platform) {
-  return platform == "gvisor-netstack" ? "gvisor" : "";
+  const Platform* p = FindPlatform(platform);
+  return p == nullptr ? "" : p->falls_back;
 }
 
 }  // namespace

@@ -18,7 +18,8 @@ std::string Cell(const std::string& text) {
 
 // Columns of one stack in two versions (linux and linux-6.1): the rows whose
 // key observations differ, and the stack settings whose defaults differ.
-void PrintVersionDifferences(const v1::Report& report, const MatrixRows& rows, std::ostream& out) {
+void PrintVersionDifferences(const Matrix& matrix, std::ostream& out) {
+  const v1::Report& report = matrix.report();
   std::map<std::string, std::vector<const v1::PlatformColumn*>> by_stack;
   for (const auto& p : report.platforms()) {
     if (!p.documented()) by_stack[p.subject().info().platform()].push_back(&p);
@@ -31,11 +32,6 @@ void PrintVersionDifferences(const v1::Report& report, const MatrixRows& rows, s
           << a.subject().info().stack_version() << ") and `" << b.name() << "` ("
           << b.subject().info().stack_version()
           << (b.emulation().empty() ? "" : ", under " + b.emulation()) << ").\n\n";
-      std::map<std::string, const MatrixRow*> in_a, in_b;
-      for (const MatrixRow& row : rows) {
-        if (row.platform == a.name()) in_a[row.case_name] = &row;
-        if (row.platform == b.name()) in_b[row.case_name] = &row;
-      }
       // Only observations on both sides: n/s and inconclusive rows say nothing
       // about a difference.
       const auto observed = [](const MatrixRow& row) {
@@ -43,13 +39,14 @@ void PrintVersionDifferences(const v1::Report& report, const MatrixRows& rows, s
       };
       int both = 0;
       std::ostringstream table;
-      for (const auto& [name, row_a] : in_a) {
-        auto it = in_b.find(name);
-        if (it == in_b.end() || !observed(*row_a) || !observed(*it->second)) continue;
+      for (const MatrixCase& c : matrix.cases()) {
+        const MatrixRow* row_a = matrix.Cell(c.name, a.name());
+        const MatrixRow* row_b = matrix.Cell(c.name, b.name());
+        if (row_a == nullptr || row_b == nullptr || !observed(*row_a) || !observed(*row_b)) continue;
         ++both;
-        if (row_a->key_observation == it->second->key_observation) continue;
-        table << "| " << name << " | " << Cell(row_a->key_observation) << " | "
-              << Cell(it->second->key_observation) << " |\n";
+        if (row_a->key_observation == row_b->key_observation) continue;
+        table << "| " << c.name << " | " << Cell(row_a->key_observation) << " | "
+              << Cell(row_b->key_observation) << " |\n";
       }
       if (table.str().empty()) {
         out << "All " << both << " rows observed on both gave the same key observations.\n";
@@ -70,7 +67,9 @@ void PrintVersionDifferences(const v1::Report& report, const MatrixRows& rows, s
 
 }  // namespace
 
-void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostream& out) {
+void PrintFindings(const Matrix& matrix, std::ostream& out) {
+  const v1::Report& report = matrix.report();
+  const MatrixRows& rows = matrix.rows();
   for (const auto& p : report.platforms()) {
     out << "Platform `" << p.name() << "`: " << p.subject().info().os()
         << (p.emulation().empty() ? "" : " under " + p.emulation()) << ", topology `"
@@ -111,33 +110,28 @@ void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostrea
         << Cell(row.key_observation) << " |\n";
   }
   // Where the platforms differ: the same case, different observations.
-  std::vector<std::string> platforms;
-  for (const auto& p : report.platforms()) platforms.push_back(p.name());
+  const std::vector<std::string>& platforms = matrix.columns();
   if (platforms.size() > 1) {
-    std::map<std::string, std::map<std::string, const MatrixRow*>> by_case;
-    std::vector<std::string> order;
-    for (const MatrixRow& row : rows) {
-      if (by_case[row.case_name].empty()) order.push_back(row.case_name);
-      by_case[row.case_name][row.platform] = &row;
-    }
     out << "\nDifferences between platforms (cases whose key observations differ):\n\n| case | claim |";
     for (const auto& p : platforms) out << " " << p << " |";
     out << "\n|---|---|";
     for (size_t i = 0; i < platforms.size(); ++i) out << "---|";
     out << "\n";
-    for (const std::string& name : order) {
+    for (const MatrixCase& c : matrix.cases()) {
       std::set<std::string> seen;
-      for (const auto& [platform, row] : by_case[name]) seen.insert(row->key_observation);
-      if (seen.size() < 2) continue;
-      out << "| " << name << " | " << by_case[name].begin()->second->claim << " |";
       for (const auto& p : platforms) {
-        auto it = by_case[name].find(p);
-        out << " " << (it == by_case[name].end() ? "-" : Cell(it->second->key_observation)) << " |";
+        if (const MatrixRow* row = matrix.Cell(c.name, p)) seen.insert(row->key_observation);
+      }
+      if (seen.size() < 2) continue;
+      out << "| " << c.name << " | " << c.claim << " |";
+      for (const auto& p : platforms) {
+        const MatrixRow* row = matrix.Cell(c.name, p);
+        out << " " << (row == nullptr ? "-" : Cell(row->key_observation)) << " |";
       }
       out << "\n";
     }
   }
-  PrintVersionDifferences(report, rows, out);
+  PrintVersionDifferences(matrix, out);
   // Every claim cited has its entry: held, or tested by nothing (its cases
   // state no claim-level expectation, or could not run).
   std::vector<std::string> held, untested;

@@ -12,7 +12,6 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
-#include "controller/judge/claim_order.h"
 #include "controller/judge/expectation_matcher.h"
 #include "controller/report/ladder.h"
 #include "controller/report/report_writers.h"
@@ -192,26 +191,9 @@ void CaseSection(const MatrixRow& row, std::ostream& out) {
 
 }  // namespace
 
-absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
-                             const std::string& dir) {
-  std::vector<std::string> platforms;
-  for (const auto& p : report.platforms()) platforms.push_back(p.name());
-  // Rows: cases grouped by claim (in claim order), then by name; questions
-  // (no claim) last.
-  std::map<std::string, std::map<std::string, const MatrixRow*>> by_case;
-  std::map<std::string, std::string> claim_of;
-  for (const MatrixRow& r : rows) {
-    by_case[r.case_name][r.platform] = &r;
-    claim_of[r.case_name] = r.claim;
-  }
-  std::vector<std::string> names;
-  for (const auto& [name, cells] : by_case) names.push_back(name);
-  std::stable_sort(names.begin(), names.end(), [&](const auto& a, const auto& b) {
-    const std::string &ca = claim_of[a], &cb = claim_of[b];
-    if (ca.empty() != cb.empty()) return cb.empty();
-    return ClaimBefore(ca, cb);
-  });
-
+absl::Status WriteHtmlReport(const Matrix& matrix, const std::string& dir) {
+  const v1::Report& report = matrix.report();
+  const std::vector<std::string>& platforms = matrix.columns();
   std::ostringstream out;
   out << "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<title>closeprobe conformance matrix</title><style>"
@@ -244,9 +226,10 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
   for (const auto& p : platforms) out << "<th class=\"platform\">" << Esc(p) << "</th>";
   out << "</tr></thead><tbody>\n";
   std::string group = "\n";  // no group yet (a question's group is "")
-  for (const std::string& name : names) {
-    if (claim_of[name] != group) {
-      group = claim_of[name];
+  for (const MatrixCase& c : matrix.cases()) {
+    const std::string& name = c.name;
+    if (c.claim != group) {
+      group = c.claim;
       out << absl::StrFormat("<tr class=\"claim-group\"><td colspan=\"%d\">%s</td></tr>\n",
                              platforms.size() + 2,
                              group.empty() ? "Questions (no claim)" : Esc(group));
@@ -255,12 +238,12 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
     bool deviates = false;
     std::string cells;
     for (const auto& p : platforms) {
-      auto it = by_case[name].find(p);
-      if (it == by_case[name].end()) {
+      const MatrixRow* cell = matrix.Cell(name, p);
+      if (cell == nullptr) {
         cells += "<td class=\"cell documented\">no observation</td>";
         continue;
       }
-      const MatrixRow& r = *it->second;
+      const MatrixRow& r = *cell;
       observations.insert(r.key_observation);
       deviates |= r.verdict == v1::VERDICT_DEVIATED || r.verdict == v1::VERDICT_ERROR;
       cells += absl::StrFormat("<td class=\"cell %s\">%s · %s<br>%s</td>", CellClass(r),
@@ -271,28 +254,21 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
         "<tr class=\"case-row\" data-differs=\"%d\" data-deviates=\"%d\"><td><a "
         "href=\"#case-%s\">%s</a></td><td>%s</td>%s</tr>\n",
         observations.size() > 1 ? 1 : 0, deviates ? 1 : 0, Esc(name), Esc(name),
-        claim_of[name].empty() ? "question" : Esc(claim_of[name]), cells);
+        c.claim.empty() ? "question" : Esc(c.claim), cells);
   }
   out << "</tbody></table>\n<h2>Claims</h2>\n<table id=\"claims\"><tr><th>claim</th>";
   for (const auto& p : platforms) out << "<th>" << Esc(p) << "</th>";
   out << "<th>evidence (refuted) or why not tested (inconclusive)</th></tr>\n";
-  std::map<std::string, std::map<std::string, const v1::ClaimVerdict*>> claims;
-  std::vector<std::string> claim_order;
-  for (const auto& c : report.claims()) {
-    if (claims[c.claim()].empty()) claim_order.push_back(c.claim());
-    claims[c.claim()][c.platform()] = &c;
-  }
-  for (const std::string& claim : claim_order) {
+  for (const std::string& claim : matrix.claims()) {
     out << "<tr><td>" << Esc(claim) << "</td>";
     std::string evidence;
     for (const auto& p : platforms) {
-      auto it = claims[claim].find(p);
-      const v1::ClaimStatus s = it == claims[claim].end() ? v1::CLAIM_STATUS_NOT_APPLICABLE : it->second->status();
-      if (it != claims[claim].end() && !it->second->evidence().empty()) {
-        evidence = it->second->evidence();
-      } else if (it != claims[claim].end() && evidence.empty() &&
-                 !it->second->inconclusive().empty()) {
-        evidence = it->second->inconclusive(0);
+      const v1::ClaimVerdict* verdict = matrix.ClaimCell(claim, p);
+      const v1::ClaimStatus s = verdict == nullptr ? v1::CLAIM_STATUS_NOT_APPLICABLE : verdict->status();
+      if (verdict != nullptr && !verdict->evidence().empty()) {
+        evidence = verdict->evidence();
+      } else if (verdict != nullptr && evidence.empty() && !verdict->inconclusive().empty()) {
+        evidence = verdict->inconclusive(0);
       }
       // Only a held claim is painted as held; n/a is no colour.
       out << absl::StrFormat("<td class=\"%s\">%s</td>",
@@ -327,14 +303,18 @@ absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
     }
   }
   out << "<h2>Cases</h2>\n";
-  for (const std::string& name : names) {
-    const MatrixRow& first = *by_case[name].begin()->second;
-    out << absl::StrFormat("<section class=\"case\" id=\"case-%s\"><h3>%s (%s)</h3><p>%s</p>\n",
-                           Esc(name), Esc(name), first.claim.empty() ? "question" : Esc(first.claim),
-                           Esc(first.runs.front()->summary()));
+  for (const MatrixCase& c : matrix.cases()) {
+    const std::string& name = c.name;
+    const MatrixRow* first = nullptr;
     for (const auto& p : platforms) {
-      auto it = by_case[name].find(p);
-      if (it != by_case[name].end()) CaseSection(*it->second, out);
+      if (first == nullptr) first = matrix.Cell(name, p);
+    }
+    if (first == nullptr) continue;
+    out << absl::StrFormat("<section class=\"case\" id=\"case-%s\"><h3>%s (%s)</h3><p>%s</p>\n",
+                           Esc(name), Esc(name), c.claim.empty() ? "question" : Esc(c.claim),
+                           Esc(first->runs.front()->summary()));
+    for (const auto& p : platforms) {
+      if (const MatrixRow* cell = matrix.Cell(name, p)) CaseSection(*cell, out);
     }
     out << "</section>\n";
   }

@@ -48,10 +48,17 @@ const char* ClaimWord(v1::ClaimStatus s) {
 
 }  // namespace
 
-absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
-                              const std::string& dir) {
-  std::map<std::string, std::vector<const MatrixRow*>> by_platform;
-  for (const MatrixRow& r : rows) by_platform[r.platform].push_back(&r);
+absl::Status WriteJunitReport(const Matrix& matrix, const std::string& dir) {
+  const v1::Report& report = matrix.report();
+  // A suite per column, its cases in the matrix's order.
+  std::vector<std::pair<std::string, std::vector<const MatrixRow*>>> by_platform;
+  for (const std::string& column : matrix.columns()) {
+    by_platform.emplace_back(column, std::vector<const MatrixRow*>());
+    for (const MatrixCase& c : matrix.cases()) {
+      if (const MatrixRow* r = matrix.Cell(c.name, column)) by_platform.back().second.push_back(r);
+    }
+    if (by_platform.back().second.empty()) by_platform.pop_back();
+  }
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out << absl::StrFormat("<testsuites name=\"closeprobe\" tests=\"%d\" failures=\"%d\" errors=\"%d\" "
@@ -118,15 +125,6 @@ absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
   file << out.str();
   if (!file) return absl::UnavailableError(absl::StrCat("cannot write ", dir, "/junit.xml"));
   return absl::OkStatus();
-}
-
-absl::Status WriteAllReports(const v1::Report& report, const MatrixRows& rows,
-                             const std::string& dir) {
-  absl::Status s = WriteJsonReport(report, dir);
-  for (auto writer : {&WriteHtmlReport, &WriteMarkdownReport, &WriteJunitReport}) {
-    if (s.ok()) s = writer(report, rows, dir);
-  }
-  return s;
 }
 
 }  // namespace closeprobe::controller

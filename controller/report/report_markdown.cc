@@ -23,27 +23,20 @@ const char* ClaimStatusText(v1::ClaimStatus s) {
 
 // Every claim a case cited, one line each (report.claims is in claim order),
 // with its status per platform.
-void AppendClaimsTable(const v1::Report& report, std::string* md) {
-  if (report.claims().empty()) return;
-  std::vector<std::string> claims;
-  std::map<std::pair<std::string, std::string>, const v1::ClaimVerdict*> status;
-  for (const v1::ClaimVerdict& c : report.claims()) {
-    if (claims.empty() || claims.back() != c.claim()) claims.push_back(c.claim());
-    status[{c.claim(), c.platform()}] = &c;
-  }
+void AppendClaimsTable(const Matrix& matrix, std::string* md) {
+  if (matrix.claims().empty()) return;
   absl::StrAppend(md, "\n| claim |");
   std::string rule = "|---|";
-  for (const auto& p : report.platforms()) {
-    absl::StrAppend(md, " ", p.name(), " |");
+  for (const std::string& p : matrix.columns()) {
+    absl::StrAppend(md, " ", p, " |");
     absl::StrAppend(&rule, "---|");
   }
   absl::StrAppend(md, "\n", rule, "\n");
-  for (const std::string& claim : claims) {
+  for (const std::string& claim : matrix.claims()) {
     absl::StrAppend(md, "| ", claim, " |");
-    for (const auto& p : report.platforms()) {
-      auto it = status.find({claim, p.name()});
-      absl::StrAppend(md, " ", it == status.end() ? "-" : ClaimStatusText(it->second->status()),
-                      " |");
+    for (const std::string& p : matrix.columns()) {
+      const v1::ClaimVerdict* verdict = matrix.ClaimCell(claim, p);
+      absl::StrAppend(md, " ", verdict == nullptr ? "-" : ClaimStatusText(verdict->status()), " |");
     }
     absl::StrAppend(md, "\n");
   }
@@ -62,34 +55,23 @@ std::string MarkdownCell(const MatrixRow& r) {
                              {{"|", "\\|"}, {"\n", " "}});
 }
 
-absl::Status WriteMarkdownReport(const v1::Report& report, const MatrixRows& rows,
-                                 const std::string& dir) {
-  std::vector<std::string> platforms;
-  for (const auto& p : report.platforms()) platforms.push_back(p.name());
-  std::vector<std::string> cases;
-  std::map<std::pair<std::string, std::string>, std::string> cells;
-  std::map<std::string, std::string> claim_of;
-  for (const MatrixRow& r : rows) {
-    if (claim_of.emplace(r.case_name, r.claim).second) cases.push_back(r.case_name);
-    cells[{r.case_name, r.platform}] = MarkdownCell(r);
-  }
+absl::Status WriteMarkdownReport(const Matrix& matrix, const std::string& dir) {
   std::string md = "| case | claim |";
   std::string rule = "|---|---|";
-  for (const auto& p : report.platforms()) {
+  for (const auto& p : matrix.report().platforms()) {
     absl::StrAppend(&md, " ", p.name(), p.documented() ? " (documented)" : "", " |");
     absl::StrAppend(&rule, "---|");
   }
   absl::StrAppend(&md, "\n", rule, "\n");
-  for (const auto& name : cases) {
-    absl::StrAppend(&md, "| ", name, " | ", claim_of[name].empty() ? "question" : claim_of[name],
-                    " |");
-    for (const auto& p : platforms) {
-      auto it = cells.find({name, p});
-      absl::StrAppend(&md, " ", it == cells.end() ? "no observation" : it->second, " |");
+  for (const MatrixCase& c : matrix.cases()) {
+    absl::StrAppend(&md, "| ", c.name, " | ", c.claim.empty() ? "question" : c.claim, " |");
+    for (const std::string& p : matrix.columns()) {
+      const MatrixRow* cell = matrix.Cell(c.name, p);
+      absl::StrAppend(&md, " ", cell == nullptr ? "no observation" : MarkdownCell(*cell), " |");
     }
     absl::StrAppend(&md, "\n");
   }
-  AppendClaimsTable(report, &md);
+  AppendClaimsTable(matrix, &md);
   std::ofstream out(absl::StrCat(dir, "/matrix.md"));
   out << md;
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", dir, "/matrix.md"));

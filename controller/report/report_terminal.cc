@@ -104,31 +104,19 @@ void PrintBaselineDifferences(const v1::Report& report, std::ostream& out) {
   }
 }
 
-void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out,
-                 bool color, int width) {
+void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width) {
+  const v1::Report& report = matrix.report();
+  const MatrixRows& rows = matrix.rows();
   const Style style{color};
-  std::vector<std::string> platforms;
+  const std::vector<std::string>& platforms = matrix.columns();
   size_t platform_width = 4;
-  for (const auto& p : report.platforms()) {
-    platforms.push_back(p.name());
-    platform_width = std::max(platform_width, p.name().size());
-  }
-  std::vector<std::string> cases;
-  std::map<std::pair<std::string, std::string>, const MatrixRow*> cell;
-  std::map<std::string, std::string> claim_of;
+  for (const std::string& p : platforms) platform_width = std::max(platform_width, p.size());
   size_t name_width = 4;
-  for (const MatrixRow& r : rows) {
-    if (claim_of.emplace(r.case_name, r.claim.empty() ? "-" : r.claim).second) {
-      cases.push_back(r.case_name);
-      name_width = std::max(name_width, r.case_name.size());
-    }
-    cell[{r.case_name, r.platform}] = &r;
-  }
-  // Rows that test a claim first; questions (no claim) apart, after them.
-  std::stable_partition(cases.begin(), cases.end(),
-                        [&](const std::string& name) { return claim_of[name] != "-"; });
-  auto question_heading = [&](const std::string& name, bool* shown) {
-    if (claim_of[name] != "-" || *shown) return;
+  for (const MatrixCase& c : matrix.cases()) name_width = std::max(name_width, c.name.size());
+  const auto claim_text = [](const MatrixCase& c) { return c.claim.empty() ? "-" : c.claim; };
+  // Questions (no claim) apart, after the rows that test a claim.
+  auto question_heading = [&](const MatrixCase& c, bool* shown) {
+    if (!c.claim.empty() || *shown) return;
     *shown = true;
     out << "\nQuestions (no claim):\n";
   };
@@ -151,27 +139,27 @@ void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream&
     std::string header = absl::StrFormat("%-*s  %-5s", name_width, "CASE", "CLAIM");
     for (const auto& p : platforms) absl::StrAppend(&header, absl::StrFormat("  %-*s", per_column + kMark, p));
     out << header.substr(0, header.find_last_not_of(' ') + 1) << "\n";
-    for (const auto& name : cases) {
-      question_heading(name, &questions_shown);
+    for (const MatrixCase& c : matrix.cases()) {
+      question_heading(c, &questions_shown);
       std::string row;
       for (const auto& p : platforms) {
-        auto it = cell.find({name, p});
+        const MatrixRow* cell = matrix.Cell(c.name, p);
         const std::string text =
-            it == cell.end() ? (visible = 1, "-") : observation(*it->second, per_column, &visible);
+            cell == nullptr ? (visible = 1, "-") : observation(*cell, per_column, &visible);
         row += absl::StrCat("  ", text, std::string(per_column + kMark - visible, ' '));
       }
       row.erase(row.find_last_not_of(' ') + 1);  // no trailing padding
-      out << absl::StrFormat("%-*s  %-5s", name_width, name, claim_of[name]) << row << "\n";
+      out << absl::StrFormat("%-*s  %-5s", name_width, c.name, claim_text(c)) << row << "\n";
     }
   } else {
     const int room = static_cast<int>(width) - 4 - static_cast<int>(platform_width) - 2 - kMark;
-    for (const auto& name : cases) {
-      question_heading(name, &questions_shown);
-      out << name << "  (" << claim_of[name] << ")\n";
+    for (const MatrixCase& c : matrix.cases()) {
+      question_heading(c, &questions_shown);
+      out << c.name << "  (" << claim_text(c) << ")\n";
       for (const auto& p : platforms) {
-        auto it = cell.find({name, p});
+        const MatrixRow* cell = matrix.Cell(c.name, p);
         out << absl::StrFormat("    %-*s  ", platform_width, p)
-            << (it == cell.end() ? "-" : observation(*it->second, room, &visible)) << "\n";
+            << (cell == nullptr ? "-" : observation(*cell, room, &visible)) << "\n";
       }
     }
   }

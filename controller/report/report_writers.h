@@ -1,7 +1,7 @@
 // ReportWriters: the record of a run (report.json, results.jsonl) and every
-// format made from it. The writers take the judged rows (judge/verdicts.h),
-// computed once per report; none of them decides a verdict or depends on
-// anything that runs cases.
+// format made from it. The writers take the matrix (matrix.h), laid out once
+// from the rows judged once per report (judge/verdicts.h); none of them
+// decides a verdict or depends on anything that runs cases.
 #ifndef CLOSEPROBE_CONTROLLER_REPORT_REPORT_WRITERS_H_
 #define CLOSEPROBE_CONTROLLER_REPORT_REPORT_WRITERS_H_
 
@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "closeprobe/v1/report.pb.h"
 #include "controller/judge/verdicts.h"
+#include "controller/report/matrix.h"
 
 namespace closeprobe::controller {
 
@@ -32,28 +33,34 @@ absl::StatusOr<std::vector<v1::CaseResult>> ReadJsonLines(const std::string& pat
 // report_terminal.cc: the matrix as a table, then refuted claims,
 // inconclusive rows and totals.
 // `width`: the terminal's columns; the cells are sized to it.
-void PrintMatrix(const v1::Report& report, const MatrixRows& rows, std::ostream& out, bool color,
-                 int width = 120);
+void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width = 120);
 // report_terminal.cc: the differences from the baselines, if any were compared.
 void PrintBaselineDifferences(const v1::Report& report, std::ostream& out);
 
 // report_html.cc: DIR/report.html, self-contained, with ladder diagrams.
-absl::Status WriteHtmlReport(const v1::Report& report, const MatrixRows& rows,
-                             const std::string& dir);
+absl::Status WriteHtmlReport(const Matrix& matrix, const std::string& dir);
 // report_markdown.cc: DIR/matrix.md (and the cell text it uses).
-absl::Status WriteMarkdownReport(const v1::Report& report, const MatrixRows& rows,
-                                 const std::string& dir);
+absl::Status WriteMarkdownReport(const Matrix& matrix, const std::string& dir);
 std::string MarkdownCell(const MatrixRow& row);
-// report_junit.cc: DIR/junit.xml, one testcase per case and platform.
-absl::Status WriteJunitReport(const v1::Report& report, const MatrixRows& rows,
-                              const std::string& dir);
-// Every format above, and report.json.
-absl::Status WriteAllReports(const v1::Report& report, const MatrixRows& rows,
-                             const std::string& dir);
+// report_junit.cc: DIR/junit.xml, a testsuite per column, a testcase per case.
+absl::Status WriteJunitReport(const Matrix& matrix, const std::string& dir);
 
 // report_findings.cc: refuted, inconclusive and qualified claims with their
 // evidence, as Markdown (docs' findings are made with it).
-void PrintFindings(const v1::Report& report, const MatrixRows& rows, std::ostream& out);
+void PrintFindings(const Matrix& matrix, std::ostream& out);
+
+// report_writers.cc: the files a run writes, one row per format; --help, the
+// "Report:" line and WriteAllReports all read this table.
+struct ReportFormat {
+  const char* file;  // in the report's folder: "report.html"
+  const char* what;  // for --help
+  absl::Status (*write)(const Matrix& matrix, const std::string& dir);
+};
+const std::vector<ReportFormat>& ReportFormats();
+// "DIR/{report.json,report.html,...}"
+std::string ReportFiles(const std::string& dir);
+// Every format, report.json first; stops at the first that cannot be written.
+absl::Status WriteAllReports(const Matrix& matrix, const std::string& dir);
 
 }  // namespace closeprobe::controller
 

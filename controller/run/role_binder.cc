@@ -6,12 +6,6 @@
 
 namespace closeprobe::controller {
 
-std::string CompanionKey(bool beside_subject, v1::Placement::Process process) {
-  if (process == v1::Placement::PROCESS_SAME) return "";
-  return absl::StrCat(beside_subject ? "subject" : "peer", "/",
-                      process == v1::Placement::PROCESS_OWN ? "own" : "other_user");
-}
-
 absl::StatusOr<std::map<std::string, AgentClient*>> BindRoles(const v1::Case& spec,
                                                               const PlatformAgents& agents) {
   std::map<std::string, AgentClient*> bound;

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "closeprobe/v1/case.pb.h"
+#include "controller/cases/companion_key.h"
 #include "controller/run/agent_client.h"
 
 namespace closeprobe::controller {
@@ -31,10 +32,6 @@ struct PlatformAgents {
   // keyed by CompanionKey(): "subject/own", "peer/other_user".
   std::map<std::string, AgentClient*> companions;
 };
-
-// The companion a placement needs: "subject/own", "subject/other_user",
-// "peer/own" or "peer/other_user"; "" for PROCESS_SAME.
-std::string CompanionKey(bool beside_subject, v1::Placement::Process process);
 
 // Role -> agent. UNIMPLEMENTED when a placement needs a companion agent the
 // column does not have (a user-space stack lives inside its agent's process).

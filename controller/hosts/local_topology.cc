@@ -7,8 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "controller/run/local_processes.h"
-#include "controller/run/local_topology.h"
+#include "controller/hosts/local_processes.h"
+#include "controller/hosts/local_topology.h"
 
 namespace closeprobe::controller {
 

@@ -1,7 +1,7 @@
 // The local topology's Linux hosts: network-namespace pairs joined by veth,
 // companion agents, lwIP on a TAP device, and the QEMU guest; loopback
 // otherwise (local_topology.cc).
-#include "controller/run/local_topology.h"
+#include "controller/hosts/local_topology.h"
 
 #include <fcntl.h>
 #include <pwd.h>
@@ -15,11 +15,12 @@
 #include <iterator>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
-#include "controller/run/local_processes.h"
-#include "controller/run/role_binder.h"
+#include "controller/hosts/local_processes.h"
+#include "controller/cases/companion_key.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -61,6 +62,8 @@ std::string NetnsOf(ProcessId pid) {
 
 bool LocalTopology::CanStartNamespaces() { return geteuid() == 0; }
 
+int LocalTopology::LinkNet(int link) { return static_cast<int>((getpid() + link) % 250) + 1; }
+
 absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
                                        const TopologyOptions& options) {
   const bool root = geteuid() == 0;
@@ -78,35 +81,45 @@ absl::Status LocalTopology::StartHosts(const std::string& agent_binary,
       s = StartCompanions(agent_binary, "peer", first_peer_pid_, first_peer_address_, &first);
     }
   }
-  if (s.ok() && !options.lwip_binary.empty()) {
-    s = StartTapStackPair(
-        "lwip", options.lwip_binary,
-        {absl::StrCat("--lwip_fast_forward=", options.lwip_fast_forward ? "true" : "false")},
-        agent_binary, static_cast<int>((getpid() + 125) % 250) + 1, &lwip_pair_);
-  }
-  if (s.ok() && !options.gvisor_netstack_binary.empty()) {
-    // gVisor's settings are its own process's: the agent may change them.
-    s = StartTapStackPair("gvisor", options.gvisor_netstack_binary, {"--allow_settings"},
-                          agent_binary, static_cast<int>((getpid() + 75) % 250) + 1,
-                          &gvisor_netstack_pair_);
-  }
-  if (s.ok() && !options.runsc.empty()) {
-    s = StartRunscPair(options.runsc, agent_binary, options.companions);
-  }
-  if (s.ok() && !options.guest_dir.empty()) s = StartGuestPair(options.guest_dir, agent_binary);
-  for (size_t i = 0; s.ok() && i < options.executor_columns.size(); ++i) {
-    executor_pairs_.emplace_back();
-    s = StartExecutorPair(options.executor_columns[i], agent_binary, static_cast<int>(i),
-                          &executor_pairs_.back());
+  if (s.ok()) pairs_.front().column = "linux";
+  for (size_t i = 0; s.ok() && i < options.columns.size(); ++i) {
+    columns_.emplace_back();
+    columns_.back().column = options.columns[i].platform.name;
+    s = StartColumn(options.columns[i], agent_binary, static_cast<int>(i), options.companions,
+                    &columns_.back());
   }
   return s;
+}
+
+absl::Status LocalTopology::StartColumn(const LocalColumn& column,
+                                        const std::string& agent_binary, int index,
+                                        bool companions, HostPair* pair) {
+  const Platform& p = column.platform;
+  // Each column's link is a /24 of its own, away from the pairs' (0..49).
+  const int link = 60 + 12 * index;
+  const int net = LinkNet(link);
+  switch (p.host) {
+    case HostKind::kTapStack:
+      return StartTapStackPair(p.name, p.tap_flag_prefix, column.program, column.flags,
+                               agent_binary, net, pair);
+    case HostKind::kRunscSandbox:
+      return StartRunscPair(column.runsc, agent_binary, companions, pair);
+    case HostKind::kQemuGuest:
+      return StartGuestPair(p.name, column.guest_dir, agent_binary, net, pair);
+    case HostKind::kExecutor:
+      return StartExecutorPair(column, agent_binary, link, pair);
+    case HostKind::kNamespacePair:
+    case HostKind::kDocumented:
+      break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(p.name, " is not a column this topology starts"));
 }
 
 absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int index,
                                            const std::vector<std::string>& subject_command,
                                            HostPair* out) {
   // Each pair is a link of its own; the third octet varies by run and pair.
-  const int net = static_cast<int>((getpid() + index) % 250) + 1;
+  const int net = LinkNet(index);
   const std::string suffix = absl::StrCat(getpid() % 100000, index == 0 ? "" : "_",
                                           index == 0 ? "" : absl::StrCat(index));
   struct Host {
@@ -163,7 +176,8 @@ absl::Status LocalTopology::StartNetnsPair(const std::string& agent_binary, int 
   pair.subject_target = absl::StrCat("unix:", socket_of(hosts[0]));
   pair.peer_target = absl::StrCat("unix:", socket_of(hosts[1]));
   if (out != nullptr) {
-    *out = pair;
+    out->subject_target = pair.subject_target;
+    out->peer_target = pair.peer_target;
     return absl::OkStatus();
   }
   pairs_.push_back(pair);
@@ -265,17 +279,17 @@ absl::Status LocalTopology::AwaitSocket(const std::string& path, ProcessId pid,
   return absl::OkStatus();
 }
 
-absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std::string& binary,
+absl::Status LocalTopology::StartTapStackPair(const std::string& name,
+                                              const std::string& flag_prefix,
+                                              const std::string& binary,
                                               const std::vector<std::string>& extra_args,
                                               const std::string& agent_binary, int net,
-                                              HostPair* pair, const std::string& flag_prefix,
-                                              const std::string& tap_name) {
+                                              HostPair* pair) {
   if (access(binary.c_str(), X_OK) != 0) {
     return absl::NotFoundError(absl::StrCat(name, " agent ", binary, " not found"));
   }
-  const std::string tap =
-      tap_name.empty() ? absl::StrCat("c", name.substr(0, 2), getpid() % 100000) : tap_name;
-  const std::string prefix = flag_prefix.empty() ? name : flag_prefix;
+  const std::string tap = absl::StrCat("cpt", net, "p", getpid() % 100000);
+  const std::string& prefix = flag_prefix;
   const std::string stack_address = absl::StrCat("198.18.", net, ".1");
   const std::string kernel_address = absl::StrCat("198.18.", net, ".2");
   const std::string stack_socket = absl::StrCat(dir_, "/", name, ".sock");
@@ -305,15 +319,20 @@ absl::Status LocalTopology::StartTapStackPair(const std::string& name, const std
   return absl::OkStatus();
 }
 
-absl::Status LocalTopology::StartGuestPair(const std::string& guest_dir,
-                                           const std::string& agent_binary) {
+absl::Status LocalTopology::StartGuestPair(const std::string& column, const std::string& guest_dir,
+                                           const std::string& agent_binary, int net,
+                                           HostPair* pair) {
   std::ifstream release_file(guest_dir + "/release");
   std::string release;
   if (!(release_file >> release)) {
     return absl::NotFoundError(absl::StrCat("no guest in ", guest_dir, " (scripts/build_linux_guest.sh)"));
   }
-  const std::string column = absl::StrCat("linux-", release.substr(0, release.find('.', release.find('.') + 1)));
-  const int net = static_cast<int>((getpid() + 200) % 250) + 1;
+  // The column says which kernel it is: the guest must be that one.
+  const std::string version = column.substr(column.find('-') + 1);
+  if (release != version && !absl::StartsWith(release, version + ".")) {
+    return absl::FailedPreconditionError(absl::StrCat("the guest in ", guest_dir, " runs Linux ",
+                                                      release, ", not ", column));
+  }
   const std::string suffix = absl::StrCat(getpid() % 100000);
   const std::string test_tap = "cgt" + suffix, control_tap = "cgc" + suffix;
   const std::string guest_address = absl::StrCat("198.18.", net, ".1");
@@ -383,12 +402,11 @@ absl::Status LocalTopology::StartGuestPair(const std::string& guest_dir,
          absl::StrCat("TCP:", kGuestControl, ":", f.port)},
         socket);
     if (!forward.ok()) return forward.status();
-    if (!f.companion.empty()) guest_pair_.companions[f.companion] = "unix:" + socket;
+    if (!f.companion.empty()) pair->companions[f.companion] = "unix:" + socket;
   }
-  guest_pair_.subject_target = "unix:" + guest_socket;
-  guest_pair_.peer_target = "unix:" + peer_socket;
-  guest_pair_.column = column;
-  guest_pair_.emulation = "QEMU, software emulation (TCG), 1 vCPU, 2 GiB";
+  pair->subject_target = "unix:" + guest_socket;
+  pair->peer_target = "unix:" + peer_socket;
+  pair->emulation = "QEMU, software emulation (TCG), 1 vCPU, 2 GiB";
   return absl::OkStatus();
 }
 }  // namespace closeprobe::controller

@@ -1,6 +1,6 @@
 // On Windows the local topology is two agents on loopback: one host, one
 // stack (Windows' own), so a Windows machine makes a `windows` column alone.
-#include "controller/run/local_topology.h"
+#include "controller/hosts/local_topology.h"
 
 namespace closeprobe::controller {
 

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "controller/run/local_processes.h"
+#include "controller/hosts/local_processes.h"
 
 namespace closeprobe::controller {
 namespace {

@@ -30,9 +30,9 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
-#include "controller/run/local_processes.h"
-#include "controller/run/local_topology.h"
-#include "controller/run/role_binder.h"
+#include "controller/hosts/local_processes.h"
+#include "controller/hosts/local_topology.h"
+#include "controller/cases/companion_key.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -138,7 +138,7 @@ std::string BundleConfig(const std::vector<std::string>& args,
 
 absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
                                            const std::string& agent_binary,
-                                           bool companions) {
+                                           bool companions, HostPair* pair) {
   const std::string log = dir_ + "/runsc.log";
   // runsc's version, for Info and the report (the sentry says "Linux 4.4.0").
   const std::string version_log = dir_ + "/runsc-version.log";
@@ -287,14 +287,14 @@ absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
   }
   sandbox_start_seconds_ = absl::ToDoubleSeconds(absl::Now() - started);
 
-  runsc_pair_.subject_target = "unix:" + subject_socket;
-  runsc_pair_.peer_target = "unix:" + peer_socket;
-  runsc_pair_.wire_target = "unix:" + wire_socket;
-  runsc_pair_.emulation =
+  pair->subject_target = "unix:" + subject_socket;
+  pair->peer_target = "unix:" + peer_socket;
+  pair->wire_target = "unix:" + wire_socket;
+  pair->emulation =
       absl::StrCat("gVisor (runsc ", version, "), platform ", kPlatform,
                    ": every system call of the agent is trapped by ptrace");
   if (companions)
-    StartSandboxCompanions(runsc_state, id, agent_binary, sandbox_address);
+    StartSandboxCompanions(runsc_state, id, agent_binary, sandbox_address, pair);
   return absl::OkStatus();
 }
 
@@ -303,7 +303,7 @@ absl::Status LocalTopology::StartRunscPair(const std::string& runsc,
 // a failure is a warning, not the end of the column.
 void LocalTopology::StartSandboxCompanions(
     const std::vector<std::string>& runsc_state, const std::string& id,
-    const std::string& agent_binary, const std::string& address) {
+    const std::string& agent_binary, const std::string& address, HostPair* pair) {
   const passwd* nobody = getpwnam("nobody");
   const std::string other_dir = dir_ + "/runsc-other-user";
   const bool other_ok =
@@ -333,7 +333,7 @@ void LocalTopology::StartSandboxCompanions(
           "gvisor: no ", name, " companion: ", started.status().message()));
       continue;
     }
-    runsc_pair_.companions[CompanionKey(
+    pair->companions[CompanionKey(
         true, other_user ? v1::Placement::PROCESS_OTHER_USER
                          : v1::Placement::PROCESS_OWN)] = "unix:" + socket;
   }

@@ -31,7 +31,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "controller/run/local_processes.h"
+#include "controller/cases/platforms.h"
+#include "controller/hosts/local_processes.h"
 
 namespace closeprobe::controller {
 
@@ -44,7 +45,8 @@ struct HostPair {
   // Agents in processes of their own on the same hosts (role_binder.h's
   // CompanionKey -> target): the first pair's, when asked for.
   std::map<std::string, std::string> companions;
-  // The matrix column's name when not the subject's platform ("linux-6.1").
+  // The matrix column, as the user named it ("linux-6.1"); "" for the
+  // settings rows' pairs and loopback (the agent's platform names it).
   std::string column;
   // An agent on the wire between subject and peer that captures and drops
   // for the subject, which cannot itself (a sandbox); "" = the subject does.
@@ -53,36 +55,27 @@ struct HostPair {
   std::string emulation;
 };
 
-// A column whose stack runs an executor (docs/executor-protocol.md), served
-// by the proxy agent closeprobe-agent-executor (local_topology_executor_linux.cc).
-struct ExecutorColumn {
-  std::string column;        // the matrix column, e.g. "lwip-firmware"
-  std::string platform;      // the proxy's --executor_platform: whose expectations apply
-  std::string executor;      // the proxy's --executor: "qemu:IMAGE" or "spawn:PROGRAM"
-  std::string proxy_binary;  // closeprobe-agent-executor
+// One column the topology starts beside the namespace pairs: its row of the
+// platform table (controller/cases/platforms.h) and what this machine runs
+// for it (local_columns.h finds them).
+struct LocalColumn {
+  Platform platform;
+  std::string program;             // the stack's agent, or the executor proxy
+  std::vector<std::string> flags;  // more flags for `program`
+  std::string executor;            // kExecutor: the proxy's --executor ("qemu:FILE", "spawn:PROGRAM")
+  std::string runsc;               // kRunscSandbox: runsc
+  std::string guest_dir;           // kQemuGuest: vmlinuz, initramfs.cpio.gz, release
 };
 
 struct TopologyOptions {
   TopologyKind kind = TopologyKind::kAuto;
   // Host pairs (netns); loopback has one (one stack cannot be split).
   int pairs = 1;
-  // Non-empty (netns only): also an lwIP host: a namespace with a TAP
-  // device, lwIP on one side of it, a Linux peer agent on the kernel side.
-  std::string lwip_binary;
-  bool lwip_fast_forward = true;  // the lwIP agent's --lwip_fast_forward
-  // Non-empty (netns only): also a gVisor netstack host, made like the lwIP one.
-  std::string gvisor_netstack_binary;
-  // (netns only) The first pair's hosts each get two more agents: one of
-  // their own, and one running as the user nobody.
+  // (netns only) The first pair's hosts (and the sandbox's) each get two more
+  // agents: one of their own, and one running as the user nobody.
   bool companions = false;
-  // Non-empty (netns only): also a gVisor host, the Linux agent in a sandbox
-  // that this runsc starts (runsc_host_linux.cc).
-  std::string runsc;
-  // Non-empty (netns only): also a guest host, booted from this folder
-  // (scripts/build_linux_guest.sh: vmlinuz, initramfs.cpio.gz, release).
-  std::string guest_dir;
-  // (netns only) Columns served by the executor proxy, one host pair each.
-  std::vector<ExecutorColumn> executor_columns;
+  // (netns only) The other columns, in the user's order.
+  std::vector<LocalColumn> columns;
 };
 
 class LocalTopology {
@@ -97,19 +90,10 @@ class LocalTopology {
 
   const std::string& kind() const { return kind_; }          // "netns" or "loopback"
   const std::vector<HostPair>& pairs() const { return pairs_; }
-  // The lwIP subject and its Linux peer; empty targets when not started.
-  const HostPair& lwip_pair() const { return lwip_pair_; }
-  // The gVisor netstack subject and its Linux peer; empty when not started.
-  const HostPair& gvisor_netstack_pair() const { return gvisor_netstack_pair_; }
-  // The agent in a runsc sandbox, its Linux peer and their wire; empty when
-  // not started.
-  const HostPair& runsc_pair() const { return runsc_pair_; }
-  // How long the sandbox took from `runsc run` until its agent served.
+  // The columns' hosts, in options' order, each named by its platform row.
+  const std::vector<HostPair>& columns() const { return columns_; }
+  // How long the runsc sandbox took from `runsc run` until its agent served.
   double sandbox_start_seconds() const { return sandbox_start_seconds_; }
-  // The guest and its Linux peer; empty targets when not started.
-  const HostPair& guest_pair() const { return guest_pair_; }
-  // The executor columns' subjects and their Linux peers, in options' order.
-  const std::vector<HostPair>& executor_pairs() const { return executor_pairs_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const std::vector<ProcessId>& agent_pids() const { return pids_; }
   // For a controller about to exit on a signal: kills the agents and removes
@@ -128,22 +112,25 @@ class LocalTopology {
   absl::Status StartNetnsPair(const std::string& agent_binary, int index,
                               const std::vector<std::string>& subject_command = {},
                               HostPair* out = nullptr);
-  // One executor column (local_topology_executor_linux.cc).
-  absl::Status StartExecutorPair(const ExecutorColumn& column, const std::string& agent_binary,
-                                 int index, HostPair* pair);
+  // The third octet of link number `link` (198.18.N.0/24), which varies by run.
+  static int LinkNet(int link);
+  // One column of options.columns, the `index`th (its links' addresses).
+  absl::Status StartColumn(const LocalColumn& column, const std::string& agent_binary, int index,
+                           bool companions, HostPair* pair);
+  // An executor column (local_topology_executor_linux.cc).
+  absl::Status StartExecutorPair(const LocalColumn& column, const std::string& agent_binary,
+                                 int link, HostPair* pair);
   absl::Status StartLoopback(const std::string& agent_binary);
   // A stack in the agent's own process (lwIP, gVisor) on a TAP device in a
   // namespace of its own, with a Linux peer agent on the kernel side. `name`
-  // is the platform, which also prefixes the stack agent's flags (--lwip_tap,
-  // --gvisor_tap...); `net` is the link's third octet.
-  // `flag_prefix` and `tap_name` replace `name` in the flags' names and the
-  // default TAP name when given.
-  absl::Status StartTapStackPair(const std::string& name, const std::string& binary,
+  // names its logs and sockets; `flag_prefix` prefixes the stack agent's
+  // flags (--lwip_tap, --gvisor_tap...); `net` is the link's third octet.
+  absl::Status StartTapStackPair(const std::string& name, const std::string& flag_prefix,
+                                 const std::string& binary,
                                  const std::vector<std::string>& extra_args,
-                                 const std::string& agent_binary, int net, HostPair* pair,
-                                 const std::string& flag_prefix = "",
-                                 const std::string& tap_name = "");
-  absl::Status StartGuestPair(const std::string& guest_dir, const std::string& agent_binary);
+                                 const std::string& agent_binary, int net, HostPair* pair);
+  absl::Status StartGuestPair(const std::string& name, const std::string& guest_dir,
+                              const std::string& agent_binary, int net, HostPair* pair);
   // A program in a network namespace of its own: its shell waits for a line
   // on `go` (write it once the namespace's links are in place), runs the
   // shell command `setup` there, then becomes `program`.
@@ -156,9 +143,10 @@ class LocalTopology {
   // Waits until `pid` is in a network namespace other than the controller's.
   absl::Status AwaitNamespace(ProcessId pid, const std::string& name, absl::Time deadline);
   absl::Status StartRunscPair(const std::string& runsc, const std::string& agent_binary,
-                              bool companions);
+                              bool companions, HostPair* pair);
   void StartSandboxCompanions(const std::vector<std::string>& runsc_state, const std::string& id,
-                              const std::string& agent_binary, const std::string& address);
+                              const std::string& agent_binary, const std::string& address,
+                              HostPair* pair);
   // The companions of the host whose agent is `host_pid` (`side`: "subject"
   // or "peer"), added to `pair`.
   absl::Status StartCompanions(const std::string& agent_binary, const std::string& side,
@@ -175,12 +163,8 @@ class LocalTopology {
   std::string kind_;
   std::string dir_;
   std::vector<HostPair> pairs_;
-  HostPair lwip_pair_;
-  HostPair gvisor_netstack_pair_;
-  HostPair guest_pair_;
-  HostPair runsc_pair_;
+  std::vector<HostPair> columns_;
   double sandbox_start_seconds_ = 0;
-  std::vector<HostPair> executor_pairs_;
   std::vector<std::string> warnings_;
   std::vector<ProcessId> pids_;
   // Run before the agents are stopped, also when abandoned (a sandbox's
