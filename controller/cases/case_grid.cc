@@ -24,18 +24,19 @@ bool Next(const v1::Case& spec, std::vector<int>* at) {
 // The entries of `from` whose `when` conditions hold, with the index each
 // had in the file.
 template <typename Entry>
-void KeepWhere(const google::protobuf::RepeatedPtrField<Entry>& from, const Values& values,
+void KeepWhere(const google::protobuf::RepeatedPtrField<Entry>& from,
+               const std::vector<Conditions>& when, const Values& values,
                google::protobuf::RepeatedPtrField<Entry>* into, std::vector<int>* origin) {
   into->Clear();
   for (int i = 0; i < from.size(); ++i) {
-    if (!ConditionsHold(from.Get(i).when(), values)) continue;
+    if (!ConditionsHold(when.at(i), values)) continue;
     *into->Add() = from.Get(i);
     origin->push_back(i);
   }
 }
 
 // The iteration whose parameters have these values (param -> value).
-LoadedCase Iteration(const LoadedCase& c, const Values& values) {
+LoadedCase Iteration(const LoadedCase& c, const CaseConditions& when, const Values& values) {
   LoadedCase it;
   it.file = c.file;
   it.locations = c.locations;
@@ -44,12 +45,22 @@ LoadedCase Iteration(const LoadedCase& c, const Values& values) {
     it.parameters.emplace_back(p.name(), values.at(p.name()));
   }
   it.spec = c.spec;
-  KeepWhere(c.spec.step(), values, it.spec.mutable_step(), &it.step_origin);
-  KeepWhere(c.spec.expect(), values, it.spec.mutable_expect(), &it.expect_origin);
-  KeepWhere(c.spec.settings(), values, it.spec.mutable_settings(), &it.settings_origin);
-  KeepWhere(c.spec.placement(), values, it.spec.mutable_placement(), &it.placement_origin);
-  for (const v1::ClaimChoice& choice : c.spec.claim_when()) {
-    if (!ConditionsHold(choice.when(), values)) continue;
+  std::vector<int> step_origin, expect_origin;
+  KeepWhere(c.spec.step(), when.steps, values, it.spec.mutable_step(), &step_origin);
+  KeepWhere(c.spec.expect(), when.expects, values, it.spec.mutable_expect(), &expect_origin);
+  for (size_t i = 0; i < step_origin.size(); ++i) {
+    it.steps.push_back({it.spec.step(i), step_origin[i], {}});
+  }
+  for (size_t i = 0; i < expect_origin.size(); ++i) {
+    it.expects.push_back({it.spec.expect(i), expect_origin[i], {}, {}});
+  }
+  KeepWhere(c.spec.settings(), when.settings, values, it.spec.mutable_settings(),
+            &it.settings_origin);
+  KeepWhere(c.spec.placement(), when.placements, values, it.spec.mutable_placement(),
+            &it.placement_origin);
+  for (int i = 0; i < c.spec.claim_when_size(); ++i) {
+    const v1::ClaimChoice& choice = c.spec.claim_when(i);
+    if (!ConditionsHold(when.claim_choices.at(i), values)) continue;
     it.spec.set_claim(choice.claim());
     if (!choice.summary().empty()) it.spec.set_summary(choice.summary());
     break;
@@ -87,15 +98,11 @@ absl::StatusOr<GridCondition> ParseGridCondition(const std::string& text) {
   return c;
 }
 
-bool ConditionsHold(
-    const google::protobuf::RepeatedPtrField<std::string>& conditions,
-    const Values& values) {
-  for (const std::string& text : conditions) {
-    absl::StatusOr<GridCondition> c = ParseGridCondition(text);
-    if (!c.ok()) return false;
-    auto v = values.find(c->param);
-    const bool in = v != values.end() && c->values.count(v->second) > 0;
-    if (in == c->negated) return false;
+bool ConditionsHold(const Conditions& conditions, const Values& values) {
+  for (const GridCondition& c : conditions) {
+    auto v = values.find(c.param);
+    const bool in = v != values.end() && c.values.count(v->second) > 0;
+    if (in == c.negated) return false;
   }
   return true;
 }
@@ -108,7 +115,7 @@ std::string IterationName(
       base, "[", absl::StrJoin(parameters, ",", absl::PairFormatter("=")), "]");
 }
 
-std::vector<LoadedCase> ExpandGrid(const LoadedCase& c) {
+std::vector<LoadedCase> ExpandGrid(const LoadedCase& c, const CaseConditions& when) {
   std::vector<LoadedCase> out;
   std::vector<int> at(c.spec.param_size(), 0);
   for (const v1::Parameter& p : c.spec.param()) {
@@ -120,10 +127,10 @@ std::vector<LoadedCase> ExpandGrid(const LoadedCase& c) {
       values[c.spec.param(i).name()] = c.spec.param(i).values(at[i]);
     }
     bool excluded = false;
-    for (const v1::Exclusion& e : c.spec.exclude()) {
-      excluded = excluded || ConditionsHold(e.when(), values);
+    for (const Conditions& exclusion : when.exclusions) {
+      excluded = excluded || ConditionsHold(exclusion, values);
     }
-    if (!excluded) out.push_back(Iteration(c, values));
+    if (!excluded) out.push_back(Iteration(c, when, values));
   } while (c.spec.param_size() > 0 && Next(c.spec, &at));
   return out;
 }

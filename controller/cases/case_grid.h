@@ -27,11 +27,17 @@ struct GridCondition {
 // InvalidArgument (without a location) for text that is not a condition.
 absl::StatusOr<GridCondition> ParseGridCondition(const std::string& text);
 
-// True when every condition holds for `values` (param -> value). Conditions
-// must have parsed (the validator checks them first).
-bool ConditionsHold(
-    const google::protobuf::RepeatedPtrField<std::string>& conditions,
-    const std::map<std::string, std::string>& values);
+// A `when` list: it holds when every condition in it holds.
+using Conditions = std::vector<GridCondition>;
+
+// Every `when` list of a case, parsed once, by the validator, which tells
+// what does not parse; one per entry, in the file's order.
+struct CaseConditions {
+  std::vector<Conditions> steps, expects, settings, placements, exclusions, claim_choices;
+};
+
+// True when every condition holds for `values` (param -> value).
+bool ConditionsHold(const Conditions& conditions, const std::map<std::string, std::string>& values);
 
 // The row name of an iteration: "name" or "name[a=x,b=y]".
 std::string IterationName(
@@ -39,8 +45,9 @@ std::string IterationName(
     const std::vector<std::pair<std::string, std::string>>& parameters);
 
 // Every combination of the parameters' values not excluded, in declaration
-// order (the last parameter varies fastest). Call after ValidateCase.
-std::vector<LoadedCase> ExpandGrid(const LoadedCase& c);
+// order (the last parameter varies fastest), with `when` the case's
+// conditions. Call once the grid's declarations are valid.
+std::vector<LoadedCase> ExpandGrid(const LoadedCase& c, const CaseConditions& when);
 
 // The same iteration run with its other roles on `peer_platform`: the name
 // gains "peer=P" as a last parameter.

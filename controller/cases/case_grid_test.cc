@@ -68,7 +68,11 @@ TEST(CaseGrid, KeepsOnlyStepsAndExpectationsWhoseConditionsHold) {
   EXPECT_EQ(off.spec.claim(), "C8");
   const LoadedCase& two_nb = its[4];
   EXPECT_EQ(two_nb.spec.step_size(), 5);
-  EXPECT_THAT(two_nb.step_origin, ElementsAre(0, 1, 3, 4, 5));
+  std::vector<int> origins;
+  for (const CaseStep& step : two_nb.steps) origins.push_back(step.origin);
+  EXPECT_THAT(origins, ElementsAre(0, 1, 3, 4, 5));
+  ASSERT_EQ(two_nb.steps.size(), 5u);
+  EXPECT_EQ(two_nb.steps[2].step.DebugString(), two_nb.spec.step(2).DebugString());
   EXPECT_EQ(two_nb.spec.claim(), "C9");
   EXPECT_EQ(two_nb.spec.summary(), "linger 2");
   EXPECT_EQ(two_nb.base_name, "grid");
@@ -100,7 +104,8 @@ TEST(CaseSet, NamesAreResolvedWhenLoaded) {
   const std::vector<LoadedCase> rows = Rows(kGrid);
   ASSERT_FALSE(rows.empty());
   ASSERT_EQ(rows[0].expects.size(), 1u);
-  EXPECT_NE(rows[0].expects[0].error, v1::ERROR_NAME_UNSPECIFIED);
+  ASSERT_EQ(rows[0].expects[0].checks.size(), 1u);
+  EXPECT_STREQ(rows[0].expects[0].checks[0]->field(), "error");
 }
 
 TEST(CaseGrid, UnknownParameterOrValueIsAnErrorWithItsLine) {

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "closeprobe/v1/case.pb.h"
+#include "controller/cases/expectation_checks.h"
 #include "controller/cases/version_requirement.h"
 #include "google/protobuf/text_format.h"
 
@@ -26,12 +27,18 @@ struct ResolvedStep {
   std::string where;  // "FILE:LINE:COLUMN" of the step, for errors while it runs
 };
 
-// An expectation's names and version range, resolved once by the validator
-// (UNSPECIFIED: the expectation does not check it).
-struct ResolvedExpectation {
-  v1::ErrorName error = v1::ERROR_NAME_UNSPECIFIED;
-  v1::TcpState state = v1::TCP_STATE_UNSPECIFIED;
-  v1::TcpState seen = v1::TCP_STATE_UNSPECIFIED;
+// A step of the case as its iteration runs it.
+struct CaseStep {
+  v1::Step step;
+  int origin = 0;      // its index in the file (a grid iteration leaves some out)
+  ResolvedStep names;  // filled by the validator
+};
+
+// An expectation of the case, resolved once by the validator.
+struct CaseExpectation {
+  v1::Expectation spec;  // as written: reports copy it
+  int origin = 0;        // its index in the file
+  ExpectationChecks checks;                   // what it asks of its step; none for a wire check
   std::optional<VersionRequirement> version;  // platform_version
 };
 
@@ -43,19 +50,18 @@ struct LoadedCase {
   std::shared_ptr<const google::protobuf::TextFormat::ParseInfoTree> locations;
   // A grid iteration (case_grid.h) keeps what it came from: the file's case
   // name, its parameter values in declaration order, and for each of its
-  // steps and expectations the index in the file (empty: the same index).
+  // settings and placements the index in the file (empty: the same index).
   std::string base_name;
   std::vector<std::pair<std::string, std::string>> parameters;
-  std::vector<int> step_origin;
-  std::vector<int> expect_origin;
   std::vector<int> settings_origin;
   std::vector<int> placement_origin;
   // Pairings: the platform the roles other than the subject run on ("" =
   // the column's reference peer).
   std::string peer_platform;
-  // Filled by the validator, one per step and expectation of `spec`.
-  std::vector<ResolvedStep> steps;
-  std::vector<ResolvedExpectation> expects;
+  // The iteration's steps and expectations (those of `spec`, in order), each
+  // with where it came from and what the validator resolved.
+  std::vector<CaseStep> steps;
+  std::vector<CaseExpectation> expects;
 };
 
 absl::StatusOr<LoadedCase> LoadCaseFile(const std::string& path);

@@ -19,10 +19,12 @@
 #include "absl/strings/str_join.h"
 #include "controller/cases/case_grid.h"
 #include "controller/cases/claims.h"
+#include "controller/cases/expectation_checks.h"
 #include "controller/cases/inject_step_rules.h"
 #include "controller/cases/did_you_mean.h"
 #include "controller/cases/names.h"
 #include "controller/cases/platforms.h"
+#include "controller/cases/step_kinds.h"
 
 namespace closeprobe::controller {
 namespace {
@@ -37,46 +39,25 @@ constexpr int kMaxWaitMs = 600000;
 constexpr int kMaxBytes = 16 * 1024 * 1024;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
 
+// The rows a grid makes before exclusions.
+double GridCombinations(const v1::Case& spec) {
+  double combinations = 1;
+  for (const v1::Parameter& p : spec.param()) combinations *= std::max(1, p.values_size());
+  return combinations;
+}
+
+// "an accept step", "a close step": the kind with its article.
+std::string AStep(absl::string_view kind) {
+  const bool vowel = !kind.empty() && absl::string_view("aeiou").find(kind[0]) != absl::string_view::npos;
+  return absl::StrCat(vowel ? "an " : "a ", kind, " step");
+}
+
 // "" when `claim` is empty (a question case) or known; else what is wrong.
 std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
   if (claim.empty() || claims.Find(claim) != nullptr) return "";
   return absl::StrCat("claim '", claim, "' is not a known claim (", claims.Known(),
                       "; claims files: ", absl::StrJoin(claims.files(), ", "),
                       "); leave `claim` out for a question case");
-}
-
-// The names case files use for a protocol enum, without its prefix.
-template <typename Enum>
-std::vector<std::string> TextsOf(const google::protobuf::EnumDescriptor* type,
-                                 std::string (*text)(Enum)) {
-  std::vector<std::string> out;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const std::string t = text(static_cast<Enum>(type->value(i)->number()));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
-}
-std::vector<std::string> StateTexts() { return TextsOf(v1::TcpState_descriptor(), &StateText); }
-std::vector<std::string> ErrorTexts() { return TextsOf(v1::ErrorName_descriptor(), &ErrorText); }
-std::vector<std::string> OptionTexts() {
-  std::vector<std::string> out;
-  for (int i = 0; i < v1::SocketOption_descriptor()->value_count(); ++i) {
-    const std::string t(absl::StripPrefix(v1::SocketOption_descriptor()->value(i)->name(),
-                                          "SOCKET_OPTION_"));
-    if (t != "UNSPECIFIED") out.push_back(t);
-  }
-  return out;
-}
-
-// "an accept step", "a close step": the kind with its article.
-std::string AStep(const std::string& kind) {
-  const bool vowel = !kind.empty() && std::string("aeiou").find(kind[0]) != std::string::npos;
-  return absl::StrCat(vowel ? "an " : "a ", kind, " step");
-}
-
-const char* StepKindName(v1::Step::ActionCase kind) {
-  const auto* f = v1::Step::descriptor()->FindFieldByNumber(static_cast<int>(kind));
-  return f == nullptr ? "?" : f->name().c_str();
 }
 
 // Finds where a field path (e.g. step[3].close.on) was written; falls back
@@ -108,10 +89,13 @@ class Locator {
 
   // A grid iteration's step/expectation index, as it is in the file.
   int Origin(const std::string& repeated, int index) const {
+    auto at = [index](const auto& entries) {
+      return index < static_cast<int>(entries.size()) ? entries[index].origin : index;
+    };
+    if (repeated == "step") return at(c_.steps);
+    if (repeated == "expect") return at(c_.expects);
     static const std::vector<int> kNone;
-    const std::vector<int>& origin = repeated == "step"       ? c_.step_origin
-                                     : repeated == "expect"   ? c_.expect_origin
-                                     : repeated == "settings"  ? c_.settings_origin
+    const std::vector<int>& origin = repeated == "settings"    ? c_.settings_origin
                                      : repeated == "placement" ? c_.placement_origin
                                                                : kNone;
     return index < static_cast<int>(origin.size()) ? origin[index] : index;
@@ -149,9 +133,20 @@ class Validator {
     CheckSettings();
     CheckPlacements();
     for (int i = 0; i < spec_.step_size(); ++i) CheckStep(i);
+    for (const v1::Step& s : spec_.step()) {
+      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
+        if (!p->empty()) names_.ports.insert(*p);
+      }
+    }
+    names_.roles = roles_;
     for (int i = 0; i < spec_.expect_size(); ++i) CheckExpectation(i);
-    resolved->steps = std::move(steps_);
-    resolved->expects = std::move(expects_);
+    for (size_t i = 0; i < resolved->steps.size() && i < steps_.size(); ++i) {
+      resolved->steps[i].names = std::move(steps_[i]);
+    }
+    for (size_t i = 0; i < resolved->expects.size() && i < expects_.size(); ++i) {
+      resolved->expects[i].checks = std::move(expects_[i].checks);
+      resolved->expects[i].version = std::move(expects_[i].version);
+    }
     return errors_;
   }
 
@@ -271,8 +266,7 @@ class Validator {
       return;
     }
     const std::string kind = StepKind(step);
-    const bool is_sleep = step.action_case() == v1::Step::kSleep ||
-                          step.action_case() == v1::Step::kJoin;
+    const bool is_sleep = !KindOf(step).has_role;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
             absl::StrCat("unknown role '", step.role(), "'",
@@ -314,14 +308,7 @@ class Validator {
   // one after another, and each agent holds its own until the instant).
   void CheckTogether(int i, const std::string& kind) {
     const v1::Step& step = spec_.step(i);
-    static const std::set<std::string>* single_calls = new std::set<std::string>{
-        "bind", "accept", "send", "recv", "shutdown", "close", "setsockopt", "getsockopt",
-        "set_blocking", "wait_readable", "connect", "listen", "poll", "getsockname",
-        "getpeername"};
-    const bool one_call = single_calls->count(kind) > 0 &&
-                          !(step.action_case() == v1::Step::kConnect && step.connect().on().empty()) &&
-                          !(step.action_case() == v1::Step::kListen && step.listen().on().empty());
-    if (!one_call) {
+    if (!IsOneCall(step)) {
       Error(where_.At("step", i, {"together"}),
             absl::StrCat(AStep(kind), " cannot be scheduled with `together`: only one socket "
                          "call on an existing handle can; give connect and listen an `on`, or "
@@ -360,7 +347,7 @@ class Validator {
     const std::string k = kind;
     // `to` only names an address; state and wait_state may watch a closed
     // handle's orphan.
-    const bool watches = kind == "state" || kind == "wait_state";
+    const bool watches = KindOf(step).watches_closed;
     // An inject step names a connection by a handle of either end, open or
     // closed (inject_step_rules.h).
     const bool injects = kind == "inject";
@@ -373,7 +360,7 @@ class Validator {
     // From here on (in this iteration) the handle is closed.
     if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
-        kind != "listen" && kind != "connect") {
+        KindOf(step).makes != MakesHandle::kWithoutOn) {
       Error(where_.At("step", i, {k.c_str()}),
             absl::StrCat(AStep(kind), " needs `on`: the handle it acts on"));
     }
@@ -513,45 +500,33 @@ class Validator {
     }
   }
 
-  // What an expectation checks must be something its step observes.
-  void CheckFitsStep(int i, v1::Step::ActionCase kind) {
-    const v1::Expectation& e = spec_.expect(i);
-    const bool state_step = kind == v1::Step::kState || kind == v1::Step::kWaitState;
-    const bool call_step = !state_step && kind != v1::Step::kSleep && kind != v1::Step::kJoin &&
-                           kind != v1::Step::kDrop && kind != v1::Step::kLift &&
-                           kind != v1::Step::kInject;
-    const char* step_kind = StepKindName(kind);
-    auto misfit = [&](const char* field, const char* fits) {
-      Error(where_.At("expect", i, {field}),
-            absl::StrCat("`", field, "` checks ", fits, "; step '", e.step(), "' is ",
-                         AStep(step_kind), ", so it can never hold: check `", field,
+  // What an expectation checks must be something its step observes; told
+  // in the order of what the checks need (step_kinds.h).
+  void CheckFitsStep(int i, const ExpectationChecks& checks, v1::Step::ActionCase action) {
+    const StepKindRow& kind = KindOf(action);
+    std::vector<const Check*> misfits;
+    for (const auto& check : checks) {
+      if (check->needs() != 0 && (kind.observes & check->needs()) == 0) {
+        misfits.push_back(check.get());
+      }
+    }
+    std::stable_sort(misfits.begin(), misfits.end(),
+                     [](const Check* a, const Check* b) { return a->needs() < b->needs(); });
+    for (const Check* check : misfits) {
+      Error(where_.At("expect", i, {check->field()}),
+            absl::StrCat("`", check->field(), "` checks ", KindsObserving(check->needs()),
+                         "; step '", spec_.expect(i).step(), "' is ", AStep(kind.name),
+                         ", so it can never hold: check `", check->field(),
                          "` on such a step, or drop it"));
-    };
-    if (!e.state().empty() && !state_step) misfit("state", "a state or wait_state step");
-    if (!e.seen().empty() && kind != v1::Step::kWaitState) misfit("seen", "a wait_state step");
-    if (e.has_reached() && kind != v1::Step::kWaitState) misfit("reached", "a wait_state step");
-    if (e.has_timer_ms() && kind != v1::Step::kState) misfit("timer_ms", "a state step");
-    if (e.has_value() && kind != v1::Step::kGetsockopt) misfit("value", "a getsockopt step");
-    if (e.has_linger() && kind != v1::Step::kGetsockopt) misfit("linger", "a getsockopt step");
-    const bool poll_step = kind == v1::Step::kPoll;
-    if (!e.fired().empty() && !poll_step) misfit("fired", "a poll step");
-    if (!e.fired_includes().empty() && !poll_step) misfit("fired_includes", "a poll step");
-    if (!e.not_fired().empty() && !poll_step) misfit("not_fired", "a poll step");
-    if (!e.endpoint().empty() && kind != v1::Step::kGetsockname &&
-        kind != v1::Step::kGetpeername) {
-      misfit("endpoint", "a getsockname or getpeername step");
     }
-    if (!e.error().empty() && !call_step) misfit("error", "a socket call's result");
-    if (e.has_result() && !call_step) misfit("result", "a socket call's result");
-    if (e.has_fails() && !call_step) misfit("fails", "a socket call's result");
-    if (e.has_ends() && kind != v1::Step::kRecv) misfit("ends", "a recv step");
-    if (e.has_result_range() && !call_step) misfit("result_range", "a socket call's result");
-    if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
-      Error(where_.At("expect", i, {"ends"}),
-            absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
-                         "the last call's 0: check `error: \"OK\"` (it reached the end) or "
-                         "`fails` instead of `ends`"));
-    }
+  }
+
+  // `expect { platform }` names a row of the platform table.
+  void CheckPlatform(int i, const std::string& platform) {
+    const std::vector<std::string> known = ExpectationPlatformNames();
+    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
+    Error(where_.At("expect", i, {"platform"}),
+          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -611,7 +586,7 @@ class Validator {
 
   void CheckExpectation(int i) {
     const v1::Expectation& e = spec_.expect(i);
-    ResolvedExpectation& typed = expects_[i];
+    Resolved& typed = expects_[i];
     if (e.premise() && !e.platform().empty()) {
       Error(where_.At("expect", i, {"platform"}),
             "a premise applies to every platform: drop `platform` (what a platform does "
@@ -625,7 +600,9 @@ class Validator {
       CheckPlatform(i, e.platform());
       return;
     }
-    if (ids_.count(e.step()) > 0) CheckFitsStep(i, kind_of_[e.step()]);
+    std::vector<CheckProblem> problems;
+    typed.checks = ResolveChecks(e, &names_, &problems);
+    if (ids_.count(e.step()) > 0) CheckFitsStep(i, typed.checks, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
             absl::StrCat("unknown step id '", e.step(), "'",
@@ -646,89 +623,17 @@ class Validator {
         typed.version = *version;
       }
     }
-    if (!e.error().empty() && !ParseErrorText(e.error(), &typed.error)) {
-      Error(where_.At("expect", i, {"error"}),
-            absl::StrCat("unknown error name '", e.error(), "'",
-                         DidYouMean(e.error(), ErrorTexts())));
+    for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
+    if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
+      Error(where_.At("expect", i, {"ends"}),
+            absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
+                         "the last call's 0: check `error: \"OK\"` (it reached the end) or "
+                         "`fails` instead of `ends`"));
     }
-    for (auto [text, into, field] : {std::make_tuple(&e.state(), &typed.state, "state"),
-                                     std::make_tuple(&e.seen(), &typed.seen, "seen")}) {
-      if (!text->empty() && !ParseStateText(*text, into)) {
-        Error(where_.At("expect", i, {field}),
-              absl::StrCat("unknown TCP state '", *text, "'", DidYouMean(*text, StateTexts())));
-      }
-    }
-    if (!e.endpoint().empty()) CheckEndpoint(i, e.endpoint());
-    for (int f : e.fired_includes()) {
-      for (int n : e.not_fired()) {
-        if (f == n) {
-          Error(where_.At("expect", i, {"not_fired"}),
-                absl::StrCat(v1::PollEvent_Name(f), " is in both fired_includes and not_fired"));
-        }
-      }
-    }
-    const auto& d = e.duration_ms();
-    for (auto [range, field] : {std::make_pair(&d, "duration_ms"),
-                                std::make_pair(&e.result_range(), "result_range"),
-                                std::make_pair(&e.timer_ms(), "timer_ms")}) {
-      if (range->has_min() && range->has_max() && range->min() > range->max()) {
-        Error(where_.At("expect", i, {field}),
-              absl::StrCat(field, ": min ", range->min(), " is above max ", range->max(),
-                           ": swap them"));
-      }
-    }
-    if (e.has_result() && e.has_result_range()) {
-      Error(where_.At("expect", i, {"result_range"}),
-            "`result` is exact and `result_range` a range: keep one of them");
-    }
-    if (e.error().empty() && !e.has_result() && e.state().empty() && !e.has_reached() &&
-        e.seen().empty() && !e.has_value() && !d.has_min() && !d.has_max() &&
-        e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty() &&
-        e.endpoint().empty() && !e.has_linger() && !e.has_fails() && !e.has_ends() &&
-        !e.has_timer_ms() && !e.has_result_range()) {
+    if (typed.checks.empty()) {
       Error(where_.At("expect", i),
             "the expectation checks nothing: add what the step must show (`error`, `result`, "
             "`result_range`, `state`, `fails`, ...) or a `wire` check");
-    }
-  }
-
-  // "ADDRESS:PORT" as Expectation.endpoint names it.
-  // `expect { platform }` names a row of the platform table.
-  void CheckPlatform(int i, const std::string& platform) {
-    const std::vector<std::string> known = ExpectationPlatformNames();
-    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
-    Error(where_.At("expect", i, {"platform"}),
-          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
-  }
-
-  void CheckEndpoint(int i, const std::string& text) {
-    const std::string where = where_.At("expect", i, {"endpoint"});
-    const size_t colon = text.rfind(':');
-    if (colon == std::string::npos) {
-      Error(where, absl::StrCat("endpoint '", text, "' must be ADDRESS:PORT, e.g. \"any:srv\" "
-                                "or \"server:srv\""));
-      return;
-    }
-    const std::string address = text.substr(0, colon);
-    const std::string port = text.substr(colon + 1);
-    if (address != "any" && address != "*" && roles_.count(address) == 0) {
-      std::vector<std::string> valid(roles_.begin(), roles_.end());
-      valid.push_back("any");
-      valid.push_back("*");
-      Error(where, absl::StrCat("endpoint address '", address, "' is not a role, \"any\" or "
-                                "\"*\"", DidYouMean(address, valid)));
-    }
-    std::set<std::string> ports = {"ephemeral", "0", "*"};
-    for (const v1::Step& s : spec_.step()) {
-      for (const std::string* p : {&s.listen().port(), &s.bind().port(), &s.connect().port()}) {
-        if (!p->empty()) ports.insert(*p);
-      }
-    }
-    if (ports.count(port) == 0) {
-      Error(where, absl::StrCat("endpoint port '", port, "' is not a port the case names, "
-                                "\"ephemeral\", \"0\" or \"*\"",
-                                DidYouMean(port, std::vector<std::string>(ports.begin(),
-                                                                          ports.end()))));
     }
   }
 
@@ -745,16 +650,14 @@ class Validator {
   // Handles made by background steps not yet joined -> the step.
   std::map<std::string, int> made_in_background_;
   std::vector<std::string> errors_;
+  CaseNames names_;  // for what expectations name
   std::vector<ResolvedStep> steps_;
-  std::vector<ResolvedExpectation> expects_;
+  struct Resolved {
+    ExpectationChecks checks;
+    std::optional<VersionRequirement> version;
+  };
+  std::vector<Resolved> expects_;
 };
-
-// The rows a grid makes before exclusions.
-double GridCombinations(const v1::Case& spec) {
-  double combinations = 1;
-  for (const v1::Parameter& p : spec.param()) combinations *= std::max(1, p.values_size());
-  return combinations;
-}
 
 // The grid declarations of a case file: parameters, and every condition
 // naming a declared parameter and one of its values.
@@ -766,27 +669,30 @@ class GridValidator {
   std::vector<std::string> Run() {
     for (int i = 0; i < spec_.param_size(); ++i) CheckParam(i);
     for (int i = 0; i < spec_.step_size(); ++i) {
-      CheckConditions(where_.At("step", i, {"when"}), spec_.step(i).when());
+      when_.steps.push_back(Parse(where_.At("step", i, {"when"}), spec_.step(i).when()));
     }
     for (int i = 0; i < spec_.expect_size(); ++i) {
-      CheckConditions(where_.At("expect", i, {"when"}), spec_.expect(i).when());
+      when_.expects.push_back(Parse(where_.At("expect", i, {"when"}), spec_.expect(i).when()));
     }
     for (int i = 0; i < spec_.settings_size(); ++i) {
-      CheckConditions(where_.At("settings", i, {"when"}), spec_.settings(i).when());
+      when_.settings.push_back(
+          Parse(where_.At("settings", i, {"when"}), spec_.settings(i).when()));
     }
     for (int i = 0; i < spec_.placement_size(); ++i) {
-      CheckConditions(where_.At("placement", i, {"when"}), spec_.placement(i).when());
+      when_.placements.push_back(
+          Parse(where_.At("placement", i, {"when"}), spec_.placement(i).when()));
     }
     for (int i = 0; i < spec_.exclude_size(); ++i) {
       if (spec_.exclude(i).when().empty()) {
         Error(where_.At("exclude", i), "an exclusion needs `when` conditions");
       }
-      CheckConditions(where_.At("exclude", i, {"when"}), spec_.exclude(i).when());
+      when_.exclusions.push_back(
+          Parse(where_.At("exclude", i, {"when"}), spec_.exclude(i).when()));
     }
     for (int i = 0; i < spec_.claim_when_size(); ++i) {
       const v1::ClaimChoice& c = spec_.claim_when(i);
       if (c.when().empty()) Error(where_.At("claim_when", i), "claim_when needs `when` conditions");
-      CheckConditions(where_.At("claim_when", i, {"when"}), c.when());
+      when_.claim_choices.push_back(Parse(where_.At("claim_when", i, {"when"}), c.when()));
       if (const std::string problem = ClaimProblem(c.claim(), claims_); !problem.empty()) {
         Error(where_.At("claim_when", i, {"claim"}), problem);
       }
@@ -803,6 +709,8 @@ class GridValidator {
     }
     return errors_;
   }
+
+  const CaseConditions& conditions() const { return when_; }
 
   // After the one expansion of a grid whose declarations passed.
   std::vector<std::string> CheckNotEmpty(const std::vector<LoadedCase>& iterations) {
@@ -841,14 +749,21 @@ class GridValidator {
     }
   }
 
-  void CheckConditions(const std::string& where,
-                       const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+  // A `when` list, parsed once for the expansion; each condition must name a
+  // declared parameter and its values.
+  Conditions Parse(const std::string& where,
+                   const google::protobuf::RepeatedPtrField<std::string>& conditions) {
+    Conditions parsed;
     for (const std::string& text : conditions) {
       absl::StatusOr<GridCondition> c = ParseGridCondition(text);
       if (!c.ok()) {
         Error(where, std::string(c.status().message()));
+        // Holds nowhere (no parameter is named ""), so the steps can still
+        // be checked in one pass.
+        parsed.push_back(GridCondition{});
         continue;
       }
+      parsed.push_back(*c);
       auto p = values_.find(c->param);
       if (p == values_.end()) {
         Error(where, absl::StrCat("condition '", text, "' names no declared parameter"));
@@ -861,6 +776,7 @@ class GridValidator {
         }
       }
     }
+    return parsed;
   }
 
   const v1::Case& spec_;
@@ -868,31 +784,10 @@ class GridValidator {
   const ClaimSet& claims_;
   std::map<std::string, std::set<std::string>> values_;
   std::vector<std::string> errors_;
+  CaseConditions when_;
 };
 
 }  // namespace
-
-std::string StepKind(const v1::Step& step) {
-  const auto* oneof = step.GetDescriptor()->FindOneofByName("action");
-  const FieldDescriptor* f = step.GetReflection()->GetOneofFieldDescriptor(step, oneof);
-  return f == nullptr ? "" : f->name();
-}
-
-bool CreatesHandle(const v1::Step& step) {
-  switch (step.action_case()) {
-    case v1::Step::kSocket:
-    case v1::Step::kAccept:
-    case v1::Step::kDrop:
-    case v1::Step::kDup:
-      return true;
-    case v1::Step::kListen:
-      return step.listen().on().empty();
-    case v1::Step::kConnect:
-      return step.connect().on().empty();
-    default:
-      return false;
-  }
-}
 
 absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims) {
@@ -902,7 +797,7 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
   // that does not parse holds nowhere), so one pass tells the steps'
   // problems too; only a grid too large to expand is not expanded.
   std::vector<LoadedCase> iterations;
-  if (GridCombinations(c.spec) <= kMaxIterations) iterations = ExpandGrid(c);
+  if (GridCombinations(c.spec) <= kMaxIterations) iterations = ExpandGrid(c, grid.conditions());
   if (errors.empty()) errors = grid.CheckNotEmpty(iterations);
   // Each iteration is checked as the case it becomes; a problem common to
   // several iterations is told once, naming the first.

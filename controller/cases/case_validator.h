@@ -22,12 +22,6 @@ namespace closeprobe::controller {
 absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims);
 
-// The step kind's name as written in case files ("close", "wait_state").
-std::string StepKind(const v1::Step& step);
-
-// True for step kinds that create the handle named by `as`.
-bool CreatesHandle(const v1::Step& step);
-
 }  // namespace closeprobe::controller
 
 #endif  // CLOSEPROBE_CONTROLLER_CASE_VALIDATOR_H_

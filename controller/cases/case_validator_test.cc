@@ -286,7 +286,6 @@ TEST(CaseValidator, PollNamesAndPlacementsAreChecked) {
                        HasSubstr("`beside` must name another role")));
 }
 
-}  // namespace
 TEST(CaseValidator, ABlockingAcceptMayWaitInTheBackground) {
   EXPECT_THAT(Check(R"(
 step { role: "server" listen { port: "srv" } as: "lsn" }
@@ -438,4 +437,5 @@ step { role: "client" close { on: "ghost" } }
   EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown handle 'ghost'")));
 }
 
+}  // namespace
 }  // namespace closeprobe::controller

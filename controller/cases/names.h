@@ -5,8 +5,10 @@
 #define CLOSEPROBE_CONTROLLER_NAMES_H_
 
 #include <string>
+#include <vector>
 
 #include "closeprobe/v1/agent.pb.h"
+#include "controller/cases/did_you_mean.h"
 
 namespace closeprobe::controller {
 
@@ -18,6 +20,12 @@ std::string PollEventsText(const google::protobuf::RepeatedField<int>& events);
 bool ParseErrorText(const std::string& text, v1::ErrorName* out);
 bool ParseStateText(const std::string& text, v1::TcpState* out);
 bool ParseOptionText(const std::string& text, v1::SocketOption* out);  // "SO_ERROR"
+
+// Every name case files may use for each enum, for messages.
+std::vector<std::string> ErrorTexts();
+std::vector<std::string> StateTexts();
+std::vector<std::string> OptionTexts();
+
 
 }  // namespace closeprobe::controller
 

@@ -4,12 +4,12 @@
 #include <set>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "controller/cases/names.h"
 #include "controller/cases/platforms.h"
+#include "controller/cases/step_kinds.h"
 #include "controller/judge/wire_checks.h"
 
 namespace closeprobe::controller {
@@ -17,38 +17,16 @@ namespace {
 
 bool HasCall(const v1::StepRecord& s) { return s.has_result(); }
 
-// The call failed with an error of the stack (the agent's TIMEOUT is none).
-bool Failed(const v1::StepRecord& s) {
-  return s.result().error() != v1::ERROR_NAME_OK && s.result().error() != v1::ERROR_NAME_TIMEOUT;
-}
-
-// A recv that ended the stream for its reader: 0 bytes, or failed.
-bool Ended(const v1::StepRecord& s) {
-  return Failed(s) || (s.result().error() == v1::ERROR_NAME_OK && s.result().return_value() == 0);
-}
-
-std::string LingerText(const v1::Linger& l) {
-  return absl::StrCat("{", l.enabled() ? 1 : 0, ",", l.seconds(), "}");
+// What the step's kind observes (StepRecord.kind); nothing for a record
+// without a kind.
+bool Observes(const v1::StepRecord& s, uint32_t what) {
+  const StepKindRow* kind = KindNamed(s.kind());
+  return kind != nullptr && (kind->observes & what) != 0;
 }
 
 }  // namespace
 
-double DurationMs(const v1::StepRecord& s) {
-  if (s.has_wait()) {
-    return (s.wait().stack_waited_ns() > 0 ? s.wait().stack_waited_ns() : s.wait().waited_ns()) /
-           1e6;
-  }
-  return s.result().duration_ns() / 1e6;
-}
-
 namespace {
-
-// The state a state-kind step observed; UNSPECIFIED for other kinds.
-v1::TcpState ObservedState(const v1::StepRecord& s) {
-  if (s.has_wait()) return s.wait().state();
-  if (s.has_state()) return s.state().state();
-  return v1::TCP_STATE_UNSPECIFIED;
-}
 
 // A step's observation in a word or two, as the matrix shows it: a state, a
 // value read back, "timeout" for a wait that ran out, else the error name.
@@ -68,7 +46,7 @@ std::string KeyValue(const v1::StepRecord& s) {
   }
   if (!s.endpoint().empty()) return s.endpoint();
   // recv: the end of the stream and a read of data are both OK; say which.
-  if (absl::StartsWith(s.call(), "recv(") && e == v1::ERROR_NAME_OK) {
+  if (Observes(s, kBytesRead) && e == v1::ERROR_NAME_OK) {
     return s.result().return_value() == 0 ? "EOF" : absl::StrCat(s.result().return_value(), "B");
   }
   if (s.has_option() && e == v1::ERROR_NAME_OK) {
@@ -92,117 +70,11 @@ std::string Subject(const v1::Expectation& e) {
   return e.has_wire() ? absl::StrCat("wire:", e.wire().from(), ":", e.wire().flags()) : e.step();
 }
 
-bool Fired(const v1::StepRecord& s, int event) {
-  for (int f : s.poll().fired()) {
-    if (f == event) return true;
-  }
-  return false;
-}
-
-bool PollHolds(const v1::Expectation& e, const v1::StepRecord& s) {
-  if (e.fired().empty() && e.fired_includes().empty() && e.not_fired().empty()) return true;
-  if (!s.has_poll()) return false;
-  if (!e.fired().empty() &&
-      std::set<int>(e.fired().begin(), e.fired().end()) !=
-          std::set<int>(s.poll().fired().begin(), s.poll().fired().end())) {
-    return false;
-  }
-  for (int f : e.fired_includes()) {
-    if (!Fired(s, f)) return false;
-  }
-  for (int f : e.not_fired()) {
-    if (Fired(s, f)) return false;
-  }
-  return true;
-}
-
-// "ADDRESS:PORT" against the recorded one; "*" matches either part.
-bool EndpointHolds(const std::string& want, const std::string& observed) {
-  if (want.empty()) return true;
-  const size_t w = want.rfind(':');
-  const size_t o = observed.rfind(':');
-  if (w == std::string::npos || o == std::string::npos) return false;
-  const std::string wa = want.substr(0, w), wp = want.substr(w + 1);
-  return (wa == "*" || wa == observed.substr(0, o)) && (wp == "*" || wp == observed.substr(o + 1));
-}
-
-// A closed range; an end left open holds for anything.
-bool InRange(const v1::Range& r, double v) {
-  return (!r.has_min() || v >= r.min()) && (!r.has_max() || v <= r.max());
-}
-
-// "[1000, ]": a range as the expectations print it.
-std::string RangeText(const v1::Range& r) {
-  return absl::StrFormat("[%s, %s]", r.has_min() ? absl::StrCat(r.min()) : "",
-                         r.has_max() ? absl::StrCat(r.max()) : "");
-}
-
-bool Holds(const v1::Expectation& e, const ResolvedExpectation& want, const v1::StepRecord& s) {
-  if (s.skipped()) return false;
-  if (!PollHolds(e, s) || !EndpointHolds(e.endpoint(), s.endpoint())) return false;
-  if (want.error != v1::ERROR_NAME_UNSPECIFIED &&
-      (!HasCall(s) || s.result().error() != want.error)) {
-    return false;
-  }
-  if (e.has_result() && (!HasCall(s) || s.result().return_value() != e.result())) return false;
-  if (e.has_result_range() && (!HasCall(s) || !InRange(e.result_range(), s.result().return_value()))) {
-    return false;
-  }
-  if (e.has_fails() && (!HasCall(s) || Failed(s) != e.fails())) return false;
-  if (e.has_ends() && (!HasCall(s) || Ended(s) != e.ends())) return false;
-  if (want.state != v1::TCP_STATE_UNSPECIFIED && ObservedState(s) != want.state) return false;
-  if (e.has_reached() && (!s.has_wait() || s.wait().reached() != e.reached())) return false;
-  if (want.seen != v1::TCP_STATE_UNSPECIFIED) {
-    if (!s.has_wait()) return false;
-    bool seen = false;
-    for (const auto& t : s.wait().transitions()) seen = seen || t.state() == want.seen;
-    if (!seen) return false;
-  }
-  if (e.has_value() && (!s.has_option() || s.option().value() != e.value())) return false;
-  if (e.has_linger() && (!s.option().has_linger() ||
-                         s.option().linger().enabled() != e.linger().enabled() ||
-                         s.option().linger().seconds() != e.linger().seconds())) {
-    return false;
-  }
-  if (!InRange(e.duration_ms(), DurationMs(s))) return false;
-  const auto& t = e.timer_ms();
-  if (t.has_min() || t.has_max()) {
-    const int64_t left = s.state().connection().timer_remaining_ms();
-    if (!s.has_state() || left < 0 || !InRange(t, left)) return false;
-  }
-  return true;
-}
-
 }  // namespace
 
 std::string DescribeExpectation(const v1::Expectation& e) {
   if (e.has_wire()) return absl::StrCat("wire: ", DescribeWireCheck(e.wire()));
-  std::vector<std::string> parts;
-  if (!e.error().empty()) parts.push_back(absl::StrCat("error=", e.error()));
-  if (e.has_result()) parts.push_back(absl::StrCat("result=", e.result()));
-  if (e.has_result_range()) {
-    parts.push_back(absl::StrCat("result in ", RangeText(e.result_range())));
-  }
-  if (e.has_fails()) parts.push_back(e.fails() ? "fails (any error)" : "does not fail");
-  if (e.has_ends()) parts.push_back(e.ends() ? "ends (0 or any error)" : "does not end");
-  if (!e.state().empty()) parts.push_back(absl::StrCat("state=", e.state()));
-  if (!e.seen().empty()) parts.push_back(absl::StrCat("seen ", e.seen()));
-  if (e.has_value()) parts.push_back(absl::StrCat("value=", e.value()));
-  if (e.has_linger()) parts.push_back(absl::StrCat("linger=", LingerText(e.linger())));
-  if (!e.fired().empty()) parts.push_back(absl::StrCat("fired=", PollEventsText(e.fired())));
-  if (!e.fired_includes().empty()) {
-    parts.push_back(absl::StrCat("fired includes ", PollEventsText(e.fired_includes())));
-  }
-  if (!e.not_fired().empty()) {
-    parts.push_back(absl::StrCat("not fired ", PollEventsText(e.not_fired())));
-  }
-  if (!e.endpoint().empty()) parts.push_back(absl::StrCat("endpoint=", e.endpoint()));
-  if (e.has_reached()) parts.push_back(absl::StrCat("reached=", e.reached() ? "true" : "false"));
-  const auto& t = e.timer_ms();
-  if (t.has_min() || t.has_max()) parts.push_back(absl::StrCat("timer_ms in ", RangeText(t)));
-  const auto& d = e.duration_ms();
-  if (d.has_min() || d.has_max()) parts.push_back(absl::StrCat("duration_ms in ", RangeText(d)));
-  return absl::StrJoin(parts, " ");
+  return DescribeChecks(ResolveChecks(e, nullptr, nullptr));
 }
 
 std::string DescribeMiss(const v1::ExpectationResult& e) {
@@ -234,9 +106,7 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   }
   if (s.has_poll()) parts.push_back(absl::StrCat("fired=", PollEventsText(s.poll().fired())));
   if (!s.endpoint().empty()) {
-    const v1::Endpoint& raw = s.has_peer() && absl::StartsWith(s.call(), "getpeername")
-                                  ? s.peer()
-                                  : s.local();
+    const v1::Endpoint& raw = s.has_peer() && Observes(s, kPeerEndpoint) ? s.peer() : s.local();
     parts.push_back(absl::StrCat("endpoint=", s.endpoint(), " (", raw.address(), ":",
                                  raw.port(), ")"));
   }
@@ -257,11 +127,11 @@ std::string DescribeObservation(const v1::StepRecord& s) {
 namespace {
 
 // Whether an expectation is for this platform (and version).
-bool ForThisPlatform(const v1::Expectation& e, const ResolvedExpectation& typed,
-                     const std::string& platform, const std::string& version) {
-  if (e.platform().empty()) return true;
-  if (e.platform() != platform) return false;
-  return !typed.version.has_value() || VersionSatisfies(version, *typed.version);
+bool ForThisPlatform(const CaseExpectation& x, const std::string& platform,
+                     const std::string& version) {
+  if (x.spec.platform().empty()) return true;
+  if (x.spec.platform() != platform) return false;
+  return !x.version.has_value() || VersionSatisfies(version, *x.version);
 }
 
 // The platform whose documented expectations a platform also takes, for the
@@ -278,32 +148,34 @@ std::string InheritsFrom(const std::string& platform) {
 void MatchExpectations(const LoadedCase& c, const std::string& platform,
                        const std::string& version, v1::CaseResult* result) {
   const v1::Case& spec = c.spec;
+  const std::vector<CaseExpectation>& expects = c.expects;
   std::map<std::string, const v1::StepRecord*> by_id;
   for (const auto& s : result->steps()) {
     if (!s.id().empty()) by_id[s.id()] = &s;
   }
-  std::vector<bool> here(spec.expect_size());
+  std::vector<bool> here(expects.size());
   std::set<std::string> overridden;  // subjects with an expectation of this platform's own
-  for (int i = 0; i < spec.expect_size(); ++i) {
-    const v1::Expectation& e = spec.expect(i);
-    here[i] = ForThisPlatform(e, c.expects[i], platform, version);
-    if (!e.platform().empty() && here[i]) overridden.insert(Subject(e));
+  for (size_t i = 0; i < expects.size(); ++i) {
+    here[i] = ForThisPlatform(expects[i], platform, version);
+    if (!expects[i].spec.platform().empty() && here[i]) overridden.insert(Subject(expects[i].spec));
   }
   const std::string parent = InheritsFrom(platform);
-  for (int i = 0; i < spec.expect_size() && !parent.empty(); ++i) {
-    const v1::Expectation& e = spec.expect(i);
+  for (size_t i = 0; i < expects.size() && !parent.empty(); ++i) {
+    const v1::Expectation& e = expects[i].spec;
     if (!here[i] && overridden.count(Subject(e)) == 0 &&
-        ForThisPlatform(e, c.expects[i], parent, version) && !e.platform().empty()) {
+        ForThisPlatform(expects[i], parent, version) && !e.platform().empty()) {
       here[i] = true;
     }
   }
-  for (int i = 0; i < spec.expect_size() && !parent.empty(); ++i) {
-    if (here[i] && spec.expect(i).platform() == parent) overridden.insert(Subject(spec.expect(i)));
+  for (size_t i = 0; i < expects.size() && !parent.empty(); ++i) {
+    if (here[i] && expects[i].spec.platform() == parent) {
+      overridden.insert(Subject(expects[i].spec));
+    }
   }
   std::vector<std::string> key;
   std::set<std::string> described;
-  for (int i = 0; i < spec.expect_size(); ++i) {
-    const v1::Expectation& e = spec.expect(i);
+  for (size_t i = 0; i < expects.size(); ++i) {
+    const v1::Expectation& e = expects[i].spec;
     // Without a platform an expectation is general: the claim's, or in a
     // question case (no claim) simply what every platform should do; a
     // platform's own expectation for the same step overrides it.
@@ -315,18 +187,21 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     *r->mutable_expectation() = e;
     r->set_from_claim(from_claim);
     r->set_applies(!general || overridden.count(Subject(e)) == 0);
-    r->set_expected(DescribeExpectation(e));
     if (e.has_wire()) {
+      r->set_expected(DescribeExpectation(e));
       std::string observed = "no capture on this platform";
       r->set_met(result->captured() && WireHolds(e.wire(), result->segments(), &observed));
       r->set_observed(observed);
       r->set_not_observable(!result->captured());
-    } else if (it == by_id.end()) {
-      r->set_met(false);
-      r->set_observed("step not performed (the case stopped before it)");
     } else {
-      r->set_met(Holds(e, c.expects[i], *it->second));
-      r->set_observed(DescribeObservation(*it->second));
+      r->set_expected(DescribeChecks(expects[i].checks));
+      if (it == by_id.end()) {
+        r->set_met(false);
+        r->set_observed("step not performed (the case stopped before it)");
+      } else {
+        r->set_met(ChecksHold(expects[i].checks, *it->second));
+        r->set_observed(DescribeObservation(*it->second));
+      }
     }
   }
   // Every step any expectation names is shown on every platform, whether or
@@ -334,8 +209,8 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   // The answer comes first, the premises (what had to happen) after it.
   std::vector<const v1::Expectation*> shown;
   for (const bool premises : {false, true}) {
-    for (const v1::Expectation& e : spec.expect()) {
-      if (e.premise() == premises) shown.push_back(&e);
+    for (const CaseExpectation& x : expects) {
+      if (x.spec.premise() == premises) shown.push_back(&x.spec);
     }
   }
   for (const v1::Expectation* expectation : shown) {
@@ -365,8 +240,8 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     part->set_value(value);
   }
   result->set_outcome(absl::StrJoin(outcome, " "));
-  for (int i = 0; i < spec.expect_size(); ++i) {
-    const v1::Expectation& e = spec.expect(i);
+  for (size_t i = 0; i < expects.size(); ++i) {
+    const v1::Expectation& e = expects[i].spec;
     if (!e.has_wire() || !here[i]) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
     if (result->captured() && described.insert(k).second) {

@@ -12,6 +12,7 @@
 #include "closeprobe/v1/case.pb.h"
 #include "closeprobe/v1/report.pb.h"
 #include "controller/cases/case_loader.h"
+#include "controller/cases/expectation_checks.h"  // DurationMs
 
 namespace closeprobe::controller {
 
@@ -33,10 +34,6 @@ std::string DescribeMiss(const v1::ExpectationResult& e);
 // What a step observed, in the form expectations are written in:
 // "error=EPIPE", "state=TIME_WAIT", "reached=true", "duration_ms=12.3".
 std::string DescribeObservation(const v1::StepRecord& step);
-
-// How long a step took, in ms. A wait on a stack with a clock of its own
-// (lwIP fast-forward) counts in the stack's time: what the stack counted.
-double DurationMs(const v1::StepRecord& step);
 
 }  // namespace closeprobe::controller
 

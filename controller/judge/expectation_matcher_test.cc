@@ -229,7 +229,7 @@ TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   v1::CaseResult held = StepsOf(R"pb(
     steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
             poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } }
-    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:srv" })pb");
+    steps { id: "name" kind: "getsockname" result { error: ERROR_NAME_OK } endpoint: "any:srv" })pb");
   Judge(c, "linux", "", &held);
   EXPECT_EQ(held.verdict(), v1::VERDICT_MATCHED);
   EXPECT_EQ(held.key_observation(), "poll=IN|RDHUP name=any:srv");
@@ -237,7 +237,7 @@ TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   v1::CaseResult missed = StepsOf(R"pb(
     steps { id: "poll" result { error: ERROR_NAME_OK return_value: 1 }
             poll { fired: [POLL_EVENT_IN, POLL_EVENT_RDHUP, POLL_EVENT_ERR] } }
-    steps { id: "name" call: "getsockname(h)" result { error: ERROR_NAME_OK } endpoint: "any:ephemeral" })pb");
+    steps { id: "name" kind: "getsockname" result { error: ERROR_NAME_OK } endpoint: "any:ephemeral" })pb");
   Judge(c, "linux", "", &missed);
   EXPECT_EQ(missed.verdict(), v1::VERDICT_DEVIATED);
   EXPECT_FALSE(missed.expectations(0).met());
@@ -275,6 +275,24 @@ TEST(ExpectationMatcher, FailsAndEndsAcceptAnyErrorButTimeout) {
     ASSERT_EQ(r.expectations_size(), 1);
     EXPECT_EQ(r.expectations(0).met(), row.met);
   }
+}
+
+// The judge reads what a step observes from its recorded kind, never from
+// the `call` text people read.
+TEST(ExpectationMatcher, TheRecordedKindSaysWhatAStepObserved) {
+  const LoadedCase c = CaseOf(R"(expect { step: "recv" ends: true })");
+  v1::CaseResult r = StepsOf(R"pb(
+    steps { id: "recv" kind: "recv" call: "getpeername(h)" result { error: ERROR_NAME_OK } })pb");
+  Judge(c, "linux", "", &r);
+  EXPECT_EQ(r.key_observation(), "recv=EOF");
+
+  v1::CaseResult peer = StepsOf(R"pb(
+    steps { id: "recv" kind: "getpeername" call: "recv(h)" result { error: ERROR_NAME_OK }
+            endpoint: "b:srv" local { address: "1.1.1.1" port: 1 }
+            peer { address: "2.2.2.2" port: 2 } })pb");
+  Judge(c, "linux", "", &peer);
+  EXPECT_EQ(peer.key_observation(), "recv=b:srv");
+  EXPECT_THAT(peer.expectations(0).observed(), HasSubstr("endpoint=b:srv (2.2.2.2:2)"));
 }
 }  // namespace
 }  // namespace closeprobe::controller

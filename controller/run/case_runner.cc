@@ -310,26 +310,27 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   const absl::Duration timeout =
       spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
   BackgroundSteps background;
-  for (int i = 0; i < spec.step_size() && !Stopped(result); ++i) {
+  for (int i = 0; i < static_cast<int>(c.steps.size()) && !Stopped(result); ++i) {
     if (absl::Now() - start > timeout) {
       Fail(&result, absl::DeadlineExceededError(absl::StrCat(
                         "the case ran longer than its timeout of ",
                         absl::FormatDuration(timeout), " (at step ", i + 1, ", ",
-                        c.steps[i].where, ")")));
+                        c.steps[i].names.where, ")")));
       break;
     }
     // Records are allocated here, in step order; a background step fills its
     // own record from its thread (RepeatedPtrField keeps elements in place).
     v1::StepRecord* record = result.add_steps();
     record->set_index(i);
-    const v1::Step& step = spec.step(i);
+    const v1::Step& step = c.steps[i].step;
+    const ResolvedStep& names = c.steps[i].names;
     if (step.background()) {
-      background.Start(step, c.steps[i], ctx, record);
+      background.Start(step, names, ctx, record);
       continue;
     }
-    absl::Status s = ExecuteStep(step, c.steps[i], ctx, record);
+    absl::Status s = ExecuteStep(step, names, ctx, record);
     if (!s.ok()) {
-      Fail(&result, absl::Status(s.code(), StepFailure(c.steps[i], *record, ctx, step.role(),
+      Fail(&result, absl::Status(s.code(), StepFailure(names, *record, ctx, step.role(),
                                                        s.message())));
     } else if (step.action_case() == v1::Step::kJoin) {
       // A background step's failure already says which step it was.

@@ -8,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "controller/cases/names.h"
+#include "controller/cases/step_kinds.h"
 #include "controller/run/clock_sync.h"
 #include "controller/run/step_executor_descriptors.h"
 #include "controller/run/step_executor_inject.h"
@@ -609,6 +610,7 @@ absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseCo
                          v1::StepRecord* record) {
   StepEnv env{step, names, ctx, record, HandleBinding{}, 0};
   record->set_id(step.id());
+  record->set_kind(std::string(KindOf(step).name));
   record->set_role(step.role());
   record->set_start_unix_ns(absl::GetCurrentTimeNanos());
   if (!step.together().empty()) {
