@@ -97,8 +97,7 @@ TEST(CaseErrors, AnAgentsRefusalNamesTheCasesHandlesNotTheAgents) {
       "tests/testdata/use_after_close.textproto",
       FileText("tests/testdata/use_after_close.textproto"));
   ASSERT_TRUE(c.ok()) << c.status();
-  c->steps.resize(c->spec.step_size());
-  c->steps[4].where = "tests/testdata/use_after_close.textproto:12:1";
+  c->steps[4].names.where = "tests/testdata/use_after_close.textproto:12:1";
   controller::PlatformAgents agents;
   agents.name = "linux";
   agents.subject = agents.peer = client->get();
@@ -111,7 +110,6 @@ TEST(CaseErrors, AnAgentsRefusalNamesTheCasesHandlesNotTheAgents) {
   EXPECT_THAT(r.error(), Not(HasSubstr("'h")));
 }
 
-}  // namespace
 TEST(CaseErrors, ValidateTellsEveryStatementThatDoesNotParse) {
   ProcessResult validate = RunProcess(
       {Closeprobe(), "validate", "tests/testdata/several_parse_errors.textproto"}, 30);
@@ -141,4 +139,5 @@ TEST(CaseErrors, ValidateTellsEveryProblemOnceWithWhatToDo) {
   EXPECT_EQ(validate.err.find(once), validate.err.rfind(once)) << validate.err;
 }
 
+}  // namespace
 }  // namespace closeprobe::testing

@@ -145,6 +145,13 @@ absl::StatusOr<LoadedCase> ParseCase(const std::string& file, const std::string&
   absl::Status s = ParseTextProto(file, text, &loaded.spec, locations.get());
   if (!s.ok()) return s;
   loaded.base_name = loaded.spec.name();
+  // As written (a grid's iterations keep only their own, case_grid.h).
+  for (int i = 0; i < loaded.spec.step_size(); ++i) {
+    loaded.steps.push_back({loaded.spec.step(i), i, {}});
+  }
+  for (int i = 0; i < loaded.spec.expect_size(); ++i) {
+    loaded.expects.push_back({loaded.spec.expect(i), i, {}, {}});
+  }
   return loaded;
 }
 
