@@ -23,7 +23,7 @@ AgentService::AgentService(Platform platform, AgentOptions options)
     : platform_(std::move(platform)),
       sockets_(platform_.sockets.get()),
       options_(std::move(options)),
-      sessions_(&sockets_, options_.limits),
+      sessions_(&sockets_, options_.limits, platform_.reset_when_idle),
       gate_(options_.auth),
       gated_(this, &gate_) {
   if (platform_.clock) platform_.clock->SetLiveConnections([this] { return live_.Snapshot(); });
@@ -224,6 +224,7 @@ grpc::Status AgentService::Send(grpc::ServerContext* ctx, const v1::SendRequest*
   const std::string& data = req->data().empty() ? filler : req->data();
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
+  flags.allow_sigpipe = req->allow_sigpipe();
   HeldSocket held(*platform_.sockets, t.record);
   Fill(sockets_.Send(held.native(), data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;

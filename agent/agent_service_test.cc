@@ -26,6 +26,20 @@ class AgentServiceTest : public AgentFixture {
     EXPECT_TRUE(Call(&Stub::GetState, req, &reply).ok());
     return reply.state();
   }
+
+  // A 64-byte send on the accepted side of a connection its peer reset
+  // (SO_LINGER {1,0} close).
+  v1::SendRequest SendAfterPeerReset(const std::string& s) {
+    const auto [lsn, client, server] = Connect(s);
+    SetLinger(s, client, true, 0);
+    Close(s, client);
+    EXPECT_TRUE(WaitState(s, server, v1::TCP_STATE_CLOSED, 2000).reached());
+    v1::SendRequest send;
+    send.set_session(s);
+    send.set_handle(server);
+    send.set_length(64);
+    return send;
+  }
 };
 
 TEST_F(AgentServiceTest, InfoDescribesTheLinuxStack) {
@@ -99,21 +113,31 @@ TEST_F(AgentServiceTest, LingerZeroResetsAndThePeerGetsEconnreset) {
 }
 
 TEST_F(AgentServiceTest, SendAfterResetIsEconnresetThenEpipe) {
-  const std::string s = OpenSession();
-  const auto [lsn, client, server] = Connect(s);
-  SetLinger(s, client, true, 0);
-  Close(s, client);
-  ASSERT_TRUE(WaitState(s, server, v1::TCP_STATE_CLOSED, 2000).reached());
-  v1::SendRequest send;
-  send.set_session(s);
-  send.set_handle(server);
-  send.set_length(64);
+  const v1::SendRequest send = SendAfterPeerReset(OpenSession());
   v1::SendReply first, second;
   ASSERT_TRUE(Call(&Stub::Send, send, &first).ok());
   ASSERT_TRUE(Call(&Stub::Send, send, &second).ok());
   EXPECT_EQ(first.result().error(), v1::ERROR_NAME_ECONNRESET);
   EXPECT_EQ(second.result().error(), v1::ERROR_NAME_EPIPE);
   EXPECT_EQ(second.result().native_code(), 32);
+}
+
+// Without MSG_NOSIGNAL the EPIPE raises SIGPIPE, which the agent holds and
+// reports; the process lives on (this test would die otherwise).
+TEST_F(AgentServiceTest, SigpipeIsReportedAndNeverDelivered) {
+  v1::SendRequest send = SendAfterPeerReset(OpenSession());
+  send.set_allow_sigpipe(true);
+  v1::SendReply reset, broken, flagged;
+  ASSERT_TRUE(Call(&Stub::Send, send, &reset).ok());
+  ASSERT_TRUE(Call(&Stub::Send, send, &broken).ok());
+  send.set_allow_sigpipe(false);
+  ASSERT_TRUE(Call(&Stub::Send, send, &flagged).ok());
+  EXPECT_EQ(reset.result().error(), v1::ERROR_NAME_ECONNRESET);
+  EXPECT_FALSE(reset.result().sigpipe_raised());
+  EXPECT_EQ(broken.result().error(), v1::ERROR_NAME_EPIPE);
+  EXPECT_TRUE(broken.result().sigpipe_raised());
+  EXPECT_EQ(flagged.result().error(), v1::ERROR_NAME_EPIPE);
+  EXPECT_FALSE(flagged.result().sigpipe_raised());
 }
 
 TEST_F(AgentServiceTest, BlockingRecvGivesUpAtItsDeadline) {

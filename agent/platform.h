@@ -7,6 +7,7 @@
 #ifndef CLOSEPROBE_AGENT_PLATFORM_H_
 #define CLOSEPROBE_AGENT_PLATFORM_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,9 @@ struct Platform {
   std::unique_ptr<StackClock> clock;
   // Sends crafted segments onto the link (needs a capture to resolve them).
   std::unique_ptr<SegmentInjector> injector;
+  // A stack reset when its last session ends, so that no case inherits
+  // another's leftovers (a board, rebooted between cases); null = never.
+  std::function<void()> reset_when_idle;
 };
 
 // What an agent may do beyond socket calls; both off unless its operator

@@ -180,6 +180,7 @@ void CallResultToProto(const CallResult& r, ErrorNameTable names,
   out->set_start_unix_ns(r.start_unix_ns);
   out->set_requested_start_mono_ns(r.requested_start_mono_ns);
   out->set_unsupported(r.unsupported);
+  out->set_sigpipe_raised(r.sigpipe_raised);
 }
 
 void ConnectionToProto(const ConnectionInfo& c, v1::Connection* out) {

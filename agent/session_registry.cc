@@ -58,8 +58,12 @@ ActiveSession::~ActiveSession() {
   if (session_ != nullptr) registry_->Release(session_);
 }
 
-SessionRegistry::SessionRegistry(SocketApi* sockets, SessionLimits limits)
-    : sockets_(sockets), limits_(limits), reaper_([this] { ReapLoop(); }) {}
+SessionRegistry::SessionRegistry(SocketApi* sockets, SessionLimits limits,
+                                 std::function<void()> when_idle)
+    : sockets_(sockets),
+      limits_(limits),
+      when_idle_(std::move(when_idle)),
+      reaper_([this] { ReapLoop(); }) {}
 
 SessionRegistry::~SessionRegistry() {
   {
@@ -80,6 +84,8 @@ absl::StatusOr<std::shared_ptr<Session>> SessionRegistry::Open(
         absl::ToInt64Milliseconds(lease)));
   }
   absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(
+      +[](bool* resetting) { return !*resetting; }, &resetting_));
   if (static_cast<int>(sessions_.size()) >= limits_.max_sessions) {
     return absl::ResourceExhaustedError(absl::StrCat(
         "the agent already has ", sessions_.size(), " sessions (limit ",
@@ -121,7 +127,21 @@ absl::StatusOr<int> SessionRegistry::Close(const std::string& id) {
     session = it->second;
     sessions_.erase(it);
   }
-  return Teardown(*session);
+  const int closed = Teardown(*session);
+  ResetIfIdle();
+  return closed;
+}
+
+void SessionRegistry::ResetIfIdle() {
+  if (when_idle_ == nullptr) return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (!sessions_.empty() || resetting_ || stopping_) return;
+    resetting_ = true;
+  }
+  when_idle_();
+  absl::MutexLock lock(&mu_);
+  resetting_ = false;
 }
 
 void SessionRegistry::CloseAll() {
@@ -164,6 +184,7 @@ void SessionRegistry::ReapLoop() {
       }
     }
     for (auto& session : expired) Teardown(*session);
+    if (!expired.empty()) ResetIfIdle();
   }
 }
 

@@ -6,7 +6,9 @@
 // torn down while a call holds it (an ActiveSession is alive): a call that
 // blocks longer than the lease keeps its session, and the lease restarts
 // when the call ends. Teardown closes every socket of the session without
-// lingering (SocketApi::Discard), so it never blocks.
+// lingering (SocketApi::Discard), so it never blocks. A stack that is reset
+// between cases (a board) gets `when_idle` once its last session is torn
+// down; sessions opened meanwhile wait for the reset to end.
 #ifndef CLOSEPROBE_AGENT_SESSION_REGISTRY_H_
 #define CLOSEPROBE_AGENT_SESSION_REGISTRY_H_
 
@@ -87,7 +89,8 @@ class ActiveSession {
 class SessionRegistry {
  public:
   // `sockets` closes what expired sessions leave; it must outlive this.
-  SessionRegistry(SocketApi* sockets, SessionLimits limits);
+  SessionRegistry(SocketApi* sockets, SessionLimits limits,
+                  std::function<void()> when_idle = nullptr);
   ~SessionRegistry();  // closes every remaining session
 
   // ResourceExhausted beyond max_sessions; InvalidArgument for a bad lease.
@@ -105,6 +108,8 @@ class SessionRegistry {
   friend class ActiveSession;
   void Release(const std::shared_ptr<Session>& session);
   int Teardown(Session& session);
+  // After a teardown: runs when_idle_ if no session is left.
+  void ResetIfIdle();
   void ReapLoop();
 
   SocketApi* const sockets_;
@@ -112,6 +117,8 @@ class SessionRegistry {
   mutable absl::Mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  const std::function<void()> when_idle_;
+  bool resetting_ ABSL_GUARDED_BY(mu_) = false;
   std::thread reaper_;
 };
 

@@ -82,6 +82,9 @@ struct PollEvents {
 struct IoFlags {
   bool peek = false;       // MSG_PEEK (recv only)
   bool dont_wait = false;  // MSG_DONTWAIT: this call only is non-blocking
+  // send only: no MSG_NOSIGNAL. Where the stack raises SIGPIPE, the backend
+  // holds it blocked for the call and reports it (sigpipe_raised).
+  bool allow_sigpipe = false;
 };
 
 enum class NameOf { kLocal, kPeer };  // getsockname(), getpeername()
@@ -94,6 +97,7 @@ struct CallResult {
   int native_error = 0;
   bool timed_out = false;     // the agent's wait passed; the call was not completed
   bool unsupported = false;   // the platform has no such call or option
+  bool sigpipe_raised = false;  // a send with allow_sigpipe raised SIGPIPE
   int64_t start_mono_ns = 0;
   int64_t end_mono_ns = 0;
   int64_t start_unix_ns = 0;
@@ -112,7 +116,8 @@ class SocketApi {
                             NativeSocket* out, Endpoint* peer) = 0;
   virtual CallResult Connect(NativeSocket s, const Endpoint& remote,
                              absl::Duration wait) = 0;
-  // Never raises SIGPIPE: EPIPE is returned as data.
+  // Never delivers SIGPIPE: EPIPE is returned as data (with allow_sigpipe,
+  // a SIGPIPE the call raised is reported, never delivered).
   // A platform without a flag the call asks for answers unsupported.
   virtual CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                           absl::Duration wait) = 0;

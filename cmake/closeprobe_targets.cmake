@@ -22,6 +22,10 @@ function(closeprobe_cc_test NAME)
   if(NOT ARG_TIMEOUT)
     set(ARG_TIMEOUT 120)
   endif()
+  # A test without a label is a unit test: scripts/sanitizers.sh runs every one.
+  if(NOT ARG_LABELS)
+    set(ARG_LABELS unit)
+  endif()
   set_tests_properties(${NAME} PROPERTIES TIMEOUT ${ARG_TIMEOUT} LABELS "${ARG_LABELS}"
     ENVIRONMENT "CLOSEPROBE_BIN_DIR=${PROJECT_BINARY_DIR}/bin")
 endfunction()

@@ -14,9 +14,9 @@ flags="-fsanitize=address,undefined -fno-sanitize=vptr -fno-sanitize-recover=und
 CC=clang CXX=clang++ cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" \
   -DCLOSEPROBE_BUILD_FUZZERS=ON -DCLOSEPROBE_BUILD_BENCH=OFF >/dev/null
-unit_tests=(agent_service_test error_names_posix_test case_validator_test case_grid_test
-            baseline_test expectation_matcher_test cases_parse_test verdicts_test
-            wire_checks_test report_merge_test auth_gate_test tcp_transitions_test)
+# Every unit test (closeprobe_cc_test's label "unit"), as CMake lists them.
+mapfile -t unit_tests < <(cd "$dir" && ctest -N -L '^unit$' | sed -n 's/^ *Test *#[0-9]*: //p')
+[ "${#unit_tests[@]}" -gt 0 ] || { echo "sanitizers: no unit tests found" >&2; exit 1; }
 cmake --build "$dir" -j"$(nproc)" --target "${unit_tests[@]}" case_file_fuzzer agent_request_fuzzer
 
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1"

@@ -7,7 +7,7 @@ closeprobe_cc_library(agent_platform_executor
        executor/socket_api_executor.cc executor/state_observer_executor.cc
        executor/platform_info_executor.cc executor/stack_clock_executor.cc
        executor/error_names_executor.cc executor/fault_injector_executor.cc
-       executor/platform_executor.cc
+       executor/platform_executor.cc executor/board_reboot_executor.cc
        linux/wire_capture_pcap.cc linux/fault_injector_nftables.cc linux/stack_settings_linux.cc
        posix/stop_signal_posix.cc
   PUBLIC_DEPS agent_core
@@ -16,3 +16,8 @@ add_executable(closeprobe-agent-executor main.cc)
 target_include_directories(closeprobe-agent-executor PRIVATE ${PROJECT_SOURCE_DIR})
 target_link_libraries(closeprobe-agent-executor PRIVATE agent_platform_executor agent_core
   absl::flags absl::flags_parse absl::flags_usage)
+if(CLOSEPROBE_BUILD_TESTS)
+  # The proxy's resets against a scripted executor (no board, no root).
+  closeprobe_cc_test(executor_board_reset_test SRCS executor/executor_board_reset_test.cc
+    DEPS agent_platform_executor agent_core TIMEOUT 60)
+endif()

@@ -11,6 +11,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <thread>
 
 #include "absl/synchronization/mutex.h"
 #include "agent/error_names.h"
@@ -24,7 +25,27 @@
 
 namespace closeprobe::agent {
 
+// The executor's workers, one per socket call in flight: a call waits for
+// a free one rather than be refused (BAD why=busy), as calls on a native
+// stack never are; the wait counts in the call's measured time. A worker
+// whose call never answered (past its own wait) is stuck until a reset.
+class WorkerSlots {
+ public:
+  explicit WorkerSlots(int64_t n) : n_(n < 1 ? 1 : n), free_(n_) {}
+  // False, at once, when every worker is stuck: only a reset frees them.
+  bool Acquire();
+  void Release(bool stuck);
+  void Reset();  // the executor restarted: every worker is free
+
+ private:
+  const int64_t n_;
+  absl::Mutex mu_;
+  int64_t free_ ABSL_GUARDED_BY(mu_);
+  int64_t stuck_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
 struct ExecutorBoard {
+  ~ExecutorBoard();  // ends the restart watch
   std::unique_ptr<QemuBoard> qemu;  // null for a board this agent did not start
   std::unique_ptr<LocalExecutor> local;  // an executor program this agent started
   std::unique_ptr<ExecutorLink> link;  // declared last of the three: ends first
@@ -38,14 +59,30 @@ struct ExecutorBoard {
   // After the executor restarted (a panic, a watchdog), gives it what the
   // agent set up at start (its address) once; call before using the link.
   void AfterRestart();
+  // Resets the executor (REBOOT) and sets it up again; calls still waiting
+  // end with `why`. Returns how long the board took to answer again.
+  absl::StatusOr<absl::Duration> Reboot(const std::string& why);
+  std::unique_ptr<WorkerSlots> workers;  // from HELLO's workers=
+  // Rebooted when its last session ends: the agent serves one case at a
+  // time (Info's feature "one_case_at_a_time"), and no case sees another's.
+  bool reboots_between_sessions = false;
   std::function<void()> reconfigure;  // set up at start, and again after a restart
   std::atomic<int> boots_handled{0};
+  absl::Mutex restart_mu;  // held while AfterRestart sets the board up
+  // Sets a board up again as soon as it restarts on its own (a panic), as
+  // a device's own start-up would, not at the proxy's next call.
+  void WatchRestarts();
+  std::thread restart_watch;
+  std::atomic<bool> stop_watch{false};
 
   // Local ports the stack used: a connection on a port used before a
   // restart has no state any more (the stack that held it is gone), which
   // the state observer reports as such rather than as CLOSED.
   void NotePort(uint16_t port);
   bool PortLostInRestart(uint16_t port);
+  // No session is left that could hold a port of before (a reboot between
+  // sessions): ports are fresh again, as the stack's own are.
+  void ForgetPorts();
   absl::Mutex ports_mu;
   std::set<uint16_t> ports_in_use ABSL_GUARDED_BY(ports_mu);
   std::set<uint16_t> ports_lost ABSL_GUARDED_BY(ports_mu);

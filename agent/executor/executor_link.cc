@@ -65,6 +65,41 @@ std::string ExecutorLink::last_panic() const {
   return last_panic_;
 }
 
+absl::Status ExecutorLink::Reboot(const std::string& why, absl::Duration timeout) {
+  int before;
+  {
+    absl::MutexLock lock(&mu_);
+    before = boots_;
+    last_panic_ = why;
+  }
+  absl::StatusOr<ExecutorReply> r = Call("REBOOT", timeout);
+  if (!r.ok()) return r.status();
+  // The reply comes before the reset, or the reset ends the call (RESET).
+  if (r->status != "OK" && r->status != "RESET") {
+    return absl::FailedPreconditionError(absl::StrCat("REBOOT: ", r->line));
+  }
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&mu_);
+  while (boots_ == before && !closed_) {
+    if (answered_.WaitWithDeadline(&mu_, deadline)) break;
+  }
+  if (boots_ == before) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("no * BOOT within ", absl::FormatDuration(timeout), " of REBOOT"));
+  }
+  last_panic_ = why;
+  return absl::OkStatus();
+}
+
+bool ExecutorLink::WaitForBoot(int seen, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  absl::MutexLock lock(&mu_);
+  while (boots_ <= seen && !closed_) {
+    if (answered_.WaitWithDeadline(&mu_, deadline)) break;
+  }
+  return boots_ > seen;
+}
+
 bool ExecutorLink::closed() const {
   absl::MutexLock lock(&mu_);
   return closed_;
@@ -76,11 +111,12 @@ void ExecutorLink::Dispatch(const std::string& line) {
     ++boots_;
     FailWaiting(last_panic_.empty() ? "the executor restarted"
                                     : "the executor restarted after: " + last_panic_);
+    answered_.SignalAll();  // WaitForBoot
     return;
   }
   if (line.rfind("* PANIC", 0) == 0) {
     last_panic_ = line.substr(8);
-    FailWaiting("the executor panicked: " + last_panic_);
+    FailWaiting("the executor panicked and resets: " + last_panic_);
     return;
   }
   uint64_t id;

@@ -52,7 +52,16 @@ class ExecutorLink {
   // reply of status RESET whose `why` says what happened.
   absl::StatusOr<ExecutorReply> Call(absl::string_view request, absl::Duration timeout);
 
-  // How many "* BOOT" events were seen, and the last "* PANIC" text.
+  // Resets the executor (REBOOT) and waits for its "* BOOT"; calls still
+  // waiting end with `why`, which last_panic() then says.
+  absl::Status Reboot(const std::string& why, absl::Duration timeout);
+
+  // Waits until more than `seen` "* BOOT" events came; false on timeout
+  // or a closed pipe.
+  bool WaitForBoot(int seen, absl::Duration timeout);
+
+  // How many "* BOOT" events were seen, and the last "* PANIC" text (or
+  // the reason of the last Reboot).
   int boots() const;
   std::string last_panic() const;
   bool closed() const;

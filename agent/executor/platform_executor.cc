@@ -4,6 +4,8 @@
 // network namespace) or on one it reaches by serial line or socket.
 #include <unistd.h>
 
+#include <cstdio>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -30,6 +32,10 @@ ABSL_FLAG(bool, executor_local_stack, false,
           "e.g. spawn:closeprobe-executor): capture (root), faults (--allow_faults) and "
           "settings (--allow_settings) act on it here, as the Linux agent's do. A started "
           "board's TAP is captured without it.");
+ABSL_FLAG(bool, executor_reboot_between_sessions, true,
+          "Reboot the executor (its REBOOT verb) when the last session ends, so that a case "
+          "never meets another's leftovers (a crash, a stuck worker, a connection); the agent "
+          "then says it serves one case at a time.");
 ABSL_FLAG(bool, executor_fast_forward, true,
           "While a wait_state waits for TIME_WAIT to end and nothing else could notice, skip "
           "the stack's timers there (ADVANCE); waits then report stack time.");
@@ -75,6 +81,7 @@ absl::Status Connect(ExecutorBoard* board) {
   absl::StatusOr<ExecutorReply> hello = Hello(*board->link, absl::Seconds(10));
   if (!hello.ok()) return hello.status();
   board->hello = *hello;
+  board->workers = std::make_unique<WorkerSlots>(hello->Int("workers", 1));
   board->platform = absl::GetFlag(FLAGS_executor_platform);
   if (board->platform.empty()) board->platform = "executor-" + hello->Key("stack");
   board->address = absl::GetFlag(FLAGS_executor_address);
@@ -92,6 +99,7 @@ absl::Status Connect(ExecutorBoard* board) {
     }
   };
   board->boots_handled = board->link->boots();
+  board->WatchRestarts();
   absl::StatusOr<ExecutorReply> r = board->link->Call(ifconfig, absl::Seconds(5));
   if (!r.ok()) return r.status();
   if (r->status != "OK") return absl::InternalError(absl::StrCat("IFCONFIG: ", r->line));
@@ -121,6 +129,16 @@ absl::StatusOr<Platform> NewPlatform(const PlatformOptions& options) {
     p.faults = NewNftablesFaultInjector(/*bridge=*/false);
   }
   if (root && local_stack && options.allow_settings) p.settings = NewLinuxStackSettings(/*gvisor=*/false);
+  if (absl::GetFlag(FLAGS_executor_reboot_between_sessions) && board->Has("REBOOT")) {
+    board->reboots_between_sessions = true;
+    p.reset_when_idle = [board] {
+      absl::StatusOr<absl::Duration> took = board->Reboot("rebooted between sessions");
+      board->ForgetPorts();
+      std::fprintf(stderr, "closeprobe-agent-executor: reboot between sessions: %s\n",
+                   took.ok() ? absl::FormatDuration(*took).c_str()
+                             : std::string(took.status().message()).c_str());
+    };
+  }
   if (absl::GetFlag(FLAGS_executor_fast_forward) && board->Has("ADVANCE")) {
     p.clock = NewExecutorStackClock(board);
   }

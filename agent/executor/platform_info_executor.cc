@@ -29,6 +29,7 @@ class ExecutorPlatformInfo final : public PlatformInfo {
     d.settings["executor.board"] = h.Key("board");
     d.settings["executor.clock"] = h.Key("clock");
     d.settings["executor.workers"] = h.Key("workers");
+    if (board_->reboots_between_sessions) d.features.push_back("one_case_at_a_time");
     if (!board_->address.empty()) {
       d.networks = {absl::StrCat(board_->address, "/", board_->prefix)};
     }
@@ -47,20 +48,30 @@ std::unique_ptr<PlatformInfo> NewExecutorPlatformInfo(std::shared_ptr<ExecutorBo
 
 void ExecutorBoard::AfterRestart() {
   const int boots = link->boots();
-  int handled = boots_handled.load();
-  if (boots <= handled || !boots_handled.compare_exchange_strong(handled, boots)) return;
+  if (boots <= boots_handled.load()) return;
+  // One at a time; a second caller waits until the board is set up.
+  absl::MutexLock restart_lock(&restart_mu);
+  if (boots <= boots_handled.load()) return;
+  if (workers != nullptr) workers->Reset();
   {
     absl::MutexLock lock(&ports_mu);
     ports_lost.insert(ports_in_use.begin(), ports_in_use.end());
     ports_in_use.clear();
   }
   if (reconfigure) reconfigure();
+  boots_handled = boots;
 }
 
 void ExecutorBoard::NotePort(uint16_t port) {
   if (port == 0) return;
   absl::MutexLock lock(&ports_mu);
   ports_in_use.insert(port);
+}
+
+void ExecutorBoard::ForgetPorts() {
+  absl::MutexLock lock(&ports_mu);
+  ports_lost.clear();
+  ports_in_use.clear();
 }
 
 bool ExecutorBoard::PortLostInRestart(uint16_t port) {

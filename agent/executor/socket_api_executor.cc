@@ -72,35 +72,13 @@ bool IsBoolean(SocketOption o) {
          o == SocketOption::kNoDelay;
 }
 
-// The executor's workers, one per socket call in flight: a call waits here
-// for a free one rather than be refused (BAD why=busy), as calls on a
-// native stack never are; the wait counts in the call's measured time.
-class WorkerSlots {
- public:
-  explicit WorkerSlots(int64_t n) : free_(n < 1 ? 1 : n) {}
-  void Acquire() {
-    absl::MutexLock lock(&mu_);
-    mu_.Await(absl::Condition(
-        +[](int64_t* free) { return *free > 0; }, &free_));
-    --free_;
-  }
-  void Release() {
-    absl::MutexLock lock(&mu_);
-    ++free_;
-  }
-
- private:
-  absl::Mutex mu_;
-  int64_t free_ ABSL_GUARDED_BY(mu_);
-};
-
 NativeSocket Native(int64_t fd, int boots) { return (static_cast<int64_t>(boots) << 32) | fd; }
 int64_t Fd(NativeSocket s) { return s & 0xFFFFFFFF; }
 
 class ExecutorSocketApi final : public SocketApi {
  public:
   explicit ExecutorSocketApi(std::shared_ptr<ExecutorBoard> board)
-      : board_(std::move(board)), slots_(board_->hello.Int("workers", 1)) {}
+      : board_(std::move(board)) {}
 
   CallResult Socket(Family family, NativeSocket* out) override {
     CallResult r = Do(kNoSocket, family == Family::kInet6 ? "SOCKET INET6" : "SOCKET INET",
@@ -237,9 +215,10 @@ class ExecutorSocketApi final : public SocketApi {
   }
   void Discard(NativeSocket s) override {
     if (ExecutorBootOf(s) != board_->link->boots()) return;  // gone with the restart
-    slots_.Acquire();
-    (void)board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
-    slots_.Release();
+    if (!board_->workers->Acquire()) return;  // stuck: the reset after the session ends it
+    absl::StatusOr<ExecutorReply> r =
+        board_->link->Call(absl::StrCat("DISCARD ", Fd(s)), absl::Seconds(5));
+    board_->workers->Release(Stuck(r));
   }
 
  private:
@@ -265,10 +244,23 @@ class ExecutorSocketApi final : public SocketApi {
     board_->AfterRestart();
     // The socket was the executor's before it restarted: it is gone.
     if (on != kNoSocket && ExecutorBootOf(on) != board_->link->boots()) return Reset();
-    slots_.Acquire();
+    if (!board_->workers->Acquire()) {
+      // Every worker is in a call the stack never returned from: the
+      // board serves nothing more until it is reset.
+      (void)board_->Reboot(
+          "every worker was stuck in a call that never returned: the proxy rebooted the board");
+      return Reset();
+    }
     absl::StatusOr<ExecutorReply> reply = board_->link->Call(request, wait + kReplyMargin);
-    slots_.Release();
+    board_->workers->Release(Stuck(reply));
     CallResult r;
+    if (Stuck(reply)) {
+      // The executor keeps the call's wait itself: no reply past it means
+      // the call never returned in the stack (the worker stays in it).
+      r.ret = -1;
+      r.timed_out = true;
+      return r;
+    }
     if (reply.ok() && reply->status == "RESET") {
       // The stack crashed or restarted under the call: that is what it did.
       r.ret = -1;
@@ -294,8 +286,12 @@ class ExecutorSocketApi final : public SocketApi {
     return r;
   }
 
+  // No reply in time, the link still up: the worker is stuck in the call.
+  bool Stuck(const absl::StatusOr<ExecutorReply>& reply) const {
+    return absl::IsDeadlineExceeded(reply.status()) && !board_->link->closed();
+  }
+
   std::shared_ptr<ExecutorBoard> board_;
-  WorkerSlots slots_;
 };
 
 }  // namespace

@@ -23,10 +23,18 @@ class ExecutorStackClock final : public StackClock {
 
   int64_t NowNs() override {
     absl::StatusOr<ExecutorReply> t = board_->link->Call("TIME", absl::Seconds(5));
-    const int64_t last = last_us_.load();
-    const int64_t us = t.ok() ? t->Int("t1", last) : last;
-    last_us_ = us;
-    return us * 1000 + board_->skipped_ms.load() * 1000000;
+    const int boots = board_->link->boots();
+    absl::MutexLock lock(&time_mu_);
+    // A reboot (between sessions, or a panic) starts the board's clock
+    // again at zero: the time before it is carried, so this clock never
+    // goes back.
+    if (boots != boots_seen_) {
+      before_restarts_us_ += last_us_;
+      last_us_ = 0;
+      boots_seen_ = boots;
+    }
+    if (t.ok()) last_us_ = std::max(last_us_, t->Int("t1", last_us_));
+    return (before_restarts_us_ + last_us_) * 1000 + board_->skipped_ms.load() * 1000000;
   }
 
   bool SkipToNextTimer(const SocketIdentity& waiting_for, int64_t until_ns) override {
@@ -63,7 +71,10 @@ class ExecutorStackClock final : public StackClock {
  private:
   std::shared_ptr<ExecutorBoard> board_;
   std::unique_ptr<StateObserver> states_;
-  std::atomic<int64_t> last_us_{0};
+  absl::Mutex time_mu_;
+  int64_t last_us_ ABSL_GUARDED_BY(time_mu_) = 0;  // the board's time in this boot
+  int64_t before_restarts_us_ ABSL_GUARDED_BY(time_mu_) = 0;
+  int boots_seen_ ABSL_GUARDED_BY(time_mu_) = 0;
   absl::Mutex mu_;
   std::function<std::vector<SocketIdentity>()> live_ ABSL_GUARDED_BY(mu_);
 };

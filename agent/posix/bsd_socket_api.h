@@ -26,6 +26,7 @@
 #include <string>
 #include <type_traits>
 
+#include "agent/posix/sigpipe_hold.h"
 #include "agent/sockaddr_endpoint.h"
 #include "agent/socket_api.h"
 
@@ -226,22 +227,31 @@ class BsdSocketApi final : public SocketApi {
     return r;
   }
 
+  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
+                  absl::Duration wait) override {
+    SigpipeHold hold(flags.allow_sigpipe);
+    CallResult r = SendHeld(s, data, flags, wait);
+    r.sigpipe_raised = hold.TakeRaised();
+    return r;
+  }
+
   // A blocking send is emulated with non-blocking sends and poll, so it
   // returns what the blocking call would (all bytes queued, or the error)
   // unless the deadline passes first.
-  CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
-                  absl::Duration wait) override {
+  CallResult SendHeld(NativeSocket s, absl::string_view data, IoFlags flags,
+                      absl::Duration wait) {
     const int fd = Fd(s);
+    const int no_signal = flags.allow_sigpipe ? 0 : Calls::kNoSignal;
     if (flags.peek) return Invalid();
     if (!IsBlocking<Calls>(fd) || flags.dont_wait) {
       return Complete(Calls::Send(fd, data.data(), data.size(),
-                                  Calls::kNoSignal | (flags.dont_wait ? MSG_DONTWAIT : 0)));
+                                  no_signal | (flags.dont_wait ? MSG_DONTWAIT : 0)));
     }
     const auto deadline = DeadlineAfter(wait);
     size_t sent = 0;
     do {
       CallResult r = Complete(Calls::Send(fd, data.data() + sent, data.size() - sent,
-                                         Calls::kNoSignal | MSG_DONTWAIT));
+                                         no_signal | MSG_DONTWAIT));
       if (r.ret >= 0) {
         sent += static_cast<size_t>(r.ret);
         continue;

@@ -275,6 +275,7 @@ class Validator {
                          ": every step but sleep and join names one of `roles`"));
     }
     if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
+    if (!step.id().empty() && step.send().allow_sigpipe()) sigpipe_sends_.insert(step.id());
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
       Error(where_.At("step", i, {"id"}),
             absl::StrCat("step id '", step.id(), "' is repeated: give each step its own id"));
@@ -624,6 +625,16 @@ class Validator {
       }
     }
     for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
+    if (e.has_sigpipe() && ids_.count(e.step()) > 0 && kind_of_[e.step()] != v1::Step::kSend) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` checks a send step; step '", e.step(), "' is ",
+                         AStep(KindOf(kind_of_[e.step()]).name),
+                         ", so it can never hold: check `sigpipe` on a send, or drop it"));
+    } else if (e.has_sigpipe() && ids_.count(e.step()) > 0 && sigpipe_sends_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
+                         "`allow_sigpipe: true` to step '", e.step(), "'"));
+    }
     if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
       Error(where_.At("expect", i, {"ends"}),
             absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
@@ -644,6 +655,7 @@ class Validator {
   std::set<std::string> roles_;
   std::set<std::string> ids_;
   std::map<std::string, v1::Step::ActionCase> kind_of_;  // step id -> its kind
+  std::set<std::string> sigpipe_sends_;  // ids of send steps with allow_sigpipe
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
   std::set<std::string> reads_to_end_;  // ids of recv steps with until_eof

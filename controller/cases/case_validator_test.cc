@@ -229,6 +229,13 @@ TEST(CaseValidator, MistakesComeWithTheirFix) {
                        HasSubstr("unknown TCP state 'FIN_WAIT2' (did you mean FIN_WAIT_2?)")));
   EXPECT_THAT(Check(conn + "expect { step: \"sent\" error: \"ECONNRESTE\" }\n"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("(did you mean ECONNRESET?)")));
+  // `sigpipe` needs a send made without MSG_NOSIGNAL.
+  EXPECT_THAT(Check(conn + "expect { step: \"sent\" sigpipe: true }\n"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("add `allow_sigpipe: true` to step 'sent'")));
+  EXPECT_THAT(Check(conn + "step { role: \"client\" send { on: \"c\" bytes: 1 allow_sigpipe: true } "
+                           "id: \"raw\" }\nexpect { step: \"raw\" sigpipe: false }\n"),
+              IsOk());
 }
 
 TEST(CaseValidator, CreatingStepsNeedAsAndOthersMustNotHaveIt) {

@@ -113,6 +113,13 @@ class Builder {
                      },
                      [](const v1::Range& w) { return absl::StrCat("result in ", RangeText(w)); });
     }
+    if (e_.has_sigpipe()) {
+      Add<bool>("sigpipe", kCallResult, e_.sigpipe(),
+                [](const bool& w, const v1::StepRecord& s) {
+                  return HasCall(s) && s.result().sigpipe_raised() == w;
+                },
+                [](const bool& w) -> std::string { return w ? "SIGPIPE raised" : "no SIGPIPE"; });
+    }
     if (e_.has_fails()) {
       Add<bool>("fails", kCallResult, e_.fails(),
                 [](const bool& w, const v1::StepRecord& s) { return HasCall(s) && Failed(s) == w; },

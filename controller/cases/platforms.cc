@@ -60,6 +60,7 @@ const std::vector<Platform>& Platforms() {
        "Windows: documented, or a remote agent"},
       {"macos", "", HostKind::kDocumented, "", "", {}, false, "", "macOS: documented"},
       {"freebsd", "", HostKind::kDocumented, "", "", {}, false, "", "FreeBSD: documented"},
+      {"netbsd", "", HostKind::kDocumented, "", "", {}, false, "", "NetBSD: documented"},
   };
   return *table;
 }

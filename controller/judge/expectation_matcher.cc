@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -113,6 +114,9 @@ std::string DescribeObservation(const v1::StepRecord& s) {
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
+    if (absl::StrContains(s.call(), "no MSG_NOSIGNAL")) {
+      parts.push_back(s.result().sigpipe_raised() ? "SIGPIPE raised" : "no SIGPIPE");
+    }
   }
   if (s.has_result() || s.has_wait()) {
     parts.push_back(absl::StrFormat("duration_ms=%.3f", DurationMs(s)));

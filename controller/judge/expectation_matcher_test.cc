@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "controller/cases/case_set.h"
 #include "controller/judge/verdicts.h"
 #include "google/protobuf/text_format.h"
@@ -22,6 +23,7 @@ LoadedCase CaseOf(const std::string& text) {
     step { role: "a" socket {} as: "h" }
     step { role: "a" send { on: "h" bytes: 1 } id: "send1" }
     step { role: "a" send { on: "h" bytes: 1 } id: "send2" }
+    step { role: "a" send { on: "h" bytes: 1 allow_sigpipe: true } id: "raw" }
     step { role: "a" poll { on: "h" events: [POLL_EVENT_IN, POLL_EVENT_RDHUP] } id: "poll" }
     step { role: "a" recv { on: "h" } id: "recv" }
     step { role: "a" close { on: "h" } id: "close" }
@@ -75,6 +77,21 @@ TEST(ExpectationMatcher, DeviatedWhenAnObservationDiffers) {
   EXPECT_FALSE(r.expectations(0).met());
   EXPECT_THAT(r.expectations(0).observed(), HasSubstr("error=OK"));
   EXPECT_EQ(r.expectations(0).expected(), "error=ECONNRESET");
+}
+
+// A send without MSG_NOSIGNAL: whether SIGPIPE was raised is checked and shown.
+TEST(ExpectationMatcher, SigpipeIsCheckedOnTheSendThatAllowedIt) {
+  const LoadedCase c = CaseOf(R"(expect { step: "raw" error: "EPIPE" sigpipe: true })");
+  const std::string raised = R"pb(steps { id: "raw" call: "send(h, 1 bytes, no MSG_NOSIGNAL)"
+      result { error: ERROR_NAME_EPIPE return_value: -1 sigpipe_raised: true } })pb";
+  v1::CaseResult r = StepsOf(raised);
+  Judge(c, "linux", "6.18", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_EQ(r.expectations(0).expected(), "error=EPIPE SIGPIPE raised");
+  r = StepsOf(absl::StrReplaceAll(raised, {{"sigpipe_raised: true", ""}}));
+  Judge(c, "linux", "6.18", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED);
+  EXPECT_THAT(r.expectations(0).observed(), HasSubstr("no SIGPIPE"));
 }
 
 TEST(ExpectationMatcher, PlatformExpectationDecidesVerdictClaimStillJudged) {

@@ -147,10 +147,31 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   };
   std::copy_if(jobs.begin(), jobs.end(), std::back_inserter(alone), shared_settings);
   jobs.erase(std::remove_if(jobs.begin(), jobs.end(), shared_settings), jobs.end());
+  // An agent that serves one case at a time (a board rebooted between
+  // cases) has a lane of its own: the cases it plays in, as subject or as
+  // another column's peer, run one after another, beside the others.
+  auto one_at_a_time = [](const Job& j) -> AgentClient* {
+    for (AgentClient* a : {j.agents.subject, j.agents.peer}) {
+      if (a == nullptr) continue;
+      const auto& f = a->info().features();
+      if (std::find(f.begin(), f.end(), "one_case_at_a_time") != f.end()) return a;
+    }
+    return nullptr;
+  };
+  std::map<AgentClient*, std::vector<Job>> lanes;
+  for (const Job& j : jobs) {
+    if (AgentClient* a = one_at_a_time(j)) lanes[a].push_back(j);
+  }
+  jobs.erase(std::remove_if(jobs.begin(), jobs.end(),
+                            [&](const Job& j) { return one_at_a_time(j) != nullptr; }),
+             jobs.end());
   std::vector<v1::CaseResult> results(runs);
   std::atomic<size_t> next{0};
+  size_t in_lanes = 0;
+  for (const auto& [subject, lane] : lanes) in_lanes += lane.size();
   Progress progress(options.progress, options.progress_is_tty,
-                    static_cast<int>(jobs.size() + alone.size()), options.expected_seconds);
+                    static_cast<int>(jobs.size() + alone.size() + in_lanes),
+                    options.expected_seconds);
   absl::Mutex report_mu;
   auto run_job = [&](const Job& job) {
     const LoadedCase& row = cases[job.case_index];
@@ -185,6 +206,11 @@ absl::StatusOr<std::vector<v1::CaseResult>> RunAll(
   const int n =
       std::max(1, std::min<int>(options.jobs, static_cast<int>(jobs.size())));
   for (int i = 0; i < n; ++i) threads.emplace_back(worker);
+  for (const auto& [subject, lane] : lanes) {
+    threads.emplace_back([&run_job, &lane = lane] {
+      for (const Job& job : lane) run_job(job);
+    });
+  }
   for (auto& t : threads) t.join();
   for (const Job& job : alone) run_job(job);
   progress.End();

@@ -235,8 +235,9 @@ absl::Status ExecuteSend(StepEnv& env) {
   const std::string what = s.data().empty()
                                ? absl::StrCat(s.bytes(), " bytes")
                                : absl::StrCat("\"", absl::CEscape(s.data()), "\"");
-  env.record->set_call(
-      absl::StrCat("send(", s.on(), ", ", what, s.dontwait() ? ", MSG_DONTWAIT" : "", ")"));
+  env.record->set_call(absl::StrCat("send(", s.on(), ", ", what,
+                                    s.dontwait() ? ", MSG_DONTWAIT" : "",
+                                    s.allow_sigpipe() ? ", no MSG_NOSIGNAL" : "", ")"));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SendRequest>(*h);
@@ -244,6 +245,7 @@ absl::Status ExecuteSend(StepEnv& env) {
   req.set_length(s.data().empty() ? s.bytes() : 0);
   req.set_deadline_ms(Within(s.within_ms()));
   req.set_dont_wait(s.dontwait());
+  req.set_allow_sigpipe(s.allow_sigpipe());
   auto r = env.Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
   *env.record->mutable_result() = r->result();

@@ -4,9 +4,9 @@
  *   [K] ESP-IDF components/lwip/Kconfig (the source of ESP-IDF's
  *       "Configuration Options Reference", menuconfig's defaults), read at
  *       espressif/esp-idf commit 199d416bc5609d31b0c4c49233a9c8a8d3750877;
- *   [L] ESP-IDF's port lwipopts.h (components/lwip/include/lwip/port/
- *       lwipopts.h in the ESP-IDF version read), which sets the values
- *       that are not menuconfig options.
+ *   [L] ESP-IDF's port lwipopts.h (components/lwip/port/include/
+ *       lwipopts.h at the same commit), which sets the values that are
+ *       not menuconfig options and maps the others.
  * Not reproduced: esp-lwip's own patches (e.g. CONFIG_LWIP_TCP_RTO_TIME
  * 1500 [K] needs esp-lwip's LWIP_TCP_RTO_TIME; upstream's initial RTO is
  * 3 s), so this column shows ESP-IDF's options, not esp-lwip's code. */
@@ -28,6 +28,8 @@
 #define TCP_WND 5760                  /* [K] LWIP_TCP_WND_DEFAULT default 5760 */
 #define TCP_TMR_INTERVAL 250          /* [K] LWIP_TCP_TMR_INTERVAL default 250 */
 #define TCP_QUEUE_OOSEQ 1             /* [K] LWIP_TCP_QUEUE_OOSEQ default y */
+#define TCP_OOSEQ_MAX_PBUFS 4         /* [K] LWIP_TCP_OOSEQ_MAX_PBUFS default 4 (no SPIRAM); [L] */
+#define IP_DEFAULT_TTL 64             /* [K] LWIP_IP_DEFAULT_TTL default 64; [L] */
 #define TCP_OVERSIZE TCP_MSS          /* [K] LWIP_TCP_OVERSIZE default MSS; [L] */
 #define TCP_LISTEN_BACKLOG 1          /* [L] */
 #define LWIP_WND_SCALE 0              /* [K] LWIP_WND_SCALE default n */
@@ -60,9 +62,11 @@
 #define DEFAULT_UDP_RECVMBOX_SIZE 6
 #undef DEFAULT_RAW_RECVMBOX_SIZE
 #define DEFAULT_RAW_RECVMBOX_SIZE 6
-/* [K] LWIP_MAX_SOCKETS default 10 is a device's table for one application;
- * this board serves every running case of its column at once (the
- * controller's --jobs), so it keeps the board's 32: no case needs more than
- * 4 sockets, and 10 shared by all made accept() fail with ENFILE. */
+/* The socket table: [K] LWIP_MAX_SOCKETS default 10, which [L] makes
+ * MEMP_NUM_NETCONN (lwIP's sockets.c sizes its table by it). The board
+ * serves one case at a time (the proxy reboots it between cases), so a
+ * device's table is enough. */
+#undef MEMP_NUM_NETCONN
+#define MEMP_NUM_NETCONN 10
 
 #endif /* CLOSEPROBE_FIRMWARE_LWIPOPTS_H_ */

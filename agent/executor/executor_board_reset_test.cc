@@ -1,0 +1,124 @@
+// The proxy's resets, against a scripted executor on the other end of a
+// socket pair (what a board would say; making lwIP itself hang a worker
+// on demand is not possible): a call that never answers holds its worker,
+// and when every worker is stuck the next call reboots the executor
+// instead of waiting for ever; after that the workers serve again. And the
+// agent core's hook: a stack reset runs once the last session has ended.
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "agent/executor/executor_board.h"
+#include "agent/session_registry.h"
+#include "gtest/gtest.h"
+
+namespace closeprobe::agent {
+namespace {
+
+// One worker; RECV is never answered; REBOOT is answered, then "* BOOT".
+class ScriptedExecutor {
+ public:
+  explicit ScriptedExecutor(int fd) : fd_(fd), thread_([this] { Serve(); }) {}
+  ~ScriptedExecutor() {
+    shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    close(fd_);
+  }
+  int reboots() const { return reboots_; }
+
+ private:
+  void Serve() {
+    std::string pending;
+    char buf[512];
+    for (;;) {
+      const ssize_t n = read(fd_, buf, sizeof(buf));
+      if (n <= 0) return;
+      pending.append(buf, static_cast<size_t>(n));
+      for (size_t eol; (eol = pending.find('\n')) != std::string::npos;) {
+        const std::string line = pending.substr(0, eol);
+        pending.erase(0, eol + 1);
+        const std::string id = line.substr(0, line.find(' '));
+        if (line.find(" RECV ") != std::string::npos) continue;  // stuck in the stack
+        Write(absl::StrCat(id, " OK ret=3 t0=1 t1=2\n"));
+        if (line.find(" REBOOT") != std::string::npos) {
+          ++reboots_;
+          Write("* BOOT proto=cpx/1\n");
+        }
+      }
+    }
+  }
+  void Write(const std::string& s) { (void)!write(fd_, s.data(), s.size()); }
+
+  const int fd_;
+  std::atomic<int> reboots_{0};
+  std::thread thread_;
+};
+
+// A board with one worker whose link is `fd`.
+std::shared_ptr<ExecutorBoard> OneWorkerBoard(int fd) {
+  auto board = std::make_shared<ExecutorBoard>();
+  board->link = std::make_unique<ExecutorLink>(fd);
+  board->hello.keys["workers"] = "1";
+  board->workers = std::make_unique<WorkerSlots>(1);
+  return board;
+}
+
+TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  ScriptedExecutor executor(fds[1]);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
+  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+
+  NativeSocket s = kNoSocket;
+  ASSERT_EQ(sockets->Socket(Family::kInet, &s).ret, 3);
+  std::string data;
+  // No reply past the call's own wait (plus the proxy's margin): stuck.
+  const CallResult stuck = sockets->Recv(s, 10, IoFlags{}, absl::ZeroDuration(), &data);
+  EXPECT_TRUE(stuck.timed_out);
+  EXPECT_EQ(executor.reboots(), 0);
+
+  // The only worker is stuck: the call reboots the executor, at once.
+  const absl::Time start = absl::Now();
+  NativeSocket t = kNoSocket;
+  const CallResult after = sockets->Socket(Family::kInet, &t);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  EXPECT_EQ(after.native_error, kExecutorReset);
+  EXPECT_EQ(executor.reboots(), 1);
+  EXPECT_NE(board->link->last_panic().find("stuck"), std::string::npos)
+      << board->link->last_panic();
+
+  // The worker serves again; a socket of before the reboot is gone.
+  EXPECT_EQ(sockets->Socket(Family::kInet, &t).ret, 3);
+  EXPECT_EQ(sockets->Close(s).native_error, kExecutorReset);
+}
+
+TEST(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  ScriptedExecutor executor(fds[1]);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
+  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+  std::atomic<int> resets{0};
+  SessionRegistry registry(sockets.get(), SessionLimits(), [&] {
+    ASSERT_TRUE(board->Reboot("rebooted between sessions").ok());
+    ++resets;
+  });
+  auto a = registry.Open(absl::Seconds(10));
+  auto b = registry.Open(absl::Seconds(10));
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(registry.Close((*a)->id()).ok());
+  EXPECT_EQ(resets, 0);  // b still runs
+  ASSERT_TRUE(registry.Close((*b)->id()).ok());
+  EXPECT_EQ(resets, 1);  // done before CloseSession answers
+  EXPECT_EQ(executor.reboots(), 1);
+}
+
+}  // namespace
+}  // namespace closeprobe::agent
