@@ -9,6 +9,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "agent/grpc_status.h"
+#include "agent/held_socket.h"
 #include "agent/proto_convert.h"
 #include "agent/timed_socket_api.h"
 
@@ -59,6 +60,8 @@ class AgentService::Handlers final : public v1::Agent::Service {
                         v1::CallReply* reply) override;
   grpc::Status Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                      v1::CallReply* reply) override;
+  grpc::Status Dup(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                   v1::SocketReply* reply) override;
   grpc::Status SetOption(grpc::ServerContext* ctx,
                          const v1::SetOptionRequest* req,
                          v1::CallReply* reply) override;
@@ -294,7 +297,9 @@ grpc::Status AgentService::Handlers::Accept(grpc::ServerContext* ctx, const v1::
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(absl::Duration wait, Deadline(req->deadline_ms()));
   NativeSocket native = kNoSocket;
   Endpoint peer;
-  Fill(sockets_.Call(&SocketApi::Accept, t.record->native, wait, &native, &peer), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Call(&SocketApi::Accept, held.native(), wait, &native, &peer),
+       reply->mutable_result());
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
   if (!handle.ok()) platform_.sockets->Discard(native);
@@ -316,7 +321,10 @@ grpc::Status AgentService::Handlers::Connect(grpc::ServerContext* ctx, const v1:
         "connect to ", remote.address, " refused: not in this agent's --allow_targets (",
         options_.targets.ToString(), ")")));
   }
-  Fill(sockets_.Call(&SocketApi::Connect, t.record->native, remote, wait), reply->mutable_result());
+  {
+    HeldSocket held(*platform_.sockets, t.record);
+    Fill(sockets_.Call(&SocketApi::Connect, held.native(), remote, wait), reply->mutable_result());
+  }
   Track(t.record, &remote);  // the peer it is meant for, while in progress or after failing
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
@@ -341,7 +349,8 @@ grpc::Status AgentService::Handlers::Send(grpc::ServerContext* ctx, const v1::Se
   IoFlags flags;
   flags.dont_wait = req->dont_wait();
   flags.allow_sigpipe = req->allow_sigpipe();
-  Fill(sockets_.Call(&SocketApi::Send, t.record->native, data, flags, wait), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Call(&SocketApi::Send, held.native(), data, flags, wait), reply->mutable_result());
   return grpc::Status::OK;
 }
 
@@ -357,7 +366,8 @@ grpc::Status AgentService::Handlers::Recv(grpc::ServerContext* ctx, const v1::Re
   IoFlags flags;
   flags.peek = req->peek();
   flags.dont_wait = req->dont_wait();
-  Fill(sockets_.Call(&SocketApi::Recv, t.record->native, req->max_bytes(), flags, wait,
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Call(&SocketApi::Recv, held.native(), req->max_bytes(), flags, wait,
                      reply->mutable_data()),
        reply->mutable_result());
   return grpc::Status::OK;
@@ -374,11 +384,32 @@ grpc::Status AgentService::Handlers::Shutdown(grpc::ServerContext* ctx, const v1
 grpc::Status AgentService::Handlers::Close(grpc::ServerContext* ctx, const v1::HandleRequest* req,
                                  v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  if (absl::Status refused = HeldSocket::CloseRefused(*t.record); !refused.ok()) {
+    return ToGrpcStatus(refused);
+  }
   Track(t.record);
   const NativeSocket native = t.record->native;
   t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
   Fill(sockets_.Call(&SocketApi::Close, native), reply->mutable_result());
   EndpointToProto(t.record->local, reply->mutable_local());
+  return grpc::Status::OK;
+}
+
+// The copy gets a handle of its own; closing one handle leaves the socket
+// open while the other lives, as closing one descriptor does.
+grpc::Status AgentService::Handlers::Dup(grpc::ServerContext* ctx, const v1::HandleRequest* req,
+                                         v1::SocketReply* reply) {
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
+  NativeSocket copy = kNoSocket;
+  const CallResult r = sockets_.Call(&SocketApi::Dup, t.record->native, &copy);
+  Fill(r, reply->mutable_result());
+  if (copy == kNoSocket) return grpc::Status::OK;
+  absl::StatusOr<std::string> handle = t.session->handles().Add(copy);
+  if (!handle.ok()) platform_.sockets->Discard(copy);
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(*reply->mutable_handle(), std::move(handle));
+  std::shared_ptr<SocketRecord> record = *t.session->handles().Get(reply->handle());
+  record->listening = t.record->listening;
+  Track(record, &t.record->remote);
   return grpc::Status::OK;
 }
 
@@ -420,7 +451,8 @@ grpc::Status AgentService::Handlers::WaitReadable(grpc::ServerContext* ctx,
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   PollEvents wanted, fired;
   wanted.in = true;
-  Fill(sockets_.Call(&SocketApi::Poll, t.record->native, wanted, wait, &fired), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired), reply->mutable_result());
   reply->set_readable(fired.in);
   reply->set_hangup(fired.hangup || fired.read_hangup);
   reply->set_error(fired.error);
@@ -435,7 +467,8 @@ grpc::Status AgentService::Handlers::Poll(grpc::ServerContext* ctx, const v1::Po
       DeadlineFromProto(req->deadline_ms(), absl::ZeroDuration(), options_.max_deadline));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(PollEvents wanted, PollEventsFromProto(req->events()));
   PollEvents fired;
-  Fill(sockets_.Call(&SocketApi::Poll, t.record->native, wanted, wait, &fired), reply->mutable_result());
+  HeldSocket held(*platform_.sockets, t.record);
+  Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired), reply->mutable_result());
   PollEventsToProto(fired, reply->mutable_fired());
   return grpc::Status::OK;
 }

@@ -499,4 +499,64 @@ TEST_F(AgentServiceTest, InjectIsUnimplementedWithoutTheFeature) {
 }
 
 }  // namespace
+TEST_F(AgentServiceTest, DupGivesASecondHandleAndOneCloseSendsNoFin) {
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  v1::HandleRequest dup;
+  dup.set_session(s);
+  dup.set_handle(server);
+  v1::SocketReply copy;
+  ASSERT_TRUE(Call(&Stub::Dup, dup, &copy).ok());
+  ASSERT_EQ(copy.result().error(), v1::ERROR_NAME_OK);
+  ASSERT_FALSE(copy.handle().empty());
+  EXPECT_NE(copy.handle(), server);
+
+  EXPECT_EQ(Close(s, server).error(), v1::ERROR_NAME_OK);
+  // The other descriptor keeps the socket: the client sees no FIN.
+  EXPECT_FALSE(WaitState(s, client, v1::TCP_STATE_CLOSE_WAIT, 300).reached());
+  EXPECT_EQ(Close(s, copy.handle()).error(), v1::ERROR_NAME_OK);
+  EXPECT_TRUE(WaitState(s, client, v1::TCP_STATE_CLOSE_WAIT, 2000).reached());
+}
+
+TEST_F(AgentServiceTest, AWaitingRecvHoldsItsSocketAgainstACloseFromAnotherCall) {
+  const std::string s = OpenSession();
+  const Connection c = Connect(s);
+  v1::RecvRequest recv;
+  recv.set_session(s);
+  recv.set_handle(c.server);
+  recv.set_max_bytes(100);
+  recv.set_deadline_ms(1000);
+  v1::RecvReply got;
+  std::thread waiter([&] { ASSERT_TRUE(Call(&Stub::Recv, recv, &got).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_EQ(Close(s, c.server).error(), v1::ERROR_NAME_OK);
+  // As with a recv blocked in the kernel: the close neither wakes it nor
+  // sends the FIN while it waits.
+  EXPECT_FALSE(WaitState(s, c.client, v1::TCP_STATE_CLOSE_WAIT, 300).reached());
+  waiter.join();
+  EXPECT_EQ(got.result().error(), v1::ERROR_NAME_TIMEOUT);
+  EXPECT_TRUE(WaitState(s, c.client, v1::TCP_STATE_CLOSE_WAIT, 2000).reached());
+}
+
+TEST_F(AgentServiceTest, ShutdownOfTheListenerWakesAWaitingAccept) {
+  const std::string s = OpenSession();
+  const Connection c = Connect(s);
+  v1::AcceptRequest accept;
+  accept.set_session(s);
+  accept.set_handle(c.listener);
+  accept.set_deadline_ms(3000);
+  v1::SocketReply got;
+  std::thread waiter([&] { ASSERT_TRUE(Call(&Stub::Accept, accept, &got).ok()); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  v1::ShutdownRequest shut;
+  shut.set_session(s);
+  shut.set_handle(c.listener);
+  shut.set_how(v1::SHUTDOWN_HOW_BOTH);
+  v1::CallReply done;
+  ASSERT_TRUE(Call(&Stub::Shutdown, shut, &done).ok());
+  waiter.join();
+  EXPECT_EQ(got.result().error(), v1::ERROR_NAME_EINVAL);
+  EXPECT_LT(got.result().duration_ns(), 2'000'000'000);  // woken, not timed out
+}
+
 }  // namespace closeprobe::testing

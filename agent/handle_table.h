@@ -10,6 +10,7 @@
 #ifndef CLOSEPROBE_AGENT_HANDLE_TABLE_H_
 #define CLOSEPROBE_AGENT_HANDLE_TABLE_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ struct SocketRecord {
   Endpoint local;                   // last known addresses
   Endpoint remote;
   bool listening = false;           // listen() succeeded on it
+  // Calls waiting on the socket with no copy of their own (held_socket.h):
+  // while any waits, a close from another call is refused.
+  std::atomic<int> uncopied_waiters{0};
   bool closed() const { return native == kNoSocket; }
   SocketIdentity Identity() const { return SocketIdentity{native, local, remote, listening}; }
 };

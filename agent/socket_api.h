@@ -119,6 +119,19 @@ class SocketApi {
                           absl::Duration wait, std::string* out) = 0;
   virtual CallResult Shutdown(NativeSocket s, v1::ShutdownHow how) = 0;
   virtual CallResult Close(NativeSocket s) = 0;
+  // dup(): a second native socket for the same open socket. A platform with
+  // no descriptors to copy answers unsupported (the default).
+  // REQUIRES: out non-null. *out is kNoSocket unless it succeeded.
+  virtual CallResult Dup(NativeSocket s, NativeSocket* out) {
+    *out = kNoSocket;
+    CallResult r;
+    r.ret = -1;
+    r.unsupported = true;
+    r.unsupported_reason =
+        "dup(): this stack's sockets are no kernel descriptors to copy (an lwIP or gVisor "
+        "netstack socket is one entry of the stack's own table, with no second reference to it)";
+    return r;
+  }
   virtual CallResult SetOption(NativeSocket s, v1::SocketOption option,
                                const OptionValue& value) = 0;
   virtual CallResult GetOption(NativeSocket s, v1::SocketOption option,

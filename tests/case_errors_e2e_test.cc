@@ -110,5 +110,34 @@ TEST(CaseErrors, AnAgentsRefusalNamesTheCasesHandlesNotTheAgents) {
   EXPECT_THAT(r.error(), Not(HasSubstr("'h")));
 }
 
+TEST(CaseErrors, ValidateTellsEveryStatementThatDoesNotParse) {
+  ProcessResult validate = RunProcess(
+      {Closeprobe(), "validate", "tests/testdata/several_parse_errors.textproto"}, 30);
+  EXPECT_EQ(validate.exit_code, 2);
+  EXPECT_THAT(validate.err, HasSubstr("several_parse_errors.textproto:9:"));
+  EXPECT_THAT(validate.err, HasSubstr("frm"));
+  EXPECT_THAT(validate.err, HasSubstr("several_parse_errors.textproto:10:"));
+  EXPECT_THAT(validate.err, HasSubstr("SIDEWAYS"));
+  EXPECT_THAT(validate.err, HasSubstr("several_parse_errors.textproto:13:1:"));  // the unclosed step
+}
+
+TEST(CaseErrors, ValidateTellsEveryProblemOnceWithWhatToDo) {
+  ProcessResult validate = RunProcess(
+      {Closeprobe(), "validate", "tests/testdata/several_problems.textproto"}, 30);
+  EXPECT_EQ(validate.exit_code, 2);
+  const std::string f = "tests/testdata/several_problems.textproto:";
+  EXPECT_THAT(validate.err,
+              HasSubstr(f + "10:31: handle 's' is made by the background step at " + f +
+                        "9:1, so it exists only once that step returned: add "
+                        "`step { join {} }` before this step"));
+  EXPECT_THAT(validate.err,
+              HasSubstr(f + "11:1: an accept step must name its handle: add `as: \"NAME\"`"));
+  EXPECT_THAT(validate.err, HasSubstr(f + "12:25: a sleep step only waits"));
+  EXPECT_THAT(validate.err, HasSubstr(f + "13:10: unknown step id 'nowhere'"));
+  EXPECT_THAT(validate.err, Not(HasSubstr("a accept")));
+  const std::string once = f + "10:31:";
+  EXPECT_EQ(validate.err.find(once), validate.err.rfind(once)) << validate.err;
+}
+
 }  // namespace
 }  // namespace closeprobe::testing

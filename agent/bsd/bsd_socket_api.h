@@ -217,6 +217,12 @@ class BsdSocketApi final : public SocketApi {
 
   CallResult Close(NativeSocket s) override { return Do(Calls::Close, H(s)); }
 
+  CallResult Dup(NativeSocket s, NativeSocket* out) override {
+    CallResult r = Do(Calls::Dup, H(s));
+    *out = r.ret >= 0 ? r.ret : kNoSocket;
+    return r;
+  }
+
   CallResult SetOption(NativeSocket s, v1::SocketOption option,
                        const OptionValue& value) override {
     OptionSpec spec;

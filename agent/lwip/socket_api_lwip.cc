@@ -28,6 +28,8 @@ struct LwipCalls : bsd::UnixCalls<LwipCalls> {
   static ssize_t Recv(int s, void* d, size_t n, int f) { return lwip_recv(s, d, n, f); }
   static int Shutdown(int s, int how) { return lwip_shutdown(s, how); }
   static int Close(int s) { return lwip_close(s); }
+  static constexpr bsd::Absent Dup{
+      "dup(): an lwIP socket is one entry of the stack's own table, not a kernel descriptor with references to copy"};
   static int SetOpt(int s, int lv, int n, const void* v, socklen_t l) {
     return lwip_setsockopt(s, lv, n, v, l);
   }

@@ -27,6 +27,7 @@ struct PosixCalls : bsd::UnixCalls<PosixCalls> {
   static ssize_t Recv(int s, void* d, size_t n, int f) { return recv(s, d, n, f); }
   static int Shutdown(int s, int how) { return shutdown(s, how); }
   static int Close(int s) { return close(s); }
+  static int Dup(int s) { return fcntl(s, F_DUPFD_CLOEXEC, 0); }
   static int SetOpt(int s, int lv, int n, const void* v, socklen_t l) {
     return setsockopt(s, lv, n, v, l);
   }

@@ -93,6 +93,9 @@ struct WinsockCalls {
     if (r == 0) Modes().Set(s, true);
     return r;
   }
+  // WSADuplicateSocket makes a socket for another process, not a second
+  // reference in this one.
+  static constexpr bsd::Absent Dup{"dup(): Winsock has no second handle on one socket in a process"};
   static int SetOpt(SOCKET s, int lv, int n, const void* v, int l) {
     return setsockopt(s, lv, n, static_cast<const char*>(v), l);
   }

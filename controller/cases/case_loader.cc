@@ -7,7 +7,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 
 namespace closeprobe::controller {
@@ -36,6 +38,16 @@ std::string EnumValuesOf(const std::string& message, const google::protobuf::Fil
   return "";
 }
 
+constexpr int kMaxParseErrors = 50;
+
+// The 0-based line of a "FILE:LINE:COL: ..." message; -1 if it has none.
+int FirstErrorLine(const std::string& error, const std::string& file) {
+  int line = 0;
+  const std::string rest = error.substr(std::min(error.size(), file.size() + 1));
+  if (!absl::SimpleAtoi(rest.substr(0, rest.find(':')), &line)) return -1;
+  return line - 1;
+}
+
 // Collects the parser's messages with their positions (0-based from protobuf).
 class Collector final : public google::protobuf::io::ErrorCollector {
  public:
@@ -54,6 +66,39 @@ class Collector final : public google::protobuf::io::ErrorCollector {
   std::vector<std::string> errors_;
 };
 
+// The lines of the top-level statement of `text` that holds line `line`
+// (0-based), as [first, last]: a statement starts on a line that begins
+// outside every brace and runs to the line before the next such line.
+std::pair<int, int> StatementLines(const std::vector<std::string>& lines, int line) {
+  int depth = 0;
+  int first = 0;
+  std::vector<int> starts;
+  for (int i = 0; i < static_cast<int>(lines.size()); ++i) {
+    const std::string& l = lines[i];
+    const size_t text = l.find_first_not_of(" \t\r");
+    if (depth == 0 && text != std::string::npos && l[text] != '#') starts.push_back(i);
+    bool quoted = false;
+    for (size_t c = 0; c < l.size(); ++c) {
+      if (l[c] == '"' && (c == 0 || l[c - 1] != '\\')) quoted = !quoted;
+      if (quoted) continue;
+      if (l[c] == '#') break;
+      if (l[c] == '{' || l[c] == '<' || l[c] == '[') ++depth;
+      if ((l[c] == '}' || l[c] == '>' || l[c] == ']') && depth > 0) --depth;
+    }
+  }
+  for (int start : starts) {
+    if (start <= line) first = start;
+  }
+  int last = static_cast<int>(lines.size()) - 1;
+  for (int start : starts) {
+    if (start > line) {
+      last = start - 1;
+      break;
+    }
+  }
+  return {first, last};
+}
+
 }  // namespace
 
 absl::Status ParseTextProto(const std::string& file, const std::string& text,
@@ -67,7 +112,29 @@ absl::Status ParseTextProto(const std::string& file, const std::string& text,
   if (collector.errors().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(file, ":1:1: cannot parse"));
   }
-  return absl::InvalidArgumentError(absl::StrJoin(collector.errors(), "\n"));
+  // The parser stops at its first error. To tell every one at once, the
+  // statement that failed is blanked (lines kept, so positions hold) and the
+  // rest parsed again, until it parses or nothing more can be blanked.
+  std::vector<std::string> errors = collector.errors();
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  for (int attempt = 0; attempt < kMaxParseErrors; ++attempt) {
+    const int line = FirstErrorLine(errors.back(), file);
+    if (line < 0 || line >= static_cast<int>(lines.size())) break;
+    const auto [first, last] = StatementLines(lines, line);
+    for (int i = first; i <= last; ++i) lines[i].assign(lines[i].size(), ' ');
+    Collector again(file, message->GetDescriptor()->file());
+    google::protobuf::TextFormat::Parser rest;
+    rest.RecordErrorsTo(&again);
+    google::protobuf::Message* scratch = message->New();
+    const bool parsed = rest.ParseFromString(absl::StrJoin(lines, "\n"), scratch);
+    delete scratch;
+    if (parsed || again.errors().empty() ||
+        std::find(errors.begin(), errors.end(), again.errors().front()) != errors.end()) {
+      break;
+    }
+    errors.push_back(again.errors().front());
+  }
+  return absl::InvalidArgumentError(absl::StrJoin(errors, "\n"));
 }
 
 absl::StatusOr<LoadedCase> ParseCase(const std::string& file, const std::string& text) {

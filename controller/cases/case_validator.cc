@@ -36,7 +36,21 @@ using google::protobuf::Reflection;
 using google::protobuf::TextFormat;
 
 constexpr int kMaxWaitMs = 600000;
+constexpr int kMaxBytes = 16 * 1024 * 1024;
 constexpr int kMaxIterations = 1000;  // rows one grid may make
+
+// The rows a grid makes before exclusions.
+double GridCombinations(const v1::Case& spec) {
+  double combinations = 1;
+  for (const v1::Parameter& p : spec.param()) combinations *= std::max(1, p.values_size());
+  return combinations;
+}
+
+// "an accept step", "a close step": the kind with its article.
+std::string AStep(absl::string_view kind) {
+  const bool vowel = !kind.empty() && absl::string_view("aeiou").find(kind[0]) != absl::string_view::npos;
+  return absl::StrCat(vowel ? "an " : "a ", kind, " step");
+}
 
 // "" when `claim` is empty (a question case) or known; else what is wrong.
 std::string ClaimProblem(const std::string& claim, const ClaimSet& claims) {
@@ -135,14 +149,43 @@ class Validator {
   }
 
  private:
+  // Each problem once, however many checks reach it.
   void Error(const std::string& where, const std::string& what) {
-    errors_.push_back(absl::StrCat(where, ": ", what));
+    std::string line = absl::StrCat(where, ": ", what);
+    if (std::find(errors_.begin(), errors_.end(), line) == errors_.end()) {
+      errors_.push_back(std::move(line));
+    }
+  }
+
+  // What may run in the background: any socket call (a blocking accept,
+  // recv or connect waits there until another step wakes it), and waits on
+  // states; not sleep or join (they only wait), nor a fault (it must be in
+  // place before the next step).
+  void CheckBackground(int i, const std::string& kind) {
+    const v1::Step& step = spec_.step(i);
+    switch (step.action_case()) {
+      case v1::Step::kSleep:
+      case v1::Step::kJoin:
+        Error(where_.At("step", i, {"background"}),
+              absl::StrCat(AStep(kind), " only waits, so it cannot run in the background: drop "
+                           "`background` (the steps after a background step already run while "
+                           "it waits)"));
+        break;
+      case v1::Step::kDrop:
+      case v1::Step::kLift:
+        Error(where_.At("step", i, {"background"}),
+              absl::StrCat(AStep(kind), " cannot run in the background: the fault must be in "
+                           "place (or gone) before the next step; drop `background`"));
+        break;
+      default:
+        break;
+    }
   }
 
   void CheckHeader() {
     const std::string stem = std::filesystem::path(c_.file).stem().string();
     if (c_.base_name.empty()) {
-      Error(where_.Field("name"), "the case has no name");
+      Error(where_.Field("name"), absl::StrCat("the case has no name: add `name: \"", stem, "\"`"));
     } else if (c_.base_name != stem) {
       Error(where_.Field("name"),
             absl::StrCat("name '", c_.base_name, "' must equal the file's stem '", stem, "'"));
@@ -150,8 +193,12 @@ class Validator {
     if (const std::string problem = ClaimProblem(spec_.claim(), claims_); !problem.empty()) {
       Error(where_.Field("claim"), problem);
     }
-    if (spec_.summary().empty()) Error(where_.Field("summary"), "the case has no summary");
-    if (spec_.roles().empty()) Error(where_.Field("roles"), "the case names no roles");
+    if (spec_.summary().empty()) {
+      Error(where_.Field("summary"), "the case has no summary: add `summary: \"what it does\"`");
+    }
+    if (spec_.roles().empty()) {
+      Error(where_.Field("roles"), "the case names no roles: add `roles: [\"client\", \"server\"]`");
+    }
     for (const std::string& role : spec_.roles()) {
       if (role.empty() || !roles_.insert(role).second) {
         Error(where_.Field("roles"), absl::StrCat("role '", role, "' is empty or repeated"));
@@ -181,12 +228,23 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     auto it = handles_.find(name);
     if (it == handles_.end()) {
+      std::vector<std::string> known;
+      for (const auto& [handle, info] : handles_) known.push_back(handle);
       Error(where_.At("step", i, {kind, field}),
-            absl::StrCat("unknown handle '", name, "' (no earlier step names it with `as`)"));
+            absl::StrCat("unknown handle '", name, "': no earlier step names it with `as`",
+                         known.empty() ? "; create it first (socket, listen, connect, accept)"
+                                       : DidYouMean(name, known)));
     } else if (same_role && it->second.role != step.role()) {
       Error(where_.At("step", i, {kind, field}),
             absl::StrCat("handle '", name, "' belongs to role '", it->second.role,
-                         "', not '", step.role(), "'"));
+                         "', not '", step.role(), "': make the step `role: \"",
+                         it->second.role, "\"` or use one of '", step.role(), "''s handles"));
+    } else if (auto made = made_in_background_.find(name); made != made_in_background_.end()) {
+      Error(where_.At("step", i, {kind, field}),
+            absl::StrCat("handle '", name, "' is made by the background step at ",
+                         where_.At("step", made->second),
+                         ", so it exists only once that step returned: add `step { join {} }` "
+                         "before this step"));
     } else if (auto closed = closed_at_.find(name); socket_call && closed != closed_at_.end()) {
       Error(where_.At("step", i, {kind, field}),
             absl::StrCat("handle '", name, "' was closed by the step at ",
@@ -200,39 +258,48 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     steps_[i].where = where_.At("step", i);
     if (step.action_case() == v1::Step::ACTION_NOT_SET) {
-      Error(where_.At("step", i), "the step has no action (listen, connect, close, ...)");
+      Error(where_.At("step", i),
+            "the step has no action: give it one, e.g. `listen { port: \"srv\" }`, "
+            "`connect { to: \"lsn\" }` or `close { on: \"c\" }`");
       return;
     }
     const std::string kind = StepKind(step);
     const bool is_sleep = !KindOf(step).has_role;
     if (!is_sleep && roles_.count(step.role()) == 0) {
       Error(where_.At("step", i, {"role"}),
-            absl::StrCat("unknown role '", step.role(), "'"));
+            absl::StrCat("unknown role '", step.role(), "'",
+                         DidYouMean(step.role(), std::vector<std::string>(roles_.begin(),
+                                                                          roles_.end())),
+                         ": every step but sleep and join names one of `roles`"));
     }
     if (!step.id().empty()) kind_of_[step.id()] = step.action_case();
     if (!step.id().empty() && step.send().allow_sigpipe()) sigpipe_sends_.insert(step.id());
     if (!step.id().empty() && !ids_.insert(step.id()).second) {
-      Error(where_.At("step", i, {"id"}), absl::StrCat("step id '", step.id(), "' is repeated"));
+      Error(where_.At("step", i, {"id"}),
+            absl::StrCat("step id '", step.id(), "' is repeated: give each step its own id"));
     }
     CheckGenericFields(i, kind);
     CheckKindRules(i, kind);
-    if (step.background() && (CreatesHandle(step) || is_sleep)) {
-      Error(where_.At("step", i, {"background"}),
-            absl::StrCat("a ", kind, " step cannot run in the background (it creates a handle "
-                         "or only waits)"));
-    }
+    if (step.background()) CheckBackground(i, kind);
     if (!step.together().empty()) CheckTogether(i, kind);
     if (!step.as().empty()) {
       if (!CreatesHandle(step)) {
         Error(where_.At("step", i, {"as"}),
-              absl::StrCat("a ", kind, " step creates no handle; `as` has no effect"));
-      } else if (!handles_.emplace(step.as(), HandleInfo{step.role(), i}).second) {
+              absl::StrCat(AStep(kind), " creates no handle: drop `as`"));
+      } else if (auto [it, added] = handles_.emplace(step.as(), HandleInfo{step.role(), i});
+                 !added) {
         Error(where_.At("step", i, {"as"}),
-              absl::StrCat("handle '", step.as(), "' is already defined"));
+              absl::StrCat("handle '", step.as(), "' is already named by the step at ",
+                           where_.At("step", it->second.step), ": choose another name"));
+      } else if (step.background()) {
+        made_in_background_[step.as()] = i;
       }
     } else if (CreatesHandle(step)) {
-      Error(where_.At("step", i), absl::StrCat("a ", kind, " step must name its handle with `as`"));
+      Error(where_.At("step", i),
+            absl::StrCat(AStep(kind), " must name its handle: add `as: \"NAME\"`"));
     }
+    // A join waits for every background step: their handles exist from here.
+    if (step.action_case() == v1::Step::kJoin) made_in_background_.clear();
   }
 
   // A scheduled step: one socket call, on a handle that exists; all but the
@@ -242,8 +309,9 @@ class Validator {
     const v1::Step& step = spec_.step(i);
     if (!IsOneCall(step)) {
       Error(where_.At("step", i, {"together"}),
-            absl::StrCat("a ", kind, " step cannot be scheduled with `together`: only one socket "
-                         "call on an existing handle can (connect and listen need `on`)"));
+            absl::StrCat(AStep(kind), " cannot be scheduled with `together`: only one socket "
+                         "call on an existing handle can; give connect and listen an `on`, or "
+                         "drop `together`"));
     }
     if (step.together_offset_us() < 0 || step.together_offset_us() > 1'000'000) {
       Error(where_.At("step", i, {"together_offset_us"}), "together_offset_us must be 0..1000000");
@@ -292,17 +360,17 @@ class Validator {
     if (kind == "close" && !text("on").empty()) closed_at_.emplace(text("on"), i);
     if (d->FindFieldByName("on") != nullptr && text("on").empty() &&
         KindOf(step).makes != MakesHandle::kWithoutOn) {
-      Error(where_.At("step", i, {k.c_str()}), absl::StrCat("a ", kind, " step needs `on`"));
+      Error(where_.At("step", i, {k.c_str()}),
+            absl::StrCat(AStep(kind), " needs `on`: the handle it acts on"));
     }
-    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes"}) {
+    for (const char* name : {"within_ms", "ms", "max_bytes", "bytes", "max_total_bytes"}) {
       const FieldDescriptor* f = d->FindFieldByName(name);
       if (f == nullptr) continue;
       const int v = mr->GetInt32(m, f);
-      if (v < 0 || v > (std::string(name) == "max_bytes" || std::string(name) == "bytes"
-                            ? 16 * 1024 * 1024
-                            : kMaxWaitMs)) {
+      const int most = absl::StrContains(name, "bytes") ? kMaxBytes : kMaxWaitMs;
+      if (v < 0 || v > most) {
         Error(where_.At("step", i, {k.c_str(), name}),
-              absl::StrCat(name, " = ", v, " is out of range"));
+              absl::StrCat(name, " = ", v, " is out of range: use 0..", most));
       }
     }
   }
@@ -373,6 +441,19 @@ class Validator {
           }
         }
         break;
+      case v1::Step::kRecv:
+        if (step.recv().until_eof() && step.recv().peek()) {
+          Error(where_.At("step", i, {k, "peek"}),
+                "a peek leaves the data queued, so reading until EOF would never end: drop "
+                "`peek` or `until_eof`");
+        }
+        if (step.recv().max_total_bytes() > 0 && !step.recv().until_eof()) {
+          Error(where_.At("step", i, {k, "max_total_bytes"}),
+                "max_total_bytes caps a recv that reads until EOF: add `until_eof: true`, or use "
+                "`max_bytes` for one call");
+        }
+        if (step.recv().until_eof() && !step.id().empty()) reads_to_end_.insert(step.id());
+        break;
       case v1::Step::kSend:
         if (!step.send().data().empty() && step.send().bytes() > 0) {
           Error(where_.At("step", i, {k, "bytes"}), "send takes `data` or `bytes`, not both");
@@ -412,7 +493,8 @@ class Validator {
                         const std::string& allowed) {
     for (char c : flags) {
       if (allowed.find(c) == std::string::npos) {
-        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed));
+        Error(where, absl::StrCat("flag '", std::string(1, c), "' is not one of ", allowed,
+                                  ": write the flags as letters, e.g. \"FA\""));
       }
     }
   }
@@ -432,16 +514,18 @@ class Validator {
     for (const Check* check : misfits) {
       Error(where_.At("expect", i, {check->field()}),
             absl::StrCat("`", check->field(), "` checks ", KindsObserving(check->needs()),
-                         "; step '", spec_.expect(i).step(), "' is a ", kind.name,
-                         " step, so it can never hold"));
+                         "; step '", spec_.expect(i).step(), "' is ", AStep(kind.name),
+                         ", so it can never hold: check `", check->field(),
+                         "` on such a step, or drop it"));
     }
-    // A send made with MSG_NOSIGNAL cannot raise SIGPIPE: say how to fix it.
-    const v1::Expectation& e = spec_.expect(i);
-    if (e.has_sigpipe() && action == v1::Step::kSend && sigpipe_sends_.count(e.step()) == 0) {
-      Error(where_.At("expect", i, {"sigpipe"}),
-            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
-                         "`allow_sigpipe: true` to step '", e.step(), "'"));
-    }
+  }
+
+  // `expect { platform }` names a row of the platform table.
+  void CheckPlatform(int i, const std::string& platform) {
+    const std::vector<std::string> known = ExpectationPlatformNames();
+    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
+    Error(where_.At("expect", i, {"platform"}),
+          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
   }
 
   void CheckWire(int i, const v1::WireCheck& w) {
@@ -520,7 +604,10 @@ class Validator {
     if (ids_.count(e.step()) > 0) CheckFitsStep(i, typed.checks, kind_of_[e.step()]);
     if (ids_.count(e.step()) == 0) {
       Error(where_.At("expect", i, {"step"}),
-            absl::StrCat("unknown step id '", e.step(), "'"));
+            absl::StrCat("unknown step id '", e.step(), "'",
+                         ids_.empty() ? ": name the step with `id`"
+                                      : DidYouMean(e.step(), std::vector<std::string>(
+                                                                 ids_.begin(), ids_.end()))));
     }
     CheckPlatform(i, e.platform());
     if (!e.platform_version().empty()) {
@@ -536,15 +623,24 @@ class Validator {
       }
     }
     for (const CheckProblem& p : problems) Error(where_.At("expect", i, {p.field}), p.message);
-    if (typed.checks.empty()) Error(where_.At("expect", i), "the expectation checks nothing");
-  }
-
-  // `expect { platform }` names a row of the platform table.
-  void CheckPlatform(int i, const std::string& platform) {
-    const std::vector<std::string> known = ExpectationPlatformNames();
-    if (platform.empty() || std::find(known.begin(), known.end(), platform) != known.end()) return;
-    Error(where_.At("expect", i, {"platform"}),
-          absl::StrCat("unknown platform '", platform, "'", DidYouMean(platform, known)));
+    // (A step other than a send is told by CheckFitsStep: it observes no SIGPIPE.)
+    if (e.has_sigpipe() && ids_.count(e.step()) > 0 && kind_of_[e.step()] == v1::Step::kSend &&
+        sigpipe_sends_.count(e.step()) == 0) {
+      Error(where_.At("expect", i, {"sigpipe"}),
+            absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
+                         "`allow_sigpipe: true` to step '", e.step(), "'"));
+    }
+    if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
+      Error(where_.At("expect", i, {"ends"}),
+            absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
+                         "the last call's 0: check `error: \"OK\"` (it reached the end) or "
+                         "`fails` instead of `ends`"));
+    }
+    if (typed.checks.empty()) {
+      Error(where_.At("expect", i),
+            "the expectation checks nothing: add what the step must show (`error`, `result`, "
+            "`result_range`, `state`, `fails`, ...) or a `wire` check");
+    }
   }
 
   const LoadedCase& c_;
@@ -557,6 +653,9 @@ class Validator {
   std::set<std::string> sigpipe_sends_;  // ids of send steps with allow_sigpipe
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
+  std::set<std::string> reads_to_end_;  // ids of recv steps with until_eof
+  // Handles made by background steps not yet joined -> the step.
+  std::map<std::string, int> made_in_background_;
   std::vector<std::string> errors_;
   CaseNames names_;  // for what expectations name
   std::vector<ResolvedStep> steps_;
@@ -610,8 +709,7 @@ class GridValidator {
             "a case with stack settings runs on hosts of its own and cannot use pairings");
     }
     // A grid is expanded in memory: keep it to a size a matrix can show.
-    double combinations = 1;
-    for (const v1::Parameter& p : spec_.param()) combinations *= std::max(1, p.values_size());
+    const double combinations = GridCombinations(spec_);
     if (combinations > kMaxIterations) {
       Error(where_.Field("param"), absl::StrCat("the grid has ", combinations,
                                                 " combinations; at most ", kMaxIterations));
@@ -667,6 +765,9 @@ class GridValidator {
       absl::StatusOr<GridCondition> c = ParseGridCondition(text);
       if (!c.ok()) {
         Error(where, std::string(c.status().message()));
+        // Holds nowhere (no parameter is named ""), so the steps can still
+        // be checked in one pass.
+        parsed.push_back(GridCondition{});
         continue;
       }
       parsed.push_back(*c);
@@ -699,11 +800,12 @@ absl::StatusOr<std::vector<LoadedCase>> ValidateAndExpand(const LoadedCase& c,
                                                            const ClaimSet& claims) {
   GridValidator grid(c, claims);
   std::vector<std::string> errors = grid.Run();
+  // The iterations are checked even when the grid has problems (a condition
+  // that does not parse holds nowhere), so one pass tells the steps'
+  // problems too; only a grid too large to expand is not expanded.
   std::vector<LoadedCase> iterations;
-  if (errors.empty()) {
-    iterations = ExpandGrid(c, grid.conditions());
-    errors = grid.CheckNotEmpty(iterations);
-  }
+  if (GridCombinations(c.spec) <= kMaxIterations) iterations = ExpandGrid(c, grid.conditions());
+  if (errors.empty()) errors = grid.CheckNotEmpty(iterations);
   // Each iteration is checked as the case it becomes; a problem common to
   // several iterations is told once, naming the first.
   std::set<std::string> told;

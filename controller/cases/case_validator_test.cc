@@ -243,7 +243,7 @@ TEST(CaseValidator, CreatingStepsNeedAsAndOthersMustNotHaveIt) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("must name its handle")));
   EXPECT_THAT(Check("step { role: \"client\" socket {} as: \"c\" }\n"
                     "step { role: \"client\" close { on: \"c\" } as: \"d\" }\n"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("`as` has no effect")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("a close step creates no handle: drop `as`")));
 }
 
 TEST(CaseValidator, ConnectNeedsExactlyOneTarget) {
@@ -291,6 +291,157 @@ TEST(CaseValidator, PollNamesAndPlacementsAreChecked) {
                            "expect { step: \"p\" result: 0 }\n"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("`beside` must name another role")));
+}
+
+TEST(CaseValidator, ABlockingAcceptMayWaitInTheBackground) {
+  EXPECT_THAT(Check(R"(
+step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "server" accept { from: "lsn" within_ms: 1000 } as: "s" background: true id: "a" }
+step { role: "server" shutdown { on: "lsn" how: SHUTDOWN_HOW_BOTH } }
+step { join {} }
+step { role: "server" close { on: "s" } }
+expect { step: "a" error: "EINVAL" }
+)"),
+              IsOk());
+}
+
+TEST(CaseValidator, AHandleMadeInTheBackgroundNeedsAJoinBeforeUse) {
+  absl::Status s = Check(R"(
+step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "server" accept { from: "lsn" } as: "s" background: true }
+step { role: "server" close { on: "s" } }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("cases/demo.textproto:9:31: handle 's' is made by the "
+                                    "background step at cases/demo.textproto:8:1")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("add `step { join {} }` before this step")));
+}
+
+TEST(CaseValidator, SleepAndDropCannotRunInTheBackgroundAndSayWhatToDo) {
+  absl::Status s = Check(R"(
+step { sleep { ms: 10 } background: true }
+step { role: "client" drop { peer: "server" } as: "f" background: true }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("a sleep step only waits, so it cannot run in the "
+                                    "background: drop `background`")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("a drop step cannot run in the background: the fault must "
+                                    "be in place")));
+}
+
+TEST(CaseValidator, KindsAreNamedWithTheirArticle) {
+  EXPECT_THAT(Check(R"(
+step { role: "server" listen { port: "srv" } as: "lsn" }
+step { role: "server" accept { from: "lsn" } }
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("an accept step must name its handle: add `as: \"NAME\"`")));
+}
+
+TEST(CaseValidator, EachProblemIsToldOncePerPosition) {
+  absl::Status s = Check(R"(
+param { name: "p" values: ["a", "b"] }
+step { role: "client" close { on: "ghost" } }
+)");
+  ASSERT_FALSE(s.ok());
+  const std::string text(s.message());
+  const std::string problem = "cases/demo.textproto:8:31: unknown handle 'ghost'";
+  EXPECT_THAT(text, HasSubstr(problem));
+  EXPECT_EQ(text.find(problem), text.rfind(problem)) << text;
+}
+
+TEST(CaseValidator, EverySemanticProblemOfAFileIsToldInOnePass) {
+  absl::Status s = Check(R"(
+step { role: "clinet" socket {} as: "c" }
+step { role: "client" close { on: "ghost" } }
+expect { step: "nowhere" error: "ECONNRESET" }
+expect { step: "nowhere" error: "ECONNRSET" }
+)");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("unknown role 'clinet' (did you mean client?)"));
+  EXPECT_THAT(s.message(), HasSubstr("unknown handle 'ghost'"));
+  EXPECT_THAT(s.message(), HasSubstr("unknown step id 'nowhere'"));
+  EXPECT_THAT(s.message(), HasSubstr("unknown error name 'ECONNRSET' (did you mean ECONNRESET?)"));
+}
+
+TEST(CaseLoader, EveryStatementThatDoesNotParseIsToldInOnePass) {
+  absl::Status s = Check(R"(step { role: "client" socket {} as: "c" }
+step { role: "client" close { onn: "c" } }
+step { role: "client" shutdown { on: "c" how: SIDEWAYS } }
+step { role: "client" close { on: "c" } }
+)");
+  ASSERT_FALSE(s.ok());
+  EXPECT_THAT(s.message(), HasSubstr("cases/demo.textproto:7:"));
+  EXPECT_THAT(s.message(), HasSubstr("onn"));
+  EXPECT_THAT(s.message(), HasSubstr("cases/demo.textproto:8:"));
+  EXPECT_THAT(s.message(), HasSubstr("SIDEWAYS"));
+}
+
+TEST(CaseValidator, RecvUntilEofAndItsCapAreChecked) {
+  EXPECT_THAT(Check(R"(
+step { role: "client" socket {} as: "c" }
+step { role: "client" recv { on: "c" until_eof: true max_total_bytes: 100000 } id: "r" }
+expect { step: "r" error: "OK" result_range { min: 1 max: 100000 } }
+)"),
+              IsOk());
+  absl::Status s = Check(R"(
+step { role: "client" socket {} as: "c" }
+step { role: "client" recv { on: "c" until_eof: true peek: true } id: "r" }
+step { role: "client" recv { on: "c" max_total_bytes: 10 } }
+expect { step: "r" ends: true }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("drop `peek` or `until_eof`")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("add `until_eof: true`")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("instead of `ends`")));
+}
+
+TEST(CaseValidator, ResultRangeIsCheckedLikeTheOtherRanges) {
+  absl::Status s = Check(R"(
+step { role: "client" socket {} as: "c" }
+step { role: "client" recv { on: "c" } id: "r" }
+step { sleep { ms: 10 } id: "z" }
+expect { step: "r" result_range { min: 10 max: 1 } }
+expect { step: "r" result: 5 result_range { min: 1 } }
+expect { step: "z" result_range { min: 1 } }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("result_range: min 10 is above max 1: swap them")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("keep one of them")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("step 'z' is a sleep step, so it can never hold")));
+}
+
+TEST(CaseValidator, DupMakesAHandleOfTheSameRole) {
+  EXPECT_THAT(Check(R"(
+step { role: "client" socket {} as: "c" }
+step { role: "client" dup { on: "c" } as: "c2" id: "d" }
+step { role: "client" close { on: "c" } }
+step { role: "client" close { on: "c2" } }
+expect { step: "d" error: "OK" }
+)"),
+              IsOk());
+  EXPECT_THAT(Check(R"(
+step { role: "client" socket {} as: "c" }
+step { role: "client" dup { on: "c" } }
+)"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("a dup step must name its handle")));
+}
+
+TEST(CaseValidator, AGridProblemDoesNotHideTheStepsProblems) {
+  absl::Status s = Check(R"(
+param { name: "p" values: ["a", "b"] }
+step { when: "q=a" role: "client" socket {} as: "c" }
+step { role: "client" close { on: "ghost" } }
+)");
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument,
+                          HasSubstr("condition 'q=a' names no declared parameter")));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("unknown handle 'ghost'")));
 }
 
 }  // namespace

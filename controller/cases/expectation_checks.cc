@@ -99,6 +99,21 @@ class Builder {
                    },
                    [](const int64_t& w) { return absl::StrCat("result=", w); });
     }
+    if (e_.has_result_range()) {
+      const v1::Range& r = e_.result_range();
+      if (r.has_min() && r.has_max() && r.min() > r.max()) {
+        Problem("result_range",
+                absl::StrCat("result_range: min ", r.min(), " is above max ", r.max(), ": swap them"));
+      }
+      if (e_.has_result()) {
+        Problem("result_range", "`result` is exact and `result_range` a range: keep one of them");
+      }
+      Add<v1::Range>("result_range", kCallResult, r,
+                     [](const v1::Range& w, const v1::StepRecord& s) {
+                       return HasCall(s) && InRange(w, s.result().return_value());
+                     },
+                     [](const v1::Range& w) { return absl::StrCat("result in ", RangeText(w)); });
+    }
     if (e_.has_fails()) {
       Add<bool>("fails", kCallResult, e_.fails(),
                 [](const bool& w, const v1::StepRecord& s) { return HasCall(s) && Failed(s) == w; },

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "closeprobe/v1/agent.pb.h"
+#include "controller/cases/did_you_mean.h"
 
 namespace closeprobe::controller {
 

@@ -39,6 +39,7 @@ constexpr StepKindRow kRows[] = {
     {S::kPoll, "poll", true, kNo, kCall | kPollEvents, true, false},
     {S::kGetsockname, "getsockname", true, kNo, kCall | kLocalEndpoint, true, false},
     {S::kGetpeername, "getpeername", true, kNo, kCall | kPeerEndpoint, true, false},
+    {S::kDup, "dup", true, kYes, kCall, true, false},
     {S::kInject, "inject", false, kNo, kObservesNothing, true, false, "from_port"},
 };
 constexpr StepKindRow kNoKind = {S::ACTION_NOT_SET, "", false, kNo, kObservesNothing, false, false};

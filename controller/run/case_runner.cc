@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include <fstream>
 
+#include "controller/run/background_returns.h"
 #include "controller/run/port_allocator.h"
 #include "controller/run/step_executor.h"
 #include "controller/run/step_executor_inject.h"
@@ -339,6 +340,14 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
   }
   absl::Status pending = background.JoinAll();
   if (!pending.ok() && !Stopped(result)) Fail(&result, pending, "background step: ");
+  std::vector<std::string> clock_of;
+  for (const v1::StepRecord& step : result.steps()) {
+    const auto role = ctx.roles.find(spec.step(step.index()).role());
+    clock_of.push_back(role == ctx.roles.end() || role->second.session == nullptr
+                           ? ""
+                           : role->second.session->client().info().clock_domain());
+  }
+  MarkBackgroundReturns(spec, clock_of, result.mutable_steps());
   // A call the stack does not have makes the case not supported there.
   for (const v1::StepRecord& step : result.steps()) {
     if (!Stopped(result) && step.result().unsupported()) {

@@ -10,6 +10,7 @@
 #include "controller/cases/names.h"
 #include "controller/cases/step_kinds.h"
 #include "controller/run/clock_sync.h"
+#include "controller/run/step_executor_descriptors.h"
 #include "controller/run/step_executor_inject.h"
 #include "controller/run/tcp_transitions.h"
 
@@ -254,9 +255,11 @@ absl::Status ExecuteSend(StepEnv& env) {
 absl::Status ExecuteRecv(StepEnv& env) {
   const v1::RecvStep& s = env.step.recv();
   env.record->set_call(absl::StrCat("recv(", s.on(), s.peek() ? ", MSG_PEEK" : "",
-                                    s.dontwait() ? ", MSG_DONTWAIT" : "", ")"));
+                                    s.dontwait() ? ", MSG_DONTWAIT" : "", ")",
+                                    s.until_eof() ? " until EOF" : ""));
   const HandleBinding* h = env.Use(s.on());
   if (h == nullptr) return absl::OkStatus();
+  if (s.until_eof()) return ExecuteRecvUntilEof(env.step, *h, env.ctx, env.record);
   auto req = For<v1::RecvRequest>(*h);
   req.set_max_bytes(s.max_bytes() > 0 ? s.max_bytes() : 65536);
   req.set_deadline_ms(Within(s.within_ms()));
@@ -267,6 +270,13 @@ absl::Status ExecuteRecv(StepEnv& env) {
   *env.record->mutable_result() = r->result();
   env.record->set_data(r->data().substr(0, std::min(r->data().size(), kKeptDataBytes)));
   return absl::OkStatus();
+}
+
+absl::Status ExecuteDupStep(StepEnv& env) {
+  env.record->set_call(absl::StrCat("dup(", env.step.dup().on(), ") as ", env.step.as()));
+  const HandleBinding* h = env.Use(env.step.dup().on());
+  if (h == nullptr) return absl::OkStatus();
+  return ExecuteDup(env.step, *h, env.ctx, env.record);
 }
 
 absl::Status ExecuteShutdown(StepEnv& env) {
@@ -561,6 +571,7 @@ absl::Status Dispatch(const v1::Step& step, StepEnv& env) {
     case v1::Step::kRecv: return ExecuteRecv(env);
     case v1::Step::kShutdown: return ExecuteShutdown(env);
     case v1::Step::kClose: return ExecuteClose(env);
+    case v1::Step::kDup: return ExecuteDupStep(env);
     case v1::Step::kSetsockopt: return ExecuteSetOption(env);
     case v1::Step::kGetsockopt: return ExecuteGetOption(env);
     case v1::Step::kSetBlocking: return ExecuteSetBlocking(env);
