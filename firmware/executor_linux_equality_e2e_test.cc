@@ -60,7 +60,8 @@ std::map<std::string, std::map<std::string, Cell>> RunColumns(const std::vector<
 
 // Rows whose two cells differ (companion-only rows aside); counts compared.
 std::map<std::string, std::pair<Cell, Cell>> Differences(
-    const std::map<std::string, std::map<std::string, Cell>>& rows, int* compared) {
+    const std::map<std::string, std::map<std::string, Cell>>& rows, int* compared,
+    int* protocol_gaps) {
   std::map<std::string, std::pair<Cell, Cell>> differ;
   for (const auto& [row, cells] : rows) {
     auto linux_cell = cells.find("linux"), executor_cell = cells.find("executor-linux");
@@ -68,6 +69,15 @@ std::map<std::string, std::pair<Cell, Cell>> Differences(
     // The topology gives extra agent processes (companions) to the linux
     // column's hosts only: such rows say nothing about the protocol.
     if (absl::StrContains(executor_cell->second.error, "agent process of its own")) continue;
+    // A call the protocol has no verb for (dup, a send that may raise
+    // SIGPIPE, a close while another call holds the socket) is n/s there,
+    // with that reason: counted, not compared.
+    if (executor_cell->second.verdict == "VERDICT_NOT_SUPPORTED" &&
+        (absl::StrContains(executor_cell->second.error, "executor protocol") ||
+         absl::StrContains(executor_cell->second.error, "needs dup()"))) {
+      ++*protocol_gaps;
+      continue;
+    }
     ++*compared;
     if (!(linux_cell->second == executor_cell->second)) {
       differ[row] = {linux_cell->second, executor_cell->second};
@@ -79,24 +89,29 @@ std::map<std::string, std::pair<Cell, Cell>> Differences(
 TEST(ExecutorLinuxEquality, LinuxBehindTheProtocolReproducesTheLinuxColumn) {
   if (geteuid() != 0) GTEST_SKIP() << "needs root: the netns topology";
   std::string log;
-  int compared = 0;
-  std::map<std::string, std::pair<Cell, Cell>> differ = Differences(RunColumns({}, &log), &compared);
+  int compared = 0, gaps = 0;
+  std::map<std::string, std::pair<Cell, Cell>> differ =
+      Differences(RunColumns({}, &log), &compared, &gaps);
   ASSERT_GT(compared, 20) << log;
+  // The protocol's gaps stay few: every other row is compared.
+  EXPECT_LE(gaps, compared / 10) << "rows the executor protocol cannot express";
   std::set<std::string> again;
   for (const auto& [row, cells] : differ) again.insert(cells.first.file);
   int recompared = 0;
   std::map<std::string, std::pair<Cell, Cell>> still;
   if (!again.empty()) {
+    int regaps = 0;
     still = Differences(RunColumns(std::vector<std::string>(again.begin(), again.end()), &log),
-                        &recompared);
+                        &recompared, &regaps);
   }
   for (const auto& [row, cells] : differ) {
     if (still.count(row) == 0) continue;  // equal when run again
     ADD_FAILURE() << row << "\n  linux:          " << Describe(still[row].first)
                   << "\n  executor-linux: " << Describe(still[row].second);
   }
-  std::cout << "compared " << compared << " rows; " << differ.size() << " differed once, "
-            << still.size() << " again\n";
+  std::cout << "compared " << compared << " rows (" << gaps
+            << " not, the protocol having no verb for a step); " << differ.size()
+            << " differed once, " << still.size() << " again\n";
 }
 
 }  // namespace

@@ -99,8 +99,27 @@ class ExecutorSocketApi final : public SocketApi {
 
   // A run of one byte goes as SENDFILL; other data as hex, in pieces that
   // fit the executor's lines (the next piece only when the last went whole).
+  // The protocol has no verb for a second handle on one socket.
+  CallResult Dup(NativeSocket s, NativeSocket* out) override {
+    *out = kNoSocket;
+    CallResult r;
+    r.ret = -1;
+    r.unsupported = true;
+    r.unsupported_reason = "dup(): the executor protocol has no DUP verb";
+    return r;
+  }
+
   CallResult Send(NativeSocket s, absl::string_view data, IoFlags flags,
                   absl::Duration wait) override {
+    // The protocol's sends never raise SIGPIPE (docs/executor-protocol.md):
+    // whether a stack would, it cannot tell.
+    if (flags.allow_sigpipe) {
+      CallResult r;
+      r.ret = -1;
+      r.unsupported = true;
+      r.unsupported_reason = "the executor protocol has no send that may raise SIGPIPE";
+      return r;
+    }
     const std::string f = Flags(flags);
     if (data.size() >= 64 && std::all_of(data.begin(), data.end(),
                                          [&](char c) { return c == data[0]; })) {
