@@ -78,6 +78,13 @@ std::map<std::string, std::pair<Cell, Cell>> Differences(
       ++*protocol_gaps;
       continue;
     }
+    // A row whose premise did not happen on one side tested nothing there:
+    // there is no observation to compare (counted with the gaps).
+    if (linux_cell->second.verdict == "VERDICT_INCONCLUSIVE" ||
+        executor_cell->second.verdict == "VERDICT_INCONCLUSIVE") {
+      ++*protocol_gaps;
+      continue;
+    }
     ++*compared;
     if (!(linux_cell->second == executor_cell->second)) {
       differ[row] = {linux_cell->second, executor_cell->second};
@@ -93,8 +100,8 @@ TEST(ExecutorLinuxEquality, LinuxBehindTheProtocolReproducesTheLinuxColumn) {
   std::map<std::string, std::pair<Cell, Cell>> differ =
       Differences(RunColumns({}, &log), &compared, &gaps);
   ASSERT_GT(compared, 20) << log;
-  // The protocol's gaps stay few: every other row is compared.
-  EXPECT_LE(gaps, compared / 10) << "rows the executor protocol cannot express";
+  // Rows not compared stay few: every other row is.
+  EXPECT_LE(gaps, compared / 10) << "rows not compared (no verb, or a premise that did not happen)";
   std::set<std::string> again;
   for (const auto& [row, cells] : differ) again.insert(cells.first.file);
   int recompared = 0;
@@ -110,7 +117,7 @@ TEST(ExecutorLinuxEquality, LinuxBehindTheProtocolReproducesTheLinuxColumn) {
                   << "\n  executor-linux: " << Describe(still[row].second);
   }
   std::cout << "compared " << compared << " rows (" << gaps
-            << " not, the protocol having no verb for a step); " << differ.size()
+            << " not: no verb for a step, or a premise that did not happen); " << differ.size()
             << " differed once, " << still.size() << " again\n";
 }
 

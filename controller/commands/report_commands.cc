@@ -76,8 +76,8 @@ void PrintRowNotFound(const std::string& asked, const std::string& source, const
     if (names.empty() || names.back() != row.case_name) names.push_back(row.case_name);
   }
   std::cerr << "closeprobe: no row '" << asked << "' in " << source << "\n";
-  const std::vector<std::string> near = NearRowNames(asked, names);
-  if (!near.empty()) std::cerr << "  did you mean: " << absl::StrJoin(near, ", ") << "\n";
+  const std::vector<std::string> nearby = NearRowNames(asked, names);
+  if (!nearby.empty()) std::cerr << "  did you mean: " << absl::StrJoin(nearby, ", ") << "\n";
   PrintOtherReports(asked, source);
 }
 

@@ -82,15 +82,15 @@ std::vector<std::string> NearRowNames(const std::string& asked,
     if (absl::StartsWith(name, asked)) take(name);
   }
   const std::string asked_case = SplitRowName(asked).first;
-  std::vector<std::pair<int, std::string>> near;
+  std::vector<std::pair<int, std::string>> nearby;
   for (const std::string& name : names) {
     const int d = EditDistance(asked_case, SplitRowName(name).first);
     // The same case (d == 0) was suggested above, if its parameters fit.
-    if (d > 0 && static_cast<size_t>(d) <= SlipsAllowed(asked_case)) near.emplace_back(d, name);
+    if (d > 0 && static_cast<size_t>(d) <= SlipsAllowed(asked_case)) nearby.emplace_back(d, name);
   }
-  std::stable_sort(near.begin(), near.end(),
+  std::stable_sort(nearby.begin(), nearby.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [d, name] : near) take(name);
+  for (const auto& [d, name] : nearby) take(name);
   return out;
 }
 
