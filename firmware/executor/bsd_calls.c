@@ -99,27 +99,12 @@ static cpx_result Bind(int fd, const cpx_addr* local) {
 
 static cpx_result Listen(int fd, int backlog) { return Complete(listen(fd, backlog)); }
 
-/* A blocking accept is tried first, on the socket made non-blocking for the
- * call, and waited for with poll only while it would block: a socket that is
- * not listening answers at once (EINVAL), as the blocking call would. */
 static cpx_result Accept(int fd, int wait_ms, cpx_addr* peer) {
-  const int blocking = IsBlocking(fd);
-  const int flags = fcntl(fd, F_GETFL, 0);
-  if (blocking) fcntl(fd, F_SETFL, flags | O_NONBLOCK);
-  const int64_t deadline = cpx_bsd_now_ms() + wait_ms;
+  if (IsBlocking(fd) && WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms) == 0) return TimedOut(-1);
   struct sockaddr_storage ss;
-  cpx_result r;
-  for (;;) {
-    socklen_t len = sizeof(ss);
-    memset(&ss, 0, sizeof(ss));
-    r = Complete(accept(fd, (struct sockaddr*)&ss, &len));
-    if (!blocking || r.ret >= 0 || (r.err != EAGAIN && r.err != EWOULDBLOCK)) break;
-    if (WaitFor(fd, POLLIN, deadline) == 0) {
-      r = TimedOut(-1);
-      break;
-    }
-  }
-  if (blocking) fcntl(fd, F_SETFL, flags);
+  socklen_t len = sizeof(ss);
+  memset(&ss, 0, sizeof(ss));
+  cpx_result r = Complete(accept(fd, (struct sockaddr*)&ss, &len));
   if (r.ret >= 0) FromSockaddr(&ss, peer);
   return r;
 }
