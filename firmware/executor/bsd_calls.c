@@ -99,8 +99,22 @@ static cpx_result Bind(int fd, const cpx_addr* local) {
 
 static cpx_result Listen(int fd, int backlog) { return Complete(listen(fd, backlog)); }
 
+/* Whether `fd` listens (SO_ACCEPTCONN); a stack that cannot say counts as
+ * listening. */
+static int Listening(int fd) {
+  int v = 1;
+  socklen_t len = sizeof(v);
+  if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &v, &len) != 0) return 1;
+  return v != 0;
+}
+
+/* Only a listener is waited for: a blocking accept() on a socket that is not
+ * listening answers at once (EINVAL on Linux, and on lwIP: lwip_accept()
+ * maps netconn_accept()'s ERR_CLSD to it), and poll would never wake. */
 static cpx_result Accept(int fd, int wait_ms, cpx_addr* peer) {
-  if (IsBlocking(fd) && WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms) == 0) return TimedOut(-1);
+  if (IsBlocking(fd) && Listening(fd) && WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms) == 0) {
+    return TimedOut(-1);
+  }
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
