@@ -63,8 +63,9 @@ TEST(UserClaims, ValidateRunAndReportAUsersClaimAndAQuestion) {
   RemoveTree(dir);
 }
 
-// A claims or baselines folder the user names that is not there is refused,
-// naming the flag, before anything runs.
+// A claims folder the user names that is not there is refused, naming the
+// flag, before anything runs; a missing baselines folder (a first run, before
+// `accept` makes it) is said, naming the flag, and nothing is compared.
 TEST(UserClaims, AMissingClaimsOrBaselinesFolderNamesItsFlag) {
   ProcessResult claims =
       RunProcess({BinDir() + "/closeprobe", "validate", "--claims=no_such_claims", kCases}, 30);
@@ -73,7 +74,7 @@ TEST(UserClaims, AMissingClaimsOrBaselinesFolderNamesItsFlag) {
   ProcessResult baselines = RunProcess({BinDir() + "/closeprobe", "run", kClaims, kCases,
                                         "--baselines=no_such_baselines", "--platforms=linux"},
                                        30);
-  EXPECT_EQ(baselines.exit_code, 2);
+  EXPECT_THAT(baselines.exit_code, ::testing::AnyOf(0, 1));
   EXPECT_THAT(baselines.err, HasSubstr("--baselines=no_such_baselines: no such folder"));
 }
 

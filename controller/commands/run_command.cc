@@ -262,13 +262,16 @@ int RunCommand(const Config& flags) {
   if (!config.resume.empty()) config.out = config.resume;  // the resumed run's folder
   CaseSet set;
   if (!LoadCases(config, &set)) return kExitUsage;
-  // A first run has no baselines folder; one the user names must be there.
-  if (std::error_code ec; config.baselines_named && !std::filesystem::is_directory(config.baselines, ec)) {
-    std::cerr << "closeprobe: --baselines=" << config.baselines << ": no such folder (`closeprobe "
-              << "accept --baselines=" << config.baselines << " REPORT` records baselines there)\n";
-    return kExitUsage;
-  }
   v1::Report report;
+  // A first run has no baselines yet (`accept` makes the folder after it):
+  // one the user names and that is missing is said, naming the flag.
+  if (std::error_code ec; config.baselines_named && !std::filesystem::is_directory(config.baselines, ec)) {
+    const std::string missing =
+        absl::StrCat("--baselines=", config.baselines, ": no such folder, so nothing is compared (`closeprobe accept --baselines=",
+                     config.baselines, " REPORT` records baselines there)");
+    std::cerr << "closeprobe: " << missing << "\n";
+    report.add_warnings(missing);
+  }
   report.set_tool_version(kVersion);
   report.set_started_at(absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone()));
   const absl::Time start = absl::Now();
