@@ -65,30 +65,26 @@ const std::vector<Platform>& Platforms() {
   return *table;
 }
 
-const Platform* FindPlatform(const std::string& name) {
-  if (IsGuestName(name)) {
-    thread_local Platform guest;
-    for (const Platform& p : Platforms()) {
-      if (p.host == HostKind::kQemuGuest) guest = p;
-    }
-    guest.name = name;
-    return &guest;
-  }
+std::optional<Platform> FindPlatform(const std::string& name) {
+  const bool guest = IsGuestName(name);
   for (const Platform& p : Platforms()) {
-    if (p.name == name) return &p;
+    if (guest ? p.host != HostKind::kQemuGuest : p.name != name) continue;
+    Platform row = p;
+    row.name = name;
+    return row;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 absl::StatusOr<std::vector<Platform>> ParsePlatformList(const std::string& list) {
   std::vector<Platform> rows;
   for (absl::string_view part : absl::StrSplit(list, ',', absl::SkipWhitespace())) {
     const std::string name(absl::StripAsciiWhitespace(part));
-    const Platform* p = FindPlatform(name);
-    if (p == nullptr || p->host == HostKind::kDocumented) {
+    const std::optional<Platform> p = FindPlatform(name);
+    if (!p.has_value() || p->host == HostKind::kDocumented) {
       return absl::InvalidArgumentError(absl::StrCat(
           "--platforms: '", name, "' is not a platform this controller can run",
-          p != nullptr ? " (its column is documentation only)" : "", DidYouMean(name, RunnableNames())));
+          p.has_value() ? " (its column is documentation only)" : "", DidYouMean(name, RunnableNames())));
     }
     bool twice = false;
     for (const Platform& row : rows) twice |= row.name == name;

@@ -9,6 +9,7 @@
 #ifndef CLOSEPROBE_CONTROLLER_CASES_PLATFORMS_H_
 #define CLOSEPROBE_CONTROLLER_CASES_PLATFORMS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,8 +51,8 @@ struct Platform {
 // demand from the kQemuGuest pattern row ("linux-X.Y").
 const std::vector<Platform>& Platforms();
 
-// The row for `name`, or nullptr; "linux-6.1" gives the guest row named so.
-const Platform* FindPlatform(const std::string& name);
+// The row for `name`, if any; "linux-6.1" gives the guest row named so.
+std::optional<Platform> FindPlatform(const std::string& name);
 
 // `--platforms` parsed once: the rows in the user's order, each named as the
 // user wrote it. An unknown or documented-only name is an error naming the

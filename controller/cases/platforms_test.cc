@@ -48,7 +48,7 @@ TEST(Platforms, ExpectationsMayNameEveryRowButTheGuestPattern) {
   EXPECT_THAT(names, ::testing::Contains("lwip-firmware"));
   EXPECT_THAT(names, ::testing::Not(::testing::Contains("linux-X.Y")));
   EXPECT_EQ(FindPlatform("linux-6.1")->name, "linux-6.1");
-  EXPECT_EQ(FindPlatform("linux-next"), nullptr);
+  EXPECT_FALSE(FindPlatform("linux-next").has_value());
 }
 
 }  // namespace

@@ -143,8 +143,8 @@ bool ForThisPlatform(const CaseExpectation& x, const std::string& platform,
 // is gVisor's TCP/IP stack, its socket layer written after the sentry's.
 // The platform whose expectations apply where `platform` has none of its own.
 std::string InheritsFrom(const std::string& platform) {
-  const Platform* p = FindPlatform(platform);
-  return p == nullptr ? "" : p->falls_back;
+  const std::optional<Platform> p = FindPlatform(platform);
+  return p.has_value() ? p->falls_back : "";
 }
 
 }  // namespace
