@@ -24,7 +24,8 @@ class LwipE2e : public ::testing::Test {
     run_ = StartSuiteRun(
         {"--platforms=linux,lwip", "--port_base=30000", "cases/normal_close.textproto",
          "cases/close_with_pending_data.textproto", "cases/bind_in_2msl.textproto",
-         "cases/send_after_rst.textproto", "tests/testdata/wait_never_reached.textproto",
+         "cases/send_after_rst.textproto", "cases/send_blocked_when_reset.textproto",
+         "tests/testdata/wait_never_reached.textproto",
          "tests/testdata/sysctl_setting.textproto"},
         180);
   }
@@ -36,8 +37,9 @@ class LwipE2e : public ::testing::Test {
     // Pairing cases: [peer=linux] and [peer=lwip] in both columns, lwip
     // against lwip an n/s cell (normal_close, bind_in_2msl: 4 each;
     // send_after_rst: 4 iterations x 4); the pending-data grid: 5 iterations
-    // x 2 columns; wait_never_reached and the sysctl fixture: 2 each.
-    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10 + 2 + 2) << run_->log;
+    // x 2 columns; send_blocked_when_reset, wait_never_reached and the
+    // sysctl fixture: 2 each.
+    ASSERT_EQ(run_->report.results_size(), 4 + 4 + 16 + 10 + 2 + 2 + 2) << run_->log;
   }
   const v1::CaseResult& Case(const std::string& name, const std::string& platform = "lwip") {
     return RequireCase(run_->report, name, platform);
@@ -101,6 +103,21 @@ TEST_F(LwipE2e, SendAfterResetIsEconnresetThenEnotconn) {
       EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED) << name;  // lwIP's own expectation, cited in the case
     }
   }
+}
+
+// The agent makes a blocking send as non-blocking sends and waits; lwIP's
+// own blocking send fails whole when a reset ends its wait, so the agent
+// must not hand back the count its partial sends queued.
+TEST_F(LwipE2e, BlockingSendEndedByResetFailsWhole) {
+  const v1::CaseResult& r = Case("send_blocked_when_reset");
+  const v1::StepRecord* send = FindStep(r, "blocked_send");
+  ASSERT_NE(send, nullptr);
+  EXPECT_EQ(send->result().error(), v1::ERROR_NAME_ECONNRESET) << r.key_observation();
+  EXPECT_EQ(send->result().return_value(), -1);
+  const v1::StepRecord* kernel = FindStep(Case("send_blocked_when_reset", "linux"), "blocked_send");
+  ASSERT_NE(kernel, nullptr);
+  EXPECT_EQ(kernel->result().error(), v1::ERROR_NAME_OK) << "Linux returns what it queued";
+  EXPECT_GT(kernel->result().return_value(), 0);
 }
 
 TEST_F(LwipE2e, PairingsPutLwipOnEitherSide) {

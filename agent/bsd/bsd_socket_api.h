@@ -11,6 +11,9 @@
 //   IsBlocking(h), SetBlocking(h, on): the socket's blocking mode;
 //   error numbers kWouldBlock kInProgress kInterrupted kNoProtoOpt kInvalid;
 //   kShutRead kShutWrite kShutBoth: shutdown()'s `how`;
+//   kBlockingSendFailsWhole: what a blocking send that fails after queueing
+//     part of its data returns: -1 and the error where true (lwIP), the
+//     count it queued where false (the default: Linux, gVisor);
 //   kNoSignal: the send flag that keeps EPIPE from raising SIGPIPE (0 where
 //     no signal is raised), and SignalHold: what holds a SIGPIPE that a send
 //     asked to allow (posix/sigpipe_hold.h; bsd/no_signal_hold.h where the
@@ -52,9 +55,14 @@ struct Absent {
   const char* reason;
 };
 
-// The calls a row may leave out. A row's own declaration hides the one here.
+// The calls a row may leave out, and the behaviours it may differ in. A
+// row's own declaration hides the one here.
 struct OptionalCalls {
   static constexpr Absent Dup{"dup(): the agent does not make it on this stack"};
+  // Linux: net/ipv4/tcp.c tcp_sendmsg_locked(), `do_error: if (copied +
+  // copied_syn) goto out;`. gVisor: pkg/sentry/syscalls/linux/error.go
+  // handleIOErrorImpl() consumes ECONNRESET, EPIPE... after a partial write.
+  static constexpr bool kBlockingSendFailsWhole = false;
 };
 
 template <typename Call>
@@ -164,7 +172,8 @@ class BsdSocketApi final : public SocketApi {
   }
 
   // A blocking send returns what the blocking call would (all bytes queued,
-  // or the error) unless the deadline passes first.
+  // or the error; after a partial queueing, the row's kBlockingSendFailsWhole
+  // says which) unless the deadline passes first.
   CallResult SendHeld(NativeSocket s, absl::string_view data, IoFlags flags,
                       absl::Duration wait) {
     const Handle h = H(s);
@@ -196,7 +205,7 @@ class BsdSocketApi final : public SocketApi {
       r.ret = static_cast<int64_t>(sent);
       return r;
     }
-    if (r.ret < 0 && sent == 0) return r;  // failed before anything was queued
+    if (r.ret < 0 && (sent == 0 || Calls::kBlockingSendFailsWhole)) return r;
     return Complete(static_cast<int64_t>(sent));  // like the blocking call: what was queued
   }
 

@@ -19,6 +19,11 @@ struct LwipCalls : bsd::UnixCalls<LwipCalls> {
   // Asked for as an application would; lwip_poll ignores it and reports
   // IN, OUT and ERR only (lwip_pollscan), which is the observation.
   static constexpr short kReadHangup = POLLRDHUP;
+  // A blocking write the connection's error ends fails whole, whatever it
+  // queued: src/api/api_msg.c err_tcp() gives the waiting write the error
+  // ("Write and connect fail"), src/api/api_lib.c netconn_write_vectors_partly()
+  // sets bytes_written only on ERR_OK, src/api/sockets.c lwip_send() returns -1.
+  static constexpr bool kBlockingSendFailsWhole = true;
   static int Socket(int domain) { return lwip_socket(domain, SOCK_STREAM, 0); }
   static int Bind(int s, const sockaddr* a, socklen_t l) { return lwip_bind(s, a, l); }
   static int Listen(int s, int backlog) { return lwip_listen(s, backlog); }
