@@ -198,9 +198,16 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     if (e.has_wire()) {
       r->set_expected(DescribeExpectation(e));
       std::string observed = "no capture on this platform";
-      r->set_met(result->captured() && WireHolds(e.wire(), result->segments(), &observed));
+      // A capture that lost packets may have lost the very segments the
+      // check counts: it can say nothing of them.
+      const bool whole = result->captured() && result->capture_dropped() == 0;
+      r->set_met(whole && WireHolds(e.wire(), result->segments(), &observed));
+      if (result->captured() && !whole) {
+        observed = absl::StrCat("the capture lost ", result->capture_dropped(),
+                                " packet(s): ", observed);
+      }
       r->set_observed(observed);
-      r->set_not_observable(!result->captured());
+      r->set_not_observable(!whole);
     } else {
       r->set_expected(DescribeChecks(expects[i].checks));
       if (it == by_id.end()) {
@@ -249,9 +256,10 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     // A check that failed says how many such segments there were ("no, 2
     // seen" for "R x1"), so the label never reads as if none were captured.
     const std::string value =
-        r.met() || !result->captured()
-            ? (r.met() ? "yes" : "no")
-            : absl::StrCat("no, ", CountSent(r.expectation().wire(), result->segments()), " seen");
+        r.not_observable() ? "n/o"
+        : r.met()          ? "yes"
+                           : absl::StrCat("no, ", CountSent(r.expectation().wire(), result->segments()),
+                                          " seen");
     outcome.push_back(absl::StrCat("[", check, ": ", value, "]"));
     v1::OutcomePart* part = result->add_outcome_parts();
     part->set_what(absl::StrCat("wire: ", check));
@@ -262,7 +270,7 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     const v1::Expectation& e = expects[i].spec;
     if (!e.has_wire() || !here[i]) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
-    if (result->captured() && described.insert(k).second) {
+    if (result->captured() && result->capture_dropped() == 0 && described.insert(k).second) {
       key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
     }
   }

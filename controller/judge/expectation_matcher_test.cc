@@ -259,6 +259,43 @@ TEST(ExpectationMatcher, WireCheckWithoutCaptureIsNotSupported) {
   EXPECT_THAT(r.error(), HasSubstr("cannot capture"));
 }
 
+// A column without capture saw nothing of the wire: its outcome says so,
+// never "no" as if no such segment had been sent.
+TEST(ExpectationMatcher, AWireCheckWithoutCaptureIsNotObservedNotMissed) {
+  const LoadedCase c = CaseOf(R"(
+    expect { wire { from: "a" flags: "R" count: 0 } })");
+  v1::CaseResult r;
+  Judge(c, "windows", "10", &r);
+  EXPECT_THAT(r.outcome(), HasSubstr("a sends R x0: n/o"));
+  MatrixRow row;
+  row.verdict = r.verdict();
+  row.runs = {&r};
+  EXPECT_TRUE(NotObservable(row)) << VerdictWords(row);
+}
+
+// A capture that lost packets may have lost the very segment a check asks
+// about: "no RST sent" is not known then.
+TEST(ExpectationMatcher, ACaptureThatLostPacketsJudgesNoWireCheck) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C8"
+    expect { wire { from: "a" flags: "R" count: 0 } })");
+  v1::CaseResult r = StepsOf("captured: true capture_dropped: 3");
+  Judge(c, "linux", "6.1", &r);
+  ASSERT_EQ(r.expectations_size(), 1);
+  EXPECT_FALSE(r.expectations(0).met());
+  EXPECT_TRUE(r.expectations(0).not_observable());
+  EXPECT_EQ(r.verdict(), v1::VERDICT_NOT_SUPPORTED);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_NOT_APPLICABLE);
+  EXPECT_THAT(r.error(), HasSubstr("the capture lost 3 packet(s)"));
+  EXPECT_THAT(r.outcome(), HasSubstr("n/o"));
+  EXPECT_THAT(r.key_observation(), ::testing::Not(HasSubstr("a:Rx0")));
+  // The same capture whole judges the check.
+  v1::CaseResult whole = StepsOf("captured: true");
+  Judge(c, "linux", "6.1", &whole);
+  EXPECT_EQ(whole.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_EQ(whole.claim_status(), v1::CLAIM_STATUS_HELD);
+}
+
 TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   const LoadedCase c = CaseOf(R"(
     expect { step: "poll" fired: [POLL_EVENT_RDHUP, POLL_EVENT_IN] not_fired: [POLL_EVENT_ERR] }

@@ -285,7 +285,8 @@ void JudgeRun(v1::CaseResult* r) {
   for (const v1::ExpectationResult& e : r->expectations()) {
     if (e.applies() && e.not_observable()) {
       r->set_verdict(v1::VERDICT_NOT_SUPPORTED);
-      r->set_error(kCannotCapture);
+      r->set_error(r->captured() ? absl::StrCat("the case checks the wire and ", e.observed())
+                                 : kCannotCapture);
       return;
     }
   }
@@ -380,8 +381,13 @@ int ExitStatusFor(const v1::Report& report) {
 }
 
 bool NotObservable(const MatrixRow& row) {
-  return row.verdict == v1::VERDICT_NOT_SUPPORTED && !row.runs.empty() &&
-         row.runs.front()->stop() == v1::STOP_NOT_OBSERVABLE;
+  if (row.verdict != v1::VERDICT_NOT_SUPPORTED || row.runs.empty()) return false;
+  const v1::CaseResult& first = *row.runs.front();
+  if (first.stop() == v1::STOP_NOT_OBSERVABLE) return true;
+  // The steps ran; only the wire the case checks was not seen.
+  return first.stop() == v1::STOP_NONE &&
+         std::any_of(first.expectations().begin(), first.expectations().end(),
+                     [](const v1::ExpectationResult& e) { return e.applies() && e.not_observable(); });
 }
 
 bool JudgedOnClaimOnly(const MatrixRow& row) {

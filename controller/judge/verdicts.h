@@ -46,7 +46,8 @@ struct MatrixRow {
 using MatrixRows = std::vector<MatrixRow>;
 
 // A not-supported row whose platform can do the steps but cannot see what an
-// expectation asks of them (runsc: a closed socket's state): shown as "n/o".
+// expectation asks of them (runsc: a closed socket's state; the wire, with no
+// capture or one that lost packets): shown as "n/o".
 bool NotObservable(const MatrixRow& row);
 
 // A deviated row whose every miss is of the claim's expectations, on steps
