@@ -160,8 +160,9 @@ static ssize_t SendSome(int fd, const uint8_t* data, const uint8_t* chunk, size_
 }
 
 /* A blocking send is emulated with non-blocking sends and poll, so it
- * returns what the blocking call would (all bytes queued, or the error)
- * unless the wait passes first. A non-blocking send of filler queues what
+ * returns what the blocking call would (all bytes queued, or the error;
+ * after a partial queueing, as CPX_BLOCKING_SEND_FAILS_WHOLE says) unless
+ * the wait passes first. A non-blocking send of filler queues what
  * fits, as one send of that many bytes would. */
 static cpx_result Send(int fd, const uint8_t* data, size_t len, uint8_t fill, int flags,
                        int wait_ms) {
@@ -181,7 +182,7 @@ static cpx_result Send(int fd, const uint8_t* data, size_t len, uint8_t fill, in
         continue;
       }
       if (r.err != EAGAIN && r.err != EWOULDBLOCK) {
-        if (sent == 0) return r;
+        if (sent == 0 || (blocking && CPX_BLOCKING_SEND_FAILS_WHOLE)) return r;
         break; /* like the blocking call: report what was queued */
       }
       if (!blocking) {

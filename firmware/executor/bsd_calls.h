@@ -2,7 +2,9 @@
  * (socket, bind, poll, fcntl ...), shared by the POSIX and lwIP bindings.
  * Each binding folder supplies "bsd_sys.h": the stack's headers, and
  * CPX_NOSIGNAL (the send flag keeping EPIPE from raising SIGPIPE),
- * CPX_POLLRDHUP (0 if the stack has none), cpx_bsd_now_ms() (a monotonic
+ * CPX_POLLRDHUP (0 if the stack has none), CPX_BLOCKING_SEND_FAILS_WHOLE (1
+ * where a blocking send that an error ends after queueing part of its data
+ * returns -1, 0 where it returns the count queued), cpx_bsd_now_ms() (a monotonic
  * clock) and cpx_bsd_errno() (the calling thread's errno).
  *
  * Deadlines on blocking sockets are kept with poll() before the call, so a

@@ -15,6 +15,10 @@
 #define CPX_HAVE_INET6 LWIP_IPV6
 #define CPX_NOSIGNAL 0 /* lwIP raises no signal */
 #define CPX_POLLRDHUP 0
+/* A blocking send ended by an error fails whole, whatever it queued:
+ * src/api/api_msg.c err_tcp() fails the waiting write, src/api/sockets.c
+ * lwip_send() returns -1. */
+#define CPX_BLOCKING_SEND_FAILS_WHOLE 1
 /* lwIP's names for the two calls LWIP_COMPAT_SOCKETS leaves to
  * LWIP_POSIX_SOCKETS_IO_NAMES (off: it would rename read/write everywhere). */
 #define close(s) lwip_close(s)

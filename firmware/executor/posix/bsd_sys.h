@@ -14,6 +14,9 @@
 
 #define CPX_HAVE_INET6 1
 #define CPX_NOSIGNAL MSG_NOSIGNAL
+/* A blocking send ended by an error returns what it queued
+ * (net/ipv4/tcp.c tcp_sendmsg_locked(): `if (copied + copied_syn) goto out`). */
+#define CPX_BLOCKING_SEND_FAILS_WHOLE 0
 #ifdef POLLRDHUP
 #define CPX_POLLRDHUP POLLRDHUP
 #else
