@@ -173,6 +173,18 @@ TEST(ExpectationMatcher, SkippedAndMissingStepsDoNotHold) {
   EXPECT_EQ(r.verdict(), v1::VERDICT_DEVIATED);
   EXPECT_THAT(r.expectations(0).observed(), HasSubstr("skipped"));
   EXPECT_THAT(r.expectations(1).observed(), HasSubstr("not performed"));
+  // The claim's steps never ran: nothing refuted it.
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(r.inconclusive(), HasSubstr("did not run: step send1"));
+}
+
+// A claim step that ran and missed refutes the claim, even beside one that
+// never ran.
+TEST(ExpectationMatcher, AClaimStepThatRanAndMissedStillRefutes) {
+  v1::CaseResult r = StepsOf(R"(
+    steps { id: "send1" result { error: ERROR_NAME_EPIPE } })");
+  Judge(CaseOf(kSendAfterRst), "linux", "6.1.0-31-amd64", &r);
+  EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);
 }
 
 TEST(ExpectationMatcher, PlatformVersionScopesAnExpectation) {

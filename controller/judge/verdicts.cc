@@ -16,6 +16,13 @@ namespace {
 constexpr char kCannotCapture[] =
     "the case checks the wire and this platform's agent cannot capture";
 
+// Whether the step `id` made its call or read (not skipped, not cut off by
+// the case stopping before it).
+bool Ran(const v1::CaseResult& r, const std::string& id) {
+  return std::any_of(r.steps().begin(), r.steps().end(),
+                     [&](const v1::StepRecord& s) { return s.id() == id && !s.skipped(); });
+}
+
 bool Conclusive(const v1::CaseResult& r) {
   return r.verdict() == v1::VERDICT_MATCHED || r.verdict() == v1::VERDICT_DEVIATED;
 }
@@ -170,7 +177,10 @@ v1::ClaimStatus RowClaimStatus(const std::vector<const v1::CaseResult*>& runs,
   if (row.race() && held) return v1::CLAIM_STATUS_HELD;
   if (refuted) return v1::CLAIM_STATUS_REFUTED;
   if (held) return v1::CLAIM_STATUS_HELD;
-  return v1::CLAIM_STATUS_NOT_APPLICABLE;
+  const bool untested = std::any_of(runs.begin(), runs.end(), [](const v1::CaseResult* r) {
+    return r->claim_status() == v1::CLAIM_STATUS_INCONCLUSIVE;
+  });
+  return untested ? v1::CLAIM_STATUS_INCONCLUSIVE : v1::CLAIM_STATUS_NOT_APPLICABLE;
 }
 
 // Folds the runs of a repeated case into one row.
@@ -211,6 +221,14 @@ void JudgeRow(MatrixRow* row) {
     row->claim_status = row->repeat->claim_status();
     row->key_observation = row->repeat->key_observation();
     row->inconclusive = row->repeat->inconclusive();
+    // A claim no run tested, under a verdict: the first run's reason.
+    if (row->claim_status == v1::CLAIM_STATUS_INCONCLUSIVE && row->inconclusive.empty()) {
+      for (const v1::CaseResult* r : row->runs) {
+        if (r->claim_status() != v1::CLAIM_STATUS_INCONCLUSIVE) continue;
+        row->inconclusive = r->inconclusive();
+        break;
+      }
+    }
   } else {
     row->verdict = first.verdict();
     row->claim_status = first.claim_status();
@@ -299,17 +317,28 @@ void JudgeRun(v1::CaseResult* r) {
     }
   }
   bool all_met = true, claim_checked = false, claim_held = true;
+  const v1::ExpectationResult* not_run = nullptr;  // a claim's step that never ran
   for (const v1::ExpectationResult& e : r->expectations()) {
     if (e.expectation().premise()) continue;
     if (e.applies() && !e.met()) all_met = false;
-    if (e.from_claim()) {
-      claim_checked = true;
-      claim_held = claim_held && e.met();
+    if (!e.from_claim()) continue;
+    if (!e.met() && !e.expectation().has_wire() && !Ran(*r, e.expectation().step())) {
+      not_run = not_run != nullptr ? not_run : &e;
+      continue;
     }
+    claim_checked = true;
+    claim_held = claim_held && e.met();
   }
   r->set_verdict(all_met ? v1::VERDICT_MATCHED : v1::VERDICT_DEVIATED);
-  if (claim_checked) {
-    r->set_claim_status(claim_held ? v1::CLAIM_STATUS_HELD : v1::CLAIM_STATUS_REFUTED);
+  // A claim is refuted only by a step of it that ran and missed; one that
+  // never ran leaves it untested.
+  if (claim_checked && !claim_held) {
+    r->set_claim_status(v1::CLAIM_STATUS_REFUTED);
+  } else if (not_run != nullptr) {
+    r->set_claim_status(v1::CLAIM_STATUS_INCONCLUSIVE);
+    r->set_inconclusive(absl::StrCat("the claim's step did not run: ", DescribeMiss(*not_run)));
+  } else if (claim_checked) {
+    r->set_claim_status(v1::CLAIM_STATUS_HELD);
   }
 }
 

@@ -12,13 +12,13 @@ namespace {
 
 using ::testing::HasSubstr;
 
-// A run of case `name` on linux whose claim expectation met or not, and
-// whose premise (if any) met or not.
+// A run of case `name` on linux whose claim expectation (on step send1,
+// which ran) met or not, and whose premise (if any) met or not.
 std::string RunText(const std::string& name, bool met, const char* premise = nullptr,
                 const std::string& extra = "") {
   std::string run = absl::StrCat(
       "results { case_name: \"", name, "\" platform: \"linux\" claim: \"C12\" ", extra,
-      " expectations { expectation { step: \"send1\" } from_claim: true applies: true met: ",
+      " steps { id: \"send1\" result { error: ERROR_NAME_OK } } expectations { expectation { step: \"send1\" } from_claim: true applies: true met: ",
       met ? "true" : "false", " expected: \"error=ECONNRESET\" observed: \"error=OK\" }");
   if (premise != nullptr) {
     absl::StrAppend(&run, " expectations { expectation { step: \"reset_seen\" premise: true } ",
@@ -104,6 +104,25 @@ TEST(Verdicts, RepeatedRowNeedsEveryConclusiveRunAndIsFlakyWhenTheyDiffer) {
   EXPECT_EQ(j.rows[0].verdict, v1::VERDICT_DEVIATED);
   EXPECT_TRUE(j.rows[0].repeat->flaky());
   EXPECT_EQ(j.record.summary().flaky(), 1);
+}
+
+// A claim whose step never ran in any run (skipped after an earlier step
+// failed) is untested, whatever the row's verdict: never refuted.
+TEST(Verdicts, AClaimWhoseStepNeverRanIsUntestedNotRefuted) {
+  auto unrun = [](const std::string& name) {
+    return absl::StrCat(
+        "results { case_name: \"", name, "\" platform: \"linux\" claim: \"C12\" ",
+        "steps { id: \"send1\" skipped: true skip_reason: \"handle 'c' was not created\" } ",
+        "expectations { expectation { step: \"send1\" } from_claim: true applies: true ",
+        "met: false expected: \"error=ECONNRESET\" observed: \"skipped\" } }\n");
+  };
+  const JudgedReport once(Parsed(unrun("one")));
+  EXPECT_EQ(once.rows[0].claim_status, v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(once.rows[0].inconclusive, HasSubstr("did not run"));
+  EXPECT_EQ(once.record.claims(0).status(), v1::CLAIM_STATUS_INCONCLUSIVE);
+  const JudgedReport twice(Parsed(unrun("rep") + unrun("rep")));
+  EXPECT_EQ(twice.rows[0].claim_status, v1::CLAIM_STATUS_INCONCLUSIVE);
+  EXPECT_THAT(twice.rows[0].inconclusive, HasSubstr("did not run"));
 }
 
 TEST(Verdicts, RepeatedRowWithNoConclusiveRunIsInconclusive) {
