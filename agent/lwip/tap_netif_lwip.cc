@@ -1,8 +1,8 @@
 #include "agent/lwip/tap_netif_lwip.h"
 
 #include <fcntl.h>
-#include <linux/if.h>
 #include <linux/if_tun.h>
+#include <net/if.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -73,6 +73,16 @@ void ReadFrames(netif* n) {
 }  // namespace
 
 absl::StatusOr<TapDevice> OpenTapDevice(const std::string& name) {
+  // A longer name would be cut to another device's.
+  if (name.empty() || name.size() >= IFNAMSIZ) {
+    return absl::InvalidArgumentError(absl::StrCat("TAP device name '", name, "': 1 to ",
+                                                   IFNAMSIZ - 1, " characters"));
+  }
+  if (if_nametoindex(name.c_str()) == 0) {  // TUNSETIFF would make one nobody set up
+    return absl::UnavailableError(
+        absl::StrCat("no TAP device ", name, ": create it first (ip tuntap add ", name,
+                     " mode tap)"));
+  }
   TapDevice device{name, open("/dev/net/tun", O_RDWR | O_CLOEXEC)};
   if (device.fd < 0) {
     return absl::UnavailableError(absl::StrCat("cannot open /dev/net/tun for TAP ", name, ": ",

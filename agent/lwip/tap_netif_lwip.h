@@ -35,7 +35,8 @@ struct TapDevice {
 };
 
 // Opens the existing TAP device `name` (IFF_TAP, no packet-information
-// header). Unavailable, with the reason, if it cannot.
+// header). InvalidArgument for a name no device can have; Unavailable,
+// with the reason, if it cannot be opened.
 absl::StatusOr<TapDevice> OpenTapDevice(const std::string& name);
 
 // netif_add's init function. REQUIRES: the netif's state is a TapDevice that
