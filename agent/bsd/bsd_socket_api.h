@@ -21,6 +21,9 @@
 // A stack without one of the calls says so in its row with
 // `static constexpr Absent Name{"why"}`: that step then answers not
 // supported with the reason, and the rest of the body still serves it.
+// Every row derives from OptionalCalls (UnixCalls does), where each call
+// not every stack has is Absent until a row declares its own: a new such
+// call is a line there and the rows that make it, no line in the others.
 //
 // Deadlines on blocking sockets are kept with poll: a blocking call is made
 // on the socket switched to non-blocking for the call and waited for, so no
@@ -47,6 +50,11 @@ namespace bsd {
 // What a Calls row gives in place of a call its stack does not have.
 struct Absent {
   const char* reason;
+};
+
+// The calls a row may leave out. A row's own declaration hides the one here.
+struct OptionalCalls {
+  static constexpr Absent Dup{"dup(): the agent does not make it on this stack"};
 };
 
 template <typename Call>

@@ -12,11 +12,12 @@
 #include <cerrno>
 
 #include "agent/bsd/no_signal_hold.h"
+#include "agent/bsd/bsd_socket_api.h"  // OptionalCalls
 
 namespace closeprobe::agent::bsd {
 
 template <typename Row>
-struct UnixCalls {
+struct UnixCalls : OptionalCalls {
   using Handle = int;
   using SignalHold = NoSignalHold;
   static constexpr int kWouldBlock = EWOULDBLOCK;

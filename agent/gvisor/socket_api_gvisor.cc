@@ -45,7 +45,7 @@ struct GvisorCalls : bsd::UnixCalls<GvisorCalls> {
   static int Shutdown(int s, int how) { return Ret(closeprobe_gvisor_shutdown(s, how)); }
   static int Close(int s) { return Ret(closeprobe_gvisor_close(s)); }
   static constexpr bsd::Absent Dup{
-      "dup(): an gVisor netstack socket is one entry of the stack's own table, not a kernel descriptor with references to copy"};
+      "dup(): a gVisor netstack socket is one entry of the stack's own table, not a kernel descriptor with references to copy"};
   static int SetOpt(int s, int lv, int n, const void* v, socklen_t l) {
     return Ret(closeprobe_gvisor_setsockopt(s, lv, n, const_cast<void*>(v), static_cast<int>(l)));
   }

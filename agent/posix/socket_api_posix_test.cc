@@ -8,6 +8,7 @@
 #include <string>
 
 #include "agent/bsd/bsd_socket_api.h"
+#include "agent/bsd/unix_calls.h"
 #include "agent/posix/posix_calls.h"
 
 namespace closeprobe::agent {
@@ -16,6 +17,16 @@ namespace {
 // The kernel's row, but for a stack that has no shutdown().
 struct NoShutdownCalls : PosixCalls {
   static constexpr bsd::Absent Shutdown{"this stack has no shutdown()"};
+};
+
+// A row that declares no dup() of its own has OptionalCalls' Absent one.
+struct BareUnixRow : bsd::UnixCalls<BareUnixRow> {};
+static_assert(bsd::kIsAbsent<decltype(BareUnixRow::Dup)>,
+              "a call a row leaves out is Absent, not a compile error");
+
+// The kernel's row with its dup() taken away again: OptionalCalls' answer.
+struct NoDupCalls : PosixCalls {
+  using bsd::OptionalCalls::Dup;
 };
 
 struct Pair {
@@ -96,6 +107,17 @@ TEST(BsdSocketApi, AnAbsentCallIsNotSupportedWithItsReasonAndTheRestServes) {
   std::string got;
   EXPECT_EQ(api.Recv(p.server, 100, IoFlags(), absl::Seconds(1), &got).ret, 5);
   EXPECT_EQ(got, "hello");
+  CloseAll(api, p);
+}
+
+TEST(BsdSocketApi, ACallARowLeavesOutIsNotSupportedWithTheDefaultReason) {
+  BsdSocketApi<NoDupCalls> api;
+  const Pair p = Connect(api);
+  NativeSocket copy = 7;
+  const CallResult r = api.Dup(p.client, &copy);
+  EXPECT_TRUE(r.unsupported);
+  EXPECT_EQ(copy, kNoSocket);
+  EXPECT_EQ(r.unsupported_reason, bsd::OptionalCalls::Dup.reason);
   CloseAll(api, p);
 }
 

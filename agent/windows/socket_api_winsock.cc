@@ -55,7 +55,7 @@ BlockingModes& Modes() {
   return *modes;
 }
 
-struct WinsockCalls {
+struct WinsockCalls : bsd::OptionalCalls {
   using Handle = SOCKET;
   static constexpr int kWouldBlock = WSAEWOULDBLOCK;
   static constexpr int kInProgress = WSAEWOULDBLOCK;  // a non-blocking connect under way

@@ -55,9 +55,9 @@ LoadedCase Iteration(const LoadedCase& c, const CaseConditions& when, const Valu
     it.expects.push_back({it.spec.expect(i), expect_origin[i], {}, {}});
   }
   KeepWhere(c.spec.settings(), when.settings, values, it.spec.mutable_settings(),
-            &it.settings_origin);
+            &it.origins["settings"]);
   KeepWhere(c.spec.placement(), when.placements, values, it.spec.mutable_placement(),
-            &it.placement_origin);
+            &it.origins["placement"]);
   for (int i = 0; i < c.spec.claim_when_size(); ++i) {
     const v1::ClaimChoice& choice = c.spec.claim_when(i);
     if (!ConditionsHold(when.claim_choices.at(i), values)) continue;

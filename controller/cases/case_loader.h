@@ -7,6 +7,7 @@
 #ifndef CLOSEPROBE_CONTROLLER_CASE_LOADER_H_
 #define CLOSEPROBE_CONTROLLER_CASE_LOADER_H_
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,12 +50,12 @@ struct LoadedCase {
   // shared by a grid's iterations.
   std::shared_ptr<const google::protobuf::TextFormat::ParseInfoTree> locations;
   // A grid iteration (case_grid.h) keeps what it came from: the file's case
-  // name, its parameter values in declaration order, and for each of its
-  // settings and placements the index in the file (empty: the same index).
+  // name, its parameter values in declaration order, and the index in the
+  // file of each entry it kept of a repeated field without an entry struct
+  // ("settings", "placement" -> indexes; none: the same index).
   std::string base_name;
   std::vector<std::pair<std::string, std::string>> parameters;
-  std::vector<int> settings_origin;
-  std::vector<int> placement_origin;
+  std::map<std::string, std::vector<int>> origins;
   // Pairings: the platform the roles other than the subject run on ("" =
   // the column's reference peer).
   std::string peer_platform;

@@ -94,11 +94,9 @@ class Locator {
     };
     if (repeated == "step") return at(c_.steps);
     if (repeated == "expect") return at(c_.expects);
-    static const std::vector<int> kNone;
-    const std::vector<int>& origin = repeated == "settings"    ? c_.settings_origin
-                                     : repeated == "placement" ? c_.placement_origin
-                                                               : kNone;
-    return index < static_cast<int>(origin.size()) ? origin[index] : index;
+    auto kept = c_.origins.find(repeated);
+    if (kept == c_.origins.end() || index >= static_cast<int>(kept->second.size())) return index;
+    return kept->second[index];
   }
 
   std::string Field(const char* name) const {

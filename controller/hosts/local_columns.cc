@@ -14,7 +14,8 @@ namespace {
 // The column for `p` and what it lacks on this machine (empty: nothing).
 LocalColumn Resolve(const Platform& p, const LocalColumnsOptions& options,
                     std::vector<std::string>* lacking) {
-  LocalColumn c{p};
+  LocalColumn c;
+  c.platform = p;
   const auto given = options.programs.find(p.name);
   c.program = given != options.programs.end()
                   ? given->second

@@ -12,7 +12,8 @@
 // comes after the packet socket netstack reads from, so it has no effect.
 // On the bridge an outgoing drop never reaches the peer's side and an
 // incoming one is seen there but never delivered, as with Linux's
-// input/output hooks. ../shared research: runsc.md has what was tried.
+// input/output hooks. docs/columns.md ("gVisor in a sandbox") says what
+// the sandbox cannot do and how each gap is closed or said.
 #include <fcntl.h>
 #include <pwd.h>
 #include <sys/stat.h>

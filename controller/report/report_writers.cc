@@ -4,6 +4,12 @@
 
 namespace closeprobe::controller {
 
+// Each writer is defined in the file named for its format, report_NAME.cc,
+// and called only from this table.
+absl::Status WriteHtmlReport(const Matrix& matrix, const std::string& dir);
+absl::Status WriteMarkdownReport(const Matrix& matrix, const std::string& dir);
+absl::Status WriteJunitReport(const Matrix& matrix, const std::string& dir);
+
 const std::vector<ReportFormat>& ReportFormats() {
   static const auto* formats = new std::vector<ReportFormat>{
       {"report.json", "the record: every run, step and expectation, as protobuf JSON",

@@ -37,20 +37,16 @@ void PrintMatrix(const Matrix& matrix, std::ostream& out, bool color, int width 
 // report_terminal.cc: the differences from the baselines, if any were compared.
 void PrintBaselineDifferences(const v1::Report& report, std::ostream& out);
 
-// report_html.cc: DIR/report.html, self-contained, with ladder diagrams.
-absl::Status WriteHtmlReport(const Matrix& matrix, const std::string& dir);
-// report_markdown.cc: DIR/matrix.md (and the cell text it uses).
-absl::Status WriteMarkdownReport(const Matrix& matrix, const std::string& dir);
+// report_markdown.cc: the text of a row's cell in matrix.md.
 std::string MarkdownCell(const MatrixRow& row);
-// report_junit.cc: DIR/junit.xml, a testsuite per column, a testcase per case.
-absl::Status WriteJunitReport(const Matrix& matrix, const std::string& dir);
 
 // report_findings.cc: refuted, inconclusive and qualified claims with their
 // evidence, as Markdown (docs' findings are made with it).
 void PrintFindings(const Matrix& matrix, std::ostream& out);
 
 // report_writers.cc: the files a run writes, one row per format; --help, the
-// "Report:" line and WriteAllReports all read this table.
+// "Report:" line and WriteAllReports all read this table. A format's writer
+// is declared beside its row there, not here: nothing else calls it.
 struct ReportFormat {
   const char* file;  // in the report's folder: "report.html"
   const char* what;  // for --help

@@ -38,6 +38,13 @@ struct StepEnv {
   AgentSession& session() { return *ctx.roles.at(step.role()).session; }
   const std::string& own_address() const { return ctx.roles.at(step.role()).address; }
 
+  // Records the step's call (its text, for people) and finds the handle it
+  // is made on (see Use).
+  const HandleBinding* Start(const std::string& call, const std::string& on) {
+    record->set_call(call);
+    return Use(on);
+  }
+
   // The agent handle behind a case handle; nullptr (and the step marked
   // skipped) when the step that should have created it failed.
   const HandleBinding* Use(const std::string& name) {
@@ -54,6 +61,16 @@ struct StepEnv {
       grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
       const Req& req, absl::Duration timeout) {
     return session().Call(method, req, timeout, std::exchange(start_at, 0));
+  }
+
+  // Call(), and the call's result written into the step's record.
+  template <typename Req, typename Reply>
+  absl::StatusOr<Reply> CallRecorded(
+      grpc::Status (v1::Agent::Stub::*method)(grpc::ClientContext*, const Req&, Reply*),
+      const Req& req, absl::Duration timeout) {
+    absl::StatusOr<Reply> reply = Call(method, req, timeout);
+    if (reply.ok()) *record->mutable_result() = reply->result();
+    return reply;
   }
 
   // A drop's or lift's call: to the agent holding the role's faults.
@@ -86,9 +103,8 @@ bool Ok(const v1::CallResult& r) { return r.error() == v1::ERROR_NAME_OK; }
 // Creates a socket and binds it to the step's `as` name; returns its agent handle.
 absl::StatusOr<std::string> NewSocket(StepEnv& env) {
   absl::StatusOr<v1::SocketReply> reply =
-      env.Call(&Stub::Socket, v1::SocketRequest(), RpcTimeout(0));
+      env.CallRecorded(&Stub::Socket, v1::SocketRequest(), RpcTimeout(0));
   if (!reply.ok()) return reply.status();
-  *env.record->mutable_result() = reply->result();
   return reply->handle();
 }
 
@@ -121,18 +137,16 @@ absl::Status ExecuteListen(StepEnv& env) {
       opt.set_handle(handle);
       opt.set_option(v1::SOCKET_OPTION_SO_REUSEADDR);
       opt.mutable_value()->set_enabled(true);
-      auto r = env.Call(&Stub::SetOption, opt, RpcTimeout(0));
+      auto r = env.CallRecorded(&Stub::SetOption, opt, RpcTimeout(0));
       if (!r.ok()) return r.status();
-      *env.record->mutable_result() = r->result();
       if (!Ok(r->result())) return absl::OkStatus();
     }
     v1::BindRequest bind;
     bind.set_handle(handle);
     bind.mutable_local()->set_address(address);
     bind.mutable_local()->set_port(port);
-    auto b = env.Call(&Stub::Bind, bind, RpcTimeout(0));
+    auto b = env.CallRecorded(&Stub::Bind, bind, RpcTimeout(0));
     if (!b.ok()) return b.status();
-    *env.record->mutable_result() = b->result();
     *env.record->mutable_local() = b->local();
     if (!Ok(b->result())) return absl::OkStatus();
   } else {
@@ -143,9 +157,8 @@ absl::Status ExecuteListen(StepEnv& env) {
   v1::HandleRequest req;
   req.set_handle(handle);
   req.set_backlog(s.backlog());
-  auto r = env.Call(&Stub::Listen, req, RpcTimeout(0));
+  auto r = env.CallRecorded(&Stub::Listen, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
   env.record->set_handle(handle);
   return absl::OkStatus();
@@ -155,15 +168,14 @@ absl::Status ExecuteBind(StepEnv& env) {
   const v1::BindStep& s = env.step.bind();
   const uint32_t port = s.port().empty() ? 0 : env.ctx.ports.at(s.port());
   const std::string address = s.specific() ? env.own_address() : "";
-  env.record->set_call(absl::StrCat("bind(", s.on(), ", ", address, ":", port, ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("bind(", s.on(), ", ", address, ":", port, ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::BindRequest>(*h);
   req.mutable_local()->set_address(address);
   req.mutable_local()->set_port(port);
-  auto r = env.Call(&Stub::Bind, req, RpcTimeout(0));
+  auto r = env.CallRecorded(&Stub::Bind, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
   env.ctx.SetHandlePort(s.on(), r->local().port());
   return absl::OkStatus();
@@ -203,9 +215,8 @@ absl::Status ExecuteConnect(StepEnv& env) {
   req.set_handle(handle);
   *req.mutable_remote() = remote;
   req.set_deadline_ms(Within(s.within_ms()));
-  auto r = env.Call(&Stub::Connect, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.CallRecorded(&Stub::Connect, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_local() = r->local();
   *env.record->mutable_peer() = remote;
   env.ctx.SetHandlePort(self, r->local().port());
@@ -215,15 +226,14 @@ absl::Status ExecuteConnect(StepEnv& env) {
 
 absl::Status ExecuteAccept(StepEnv& env) {
   const v1::AcceptStep& s = env.step.accept();
-  env.record->set_call(absl::StrCat("accept(", s.from(), ") as ", env.step.as()));
-  const HandleBinding* h = env.Use(s.from());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("accept(", s.from(), ") as ", env.step.as()), s.from());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::AcceptRequest>(*h);
   req.set_deadline_ms(Within(s.within_ms()));
   const uint32_t port = h->port;
-  auto r = env.Call(&Stub::Accept, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.CallRecorded(&Stub::Accept, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_peer() = r->peer();
   env.record->set_handle(r->handle());
   if (!r->handle().empty()) env.Bind(r->handle(), port);
@@ -235,10 +245,10 @@ absl::Status ExecuteSend(StepEnv& env) {
   const std::string what = s.data().empty()
                                ? absl::StrCat(s.bytes(), " bytes")
                                : absl::StrCat("\"", absl::CEscape(s.data()), "\"");
-  env.record->set_call(absl::StrCat("send(", s.on(), ", ", what,
-                                    s.dontwait() ? ", MSG_DONTWAIT" : "",
-                                    s.allow_sigpipe() ? ", no MSG_NOSIGNAL" : "", ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("send(", s.on(), ", ", what, s.dontwait() ? ", MSG_DONTWAIT" : "",
+                             s.allow_sigpipe() ? ", no MSG_NOSIGNAL" : "", ")"),
+                s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SendRequest>(*h);
   req.set_data(s.data());
@@ -246,18 +256,15 @@ absl::Status ExecuteSend(StepEnv& env) {
   req.set_deadline_ms(Within(s.within_ms()));
   req.set_dont_wait(s.dontwait());
   req.set_allow_sigpipe(s.allow_sigpipe());
-  auto r = env.Call(&Stub::Send, req, RpcTimeout(Within(s.within_ms())));
-  if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
-  return absl::OkStatus();
+  return env.CallRecorded(&Stub::Send, req, RpcTimeout(Within(s.within_ms()))).status();
 }
 
 absl::Status ExecuteRecv(StepEnv& env) {
   const v1::RecvStep& s = env.step.recv();
-  env.record->set_call(absl::StrCat("recv(", s.on(), s.peek() ? ", MSG_PEEK" : "",
-                                    s.dontwait() ? ", MSG_DONTWAIT" : "", ")",
-                                    s.until_eof() ? " until EOF" : ""));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(
+      absl::StrCat("recv(", s.on(), s.peek() ? ", MSG_PEEK" : "",
+                   s.dontwait() ? ", MSG_DONTWAIT" : "", ")", s.until_eof() ? " until EOF" : ""),
+      s.on());
   if (h == nullptr) return absl::OkStatus();
   if (s.until_eof()) return ExecuteRecvUntilEof(env.step, *h, env.ctx, env.record);
   auto req = For<v1::RecvRequest>(*h);
@@ -265,45 +272,37 @@ absl::Status ExecuteRecv(StepEnv& env) {
   req.set_deadline_ms(Within(s.within_ms()));
   req.set_peek(s.peek());
   req.set_dont_wait(s.dontwait());
-  auto r = env.Call(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
+  auto r = env.CallRecorded(&Stub::Recv, req, RpcTimeout(Within(s.within_ms())));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   env.record->set_data(r->data().substr(0, std::min(r->data().size(), kKeptDataBytes)));
   return absl::OkStatus();
 }
 
 absl::Status ExecuteDupStep(StepEnv& env) {
-  env.record->set_call(absl::StrCat("dup(", env.step.dup().on(), ") as ", env.step.as()));
-  const HandleBinding* h = env.Use(env.step.dup().on());
+  const HandleBinding* h = env.Start(
+      absl::StrCat("dup(", env.step.dup().on(), ") as ", env.step.as()), env.step.dup().on());
   if (h == nullptr) return absl::OkStatus();
   return ExecuteDup(env.step, *h, env.ctx, env.record);
 }
 
 absl::Status ExecuteShutdown(StepEnv& env) {
   const v1::ShutdownStep& s = env.step.shutdown();
-  env.record->set_call(absl::StrCat(
-      "shutdown(", s.on(), ", ", absl::StripPrefix(v1::ShutdownHow_Name(s.how()), "SHUTDOWN_HOW_"),
-      ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(
+      absl::StrCat("shutdown(", s.on(), ", ",
+                   absl::StripPrefix(v1::ShutdownHow_Name(s.how()), "SHUTDOWN_HOW_"), ")"),
+      s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::ShutdownRequest>(*h);
   req.set_how(s.how());
-  auto r = env.Call(&Stub::Shutdown, req, RpcTimeout(0));
-  if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
-  return absl::OkStatus();
+  return env.CallRecorded(&Stub::Shutdown, req, RpcTimeout(0)).status();
 }
 
 absl::Status ExecuteClose(StepEnv& env) {
   const v1::CloseStep& s = env.step.close();
-  env.record->set_call(absl::StrCat("close(", s.on(), ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(absl::StrCat("close(", s.on(), ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
   // close() with SO_LINGER may block up to 600 s (the validator's bound).
-  auto r = env.Call(&Stub::Close, For<v1::HandleRequest>(*h), RpcTimeout(600000));
-  if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
-  return absl::OkStatus();
+  return env.CallRecorded(&Stub::Close, For<v1::HandleRequest>(*h), RpcTimeout(600000)).status();
 }
 
 // The option of a setsockopt step as the agent names it, and its value.
@@ -373,71 +372,62 @@ absl::Status ExecuteSetOption(StepEnv& env) {
                                 : (req.value().value() != 0
                                        ? absl::StrCat(req.value().value())
                                        : (req.value().enabled() ? "1" : "0"));
-  env.record->set_call(absl::StrCat("setsockopt(", s.on(), ", ",
-                                    v1::SocketOption_Name(req.option()).substr(14), ", ",
-                                    value, ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("setsockopt(", s.on(), ", ",
+                             v1::SocketOption_Name(req.option()).substr(14), ", ", value, ")"),
+                s.on());
   if (h == nullptr) return absl::OkStatus();
   req.set_handle(h->agent_handle);
-  auto r = env.Call(&Stub::SetOption, req, RpcTimeout(0));
-  if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
-  return absl::OkStatus();
+  return env.CallRecorded(&Stub::SetOption, req, RpcTimeout(0)).status();
 }
 
 absl::Status ExecuteGetOption(StepEnv& env) {
   const v1::GetOptionStep& s = env.step.getsockopt();
-  env.record->set_call(absl::StrCat("getsockopt(", s.on(), ", ", s.option(), ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("getsockopt(", s.on(), ", ", s.option(), ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::GetOptionRequest>(*h);
   req.set_option(env.names.option);
-  auto r = env.Call(&Stub::GetOption, req, RpcTimeout(0));
+  auto r = env.CallRecorded(&Stub::GetOption, req, RpcTimeout(0));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_option() = r->value();
   return absl::OkStatus();
 }
 
 absl::Status ExecuteSetBlocking(StepEnv& env) {
   const v1::SetBlockingStep& s = env.step.set_blocking();
-  env.record->set_call(absl::StrCat("set_blocking(", s.on(), ", ", s.blocking(), ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("set_blocking(", s.on(), ", ", s.blocking(), ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::SetBlockingRequest>(*h);
   req.set_blocking(s.blocking());
-  auto r = env.Call(&Stub::SetBlocking, req, RpcTimeout(0));
-  if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
-  return absl::OkStatus();
+  return env.CallRecorded(&Stub::SetBlocking, req, RpcTimeout(0)).status();
 }
 
 absl::Status ExecuteWaitReadable(StepEnv& env) {
   const v1::WaitReadableStep& s = env.step.wait_readable();
-  env.record->set_call(absl::StrCat("poll(", s.on(), ", POLLIN, ", s.within_ms(), " ms)"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat("poll(", s.on(), ", POLLIN, ", s.within_ms(), " ms)"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::WaitReadableRequest>(*h);
   req.set_deadline_ms(s.within_ms());
-  auto r = env.Call(&Stub::WaitReadable, req, RpcTimeout(s.within_ms()));
+  auto r = env.CallRecorded(&Stub::WaitReadable, req, RpcTimeout(s.within_ms()));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_readable() = *r;
   return absl::OkStatus();
 }
 
 absl::Status ExecutePoll(StepEnv& env) {
   const v1::PollStep& s = env.step.poll();
-  env.record->set_call(absl::StrCat("poll(", s.on(), ", ", PollEventsText(s.events()), ", ",
-                                    s.within_ms(), " ms)"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(
+      absl::StrCat("poll(", s.on(), ", ", PollEventsText(s.events()), ", ", s.within_ms(), " ms)"),
+      s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::PollRequest>(*h);
   *req.mutable_events() = s.events();
   req.set_deadline_ms(s.within_ms());
-  auto r = env.Call(&Stub::Poll, req, RpcTimeout(s.within_ms()));
+  auto r = env.CallRecorded(&Stub::Poll, req, RpcTimeout(s.within_ms()));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   *env.record->mutable_poll() = *r;
   return absl::OkStatus();
 }
@@ -468,13 +458,12 @@ std::string CaseEndpoint(const v1::Endpoint& e, const StepEnv& env, bool peer) {
 
 absl::Status ExecuteName(StepEnv& env, bool peer) {
   const v1::NameStep& s = peer ? env.step.getpeername() : env.step.getsockname();
-  env.record->set_call(absl::StrCat(peer ? "getpeername(" : "getsockname(", s.on(), ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h =
+      env.Start(absl::StrCat(peer ? "getpeername(" : "getsockname(", s.on(), ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
-  auto r = env.Call(peer ? &Stub::GetPeerName : &Stub::GetSockName, For<v1::NameRequest>(*h),
-                    RpcTimeout(0));
+  auto r = env.CallRecorded(peer ? &Stub::GetPeerName : &Stub::GetSockName,
+                            For<v1::NameRequest>(*h), RpcTimeout(0));
   if (!r.ok()) return r.status();
-  *env.record->mutable_result() = r->result();
   if (r->has_endpoint()) {
     *(peer ? env.record->mutable_peer() : env.record->mutable_local()) = r->endpoint();
     env.record->set_endpoint(CaseEndpoint(r->endpoint(), env, peer));
@@ -484,8 +473,7 @@ absl::Status ExecuteName(StepEnv& env, bool peer) {
 
 absl::Status ExecuteState(StepEnv& env) {
   const v1::StateStep& s = env.step.state();
-  env.record->set_call(absl::StrCat("state(", s.on(), ")"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(absl::StrCat("state(", s.on(), ")"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto r = env.Call(&Stub::GetState, For<v1::StateRequest>(*h), RpcTimeout(0));
   if (!r.ok()) return r.status();
@@ -495,9 +483,8 @@ absl::Status ExecuteState(StepEnv& env) {
 
 absl::Status ExecuteWaitState(StepEnv& env) {
   const v1::WaitStateStep& s = env.step.wait_state();
-  env.record->set_call(
-      absl::StrCat("wait_state(", s.on(), ", ", s.state(), ", ", s.within_ms(), " ms)"));
-  const HandleBinding* h = env.Use(s.on());
+  const HandleBinding* h = env.Start(
+      absl::StrCat("wait_state(", s.on(), ", ", s.state(), ", ", s.within_ms(), " ms)"), s.on());
   if (h == nullptr) return absl::OkStatus();
   auto req = For<v1::WaitStateRequest>(*h);
   req.set_state(env.names.state);
@@ -544,8 +531,7 @@ absl::Status ExecuteDrop(StepEnv& env) {
 
 absl::Status ExecuteLift(StepEnv& env) {
   const v1::LiftStep& s = env.step.lift();
-  env.record->set_call(absl::StrCat("lift(", s.fault(), ")"));
-  const HandleBinding* h = env.Use(s.fault());
+  const HandleBinding* h = env.Start(absl::StrCat("lift(", s.fault(), ")"), s.fault());
   if (h == nullptr) return absl::OkStatus();
   v1::RemoveFaultRequest req;
   req.set_fault(h->agent_handle);
