@@ -213,6 +213,28 @@ TEST(ExpectationMatcher, GvisorNetstackTakesGvisorsExpectationsUnlessItHasItsOwn
   EXPECT_EQ(on_linux.verdict(), v1::VERDICT_DEVIATED);  // gVisor's expectations are not Linux's
 }
 
+// A firmware column's agent speaks as lwip; the column is judged by its own
+// expectations where it has them, by lwip's elsewhere.
+TEST(ExpectationMatcher, AColumnWhoseAgentSpeaksAsItsFallbackIsJudgedAsItself) {
+  EXPECT_EQ(JudgedPlatform("lwip-firmware-esp-idf", "lwip"), "lwip-firmware-esp-idf");
+  EXPECT_EQ(JudgedPlatform("lwip", ""), "lwip");
+  EXPECT_EQ(JudgedPlatform("linux@host", "linux"), "linux");     // not in the table
+  EXPECT_EQ(JudgedPlatform("lwip-firmware", "linux"), "linux");  // not what it falls back on
+  const LoadedCase c = CaseOf(R"(
+    expect { step: "send1" platform: "lwip" error: "ECONNRESET" source: "lwip" }
+    expect { step: "send2" platform: "lwip" error: "EPIPE" source: "lwip" }
+    expect { step: "send2" platform: "lwip-firmware-esp-idf" error: "OTHER" source: "option" })");
+  constexpr char kSteps[] = R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET } }
+    steps { id: "send2" result { error: ERROR_NAME_OTHER } })";
+  v1::CaseResult r = StepsOf(kSteps);
+  Judge(c, JudgedPlatform("lwip-firmware-esp-idf", "lwip"), "2.1.3", &r);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
+  v1::CaseResult as_lwip = StepsOf(kSteps);
+  Judge(c, JudgedPlatform("lwip-firmware", "lwip"), "2.1.3", &as_lwip);
+  EXPECT_EQ(as_lwip.verdict(), v1::VERDICT_DEVIATED);  // the option's expectation is not its
+}
+
 TEST(ExpectationMatcher, StoppedRunIsErrorAndClaimNotApplicable) {
   v1::CaseResult r;
   r.set_stop(v1::STOP_AGENT_FAULT);
