@@ -156,5 +156,42 @@ TEST_F(LwipE2e, InfoReportsLwipAndItsCloseSettings) {
   EXPECT_EQ(info.settings().count("LWIP_SO_LINGER"), 1u);
 }
 
+// A full-size segment into lwIP: 1400 bytes in one segment, read 1000 at a
+// time. The agent's TAP input once wrote such frames past a 616-byte pool
+// pbuf (Debian liblwip's tapif) and the agent died mid-case: an ERROR cell
+// that showed the harness, not lwIP. The row has its own run, so a dead
+// agent fails this test alone.
+class LwipFullSegmentE2e : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (geteuid() != 0 || access((BinDir() + "/closeprobe-agent-lwip").c_str(), X_OK) != 0) return;
+    run_ = StartSuiteRun({"--platforms=lwip", "--port_base=30700",
+                          "cases/recv_less_than_queued.textproto"},
+                         60);
+  }
+  static void TearDownTestSuite() { EndSuiteRun(run_); }
+  void SetUp() override {
+    if (run_ == nullptr) GTEST_SKIP() << "needs root and closeprobe-agent-lwip (CI has both)";
+  }
+  static SuiteRun* run_;
+};
+SuiteRun* LwipFullSegmentE2e::run_ = nullptr;
+
+TEST_F(LwipFullSegmentE2e, ASegmentOverPoolSizeIsReadWhole) {
+  const v1::CaseResult& r = RequireCase(run_->report, "recv_less_than_queued", "lwip");
+  ASSERT_NE(r.verdict(), v1::VERDICT_ERROR) << r.error() << "\n" << run_->log;
+  const v1::StepRecord* first = FindStep(r, "first");
+  const v1::StepRecord* second = FindStep(r, "second");
+  ASSERT_NE(first, nullptr);
+  ASSERT_NE(second, nullptr);
+  EXPECT_EQ(first->result().return_value(), 1000);
+  EXPECT_EQ(second->result().return_value(), 400);
+  EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
+  // The premise: the 1400 bytes came as one segment, longer than the pool pbuf.
+  int full_size = 0;
+  for (const auto& s : r.segments()) full_size += s.from_role() == "client" && s.length() == 1400;
+  EXPECT_EQ(full_size, 1) << "the client's data did not arrive as one 1400-byte segment";
+}
+
 }  // namespace
 }  // namespace closeprobe::testing

@@ -1,9 +1,9 @@
 #include "agent/lwip/lwip_stack.h"
 
-#include <cstdlib>
 #include <future>
 
 #include "absl/strings/str_cat.h"
+#include "agent/lwip/tap_netif_lwip.h"
 
 extern "C" {
 #include "lwip/init.h"
@@ -11,13 +11,13 @@ extern "C" {
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
 #include "lwip/tcpip.h"
-#include "netif/tapif.h"
 }
 
 namespace closeprobe::agent {
 namespace {
 
 netif g_netif;
+TapDevice g_tap;
 LwipConfig g_config;
 bool g_started = false;
 FrameHooks g_hooks;
@@ -56,13 +56,14 @@ absl::Status StartLwipStack(const LwipConfig& config) {
                                                    config.address, " ", config.netmask, " ",
                                                    config.gateway));
   }
-  // tapif opens this existing device instead of creating tap0 with ifconfig.
-  setenv("PRECONFIGURED_TAPIF", config.tap.c_str(), 1);
+  absl::StatusOr<TapDevice> tap = OpenTapDevice(config.tap);
+  if (!tap.ok()) return tap.status();
+  g_tap = *std::move(tap);
   std::promise<void> ready;
   tcpip_init([](void* arg) { static_cast<std::promise<void>*>(arg)->set_value(); }, &ready);
   ready.get_future().wait();
   LOCK_TCPIP_CORE();
-  netif* added = netif_add(&g_netif, &ip, &mask, &gw, nullptr, tapif_init, tcpip_input);
+  netif* added = netif_add(&g_netif, &ip, &mask, &gw, &g_tap, TapNetifInit, tcpip_input);
   if (added != nullptr) {
     g_input = g_netif.input;
     g_linkoutput = g_netif.linkoutput;
@@ -74,6 +75,7 @@ absl::Status StartLwipStack(const LwipConfig& config) {
   }
   UNLOCK_TCPIP_CORE();
   if (added == nullptr) return absl::UnavailableError("netif_add on the TAP device failed");
+  StartTapReader(&g_netif);  // after the hooks: every frame passes them
   g_config = config;
   g_started = true;
   return absl::OkStatus();
