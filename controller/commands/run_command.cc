@@ -315,7 +315,7 @@ int RunCommand(const Config& flags) {
     std::filesystem::remove(partial, ec);
   }
   options.on_result = [&partial](const LoadedCase& row, v1::CaseResult* r) {
-    MatchExpectations(row, r->subject_platform().empty() ? r->platform() : r->subject_platform(),
+    MatchExpectations(row, JudgedPlatform(r->platform(), r->subject_platform()),
                       r->platform_version(), r);
     r->set_min_conclusive_runs(row.spec.min_conclusive_runs());
     absl::Status s = AppendJsonLine(*r, partial);

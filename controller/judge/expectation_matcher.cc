@@ -149,6 +149,11 @@ std::string InheritsFrom(const std::string& platform) {
 
 }  // namespace
 
+std::string JudgedPlatform(const std::string& column, const std::string& subject) {
+  if (subject.empty() || subject == column) return column;
+  return InheritsFrom(column) == subject ? column : subject;
+}
+
 void MatchExpectations(const LoadedCase& c, const std::string& platform,
                        const std::string& version, v1::CaseResult* result) {
   const v1::Case& spec = c.spec;

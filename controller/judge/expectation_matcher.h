@@ -22,6 +22,14 @@ namespace closeprobe::controller {
 void MatchExpectations(const LoadedCase& c, const std::string& platform,
                        const std::string& version, v1::CaseResult* result);
 
+// The platform whose expectations judge a column's record, given the
+// platform its subject agent reports: the column's own where the platform
+// table knows it and the subject is the platform it falls back on (the
+// agent of lwip-firmware-esp-idf speaks as lwip, and the column takes its
+// own expectations first, then lwip's), the subject's otherwise (a column
+// "linux@host" is judged as linux).
+std::string JudgedPlatform(const std::string& column, const std::string& subject);
+
 // What an expectation asks for, as written in reports: "error=EPIPE
 // duration_ms in [, 100]", "wire: client sends R x1".
 std::string DescribeExpectation(const v1::Expectation& e);

@@ -49,6 +49,13 @@ v1::CaseResult StepsOf(const std::string& text) {
   return r;
 }
 
+// The verdict of the same recorded steps judged as `platform`.
+v1::Verdict VerdictAs(const LoadedCase& c, const std::string& steps, const std::string& platform) {
+  v1::CaseResult r = StepsOf(steps);
+  Judge(c, platform, "", &r);
+  return r.verdict();
+}
+
 constexpr char kSendAfterRst[] = R"(
   claim: "C12"
   expect { step: "send1" error: "ECONNRESET" }
@@ -220,9 +227,28 @@ TEST(ExpectationMatcher, GvisorNetstackTakesGvisorsExpectationsUnlessItHasItsOwn
   Judge(c, "gvisor-netstack", "0.0~20221219.0-2", &r);
   EXPECT_EQ(r.verdict(), v1::VERDICT_MATCHED);
   EXPECT_EQ(r.claim_status(), v1::CLAIM_STATUS_REFUTED);
-  v1::CaseResult on_linux = StepsOf(kSteps);
-  Judge(c, "linux", "6.1.0", &on_linux);
-  EXPECT_EQ(on_linux.verdict(), v1::VERDICT_DEVIATED);  // gVisor's expectations are not Linux's
+  // gVisor's expectations are not Linux's.
+  EXPECT_EQ(VerdictAs(c, kSteps, "linux"), v1::VERDICT_DEVIATED);
+}
+
+// A firmware column's agent speaks as lwip; the column is judged by its own
+// expectations where it has them, by lwip's elsewhere.
+TEST(ExpectationMatcher, AColumnWhoseAgentSpeaksAsItsFallbackIsJudgedAsItself) {
+  EXPECT_EQ(JudgedPlatform("lwip-firmware-esp-idf", "lwip"), "lwip-firmware-esp-idf");
+  EXPECT_EQ(JudgedPlatform("lwip", ""), "lwip");
+  EXPECT_EQ(JudgedPlatform("linux@host", "linux"), "linux");     // not in the table
+  EXPECT_EQ(JudgedPlatform("lwip-firmware", "linux"), "linux");  // not what it falls back on
+  const LoadedCase c = CaseOf(R"(
+    expect { step: "send1" platform: "lwip" error: "ECONNRESET" source: "lwip" }
+    expect { step: "send2" platform: "lwip" error: "EPIPE" source: "lwip" }
+    expect { step: "send2" platform: "lwip-firmware-esp-idf" error: "OTHER" source: "option" })");
+  constexpr char kSteps[] = R"(
+    steps { id: "send1" result { error: ERROR_NAME_ECONNRESET } }
+    steps { id: "send2" result { error: ERROR_NAME_OTHER } })";
+  EXPECT_EQ(VerdictAs(c, kSteps, JudgedPlatform("lwip-firmware-esp-idf", "lwip")),
+            v1::VERDICT_MATCHED);
+  // The ESP-IDF options' expectation is not the Debian build's.
+  EXPECT_EQ(VerdictAs(c, kSteps, JudgedPlatform("lwip-firmware", "lwip")), v1::VERDICT_DEVIATED);
 }
 
 TEST(ExpectationMatcher, StoppedRunIsErrorAndClaimNotApplicable) {
