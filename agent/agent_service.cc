@@ -118,7 +118,9 @@ class AgentService::Handlers final : public v1::Agent::Service {
   // getsockname() or getpeername() for a request.
   grpc::Status Name(grpc::ServerContext& ctx, const v1::NameRequest& req, NameOf which,
                     v1::NameReply* reply);
-  void Fill(const CallResult& r, v1::CallResult* out) const;
+  // The call's result into the reply; or, where the agent's own machinery
+  // failed inside the call, INTERNAL saying so: the stack gave no outcome.
+  absl::Status Fill(const CallResult& r, v1::CallResult* out) const;
   // Refreshes the record's addresses from the open socket (with a
   // connect's target when the socket has no peer yet) and tells the
   // stack clock, if any, which connections live sessions hold.
@@ -187,8 +189,15 @@ absl::StatusOr<absl::Duration> AgentService::Handlers::Deadline(int32_t ms) cons
   return DeadlineFromProto(ms, options_.default_deadline, options_.max_deadline);
 }
 
-void AgentService::Handlers::Fill(const CallResult& r, v1::CallResult* out) const {
+absl::Status AgentService::Handlers::Fill(const CallResult& r, v1::CallResult* out) const {
+  if (!r.agent_fault.empty()) {
+    const ErrorInfo e = platform_.error_name(r.native_error);
+    return absl::InternalError(absl::StrCat("agent fault: ", r.agent_fault, " failed with ",
+                                            e.native_name, " (", r.native_error,
+                                            "); the stack gave no outcome for this call"));
+  }
   CallResultToProto(r, platform_.error_name, out);
+  return absl::OkStatus();
 }
 
 void AgentService::Handlers::Track(const std::shared_ptr<SocketRecord>& record,
@@ -259,7 +268,7 @@ grpc::Status AgentService::Handlers::Socket(grpc::ServerContext* ctx, const v1::
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ActiveSession s, Enter(req->session()));
   NativeSocket native = kNoSocket;
   const CallResult r = sockets_.Call(&SocketApi::Socket, req->family(), &native);
-  Fill(r, reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(Fill(r, reply->mutable_result()));
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = s->handles().Add(native);
   if (!handle.ok()) platform_.sockets->Discard(native);
@@ -271,7 +280,8 @@ grpc::Status AgentService::Handlers::Bind(grpc::ServerContext* ctx, const v1::Bi
                                 v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Endpoint local, EndpointFromProto(req->local()));
-  Fill(sockets_.Call(&SocketApi::Bind, t.record->native, local), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Bind, t.record->native, local), reply->mutable_result()));
   Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
@@ -284,7 +294,8 @@ grpc::Status AgentService::Handlers::Listen(grpc::ServerContext* ctx, const v1::
     return ToGrpcStatus(absl::InvalidArgumentError("backlog must be 0..65535"));
   }
   const int backlog = req->backlog() == 0 ? 16 : req->backlog();
-  Fill(sockets_.Call(&SocketApi::Listen, t.record->native, backlog), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Listen, t.record->native, backlog), reply->mutable_result()));
   if (reply->result().error() == v1::ERROR_NAME_OK) t.record->listening = true;
   Track(t.record);
   EndpointToProto(t.record->local, reply->mutable_local());
@@ -298,8 +309,9 @@ grpc::Status AgentService::Handlers::Accept(grpc::ServerContext* ctx, const v1::
   NativeSocket native = kNoSocket;
   Endpoint peer;
   HeldSocket held(*platform_.sockets, t.record);
-  Fill(sockets_.Call(&SocketApi::Accept, held.native(), wait, &native, &peer),
-       reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Accept, held.native(), wait, &native, &peer),
+           reply->mutable_result()));
   if (native == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = t.session->handles().Add(native);
   if (!handle.ok()) platform_.sockets->Discard(native);
@@ -323,7 +335,8 @@ grpc::Status AgentService::Handlers::Connect(grpc::ServerContext* ctx, const v1:
   }
   {
     HeldSocket held(*platform_.sockets, t.record);
-    Fill(sockets_.Call(&SocketApi::Connect, held.native(), remote, wait), reply->mutable_result());
+    CLOSEPROBE_GRPC_RETURN_IF_ERROR(Fill(
+        sockets_.Call(&SocketApi::Connect, held.native(), remote, wait), reply->mutable_result()));
   }
   Track(t.record, &remote);  // the peer it is meant for, while in progress or after failing
   EndpointToProto(t.record->local, reply->mutable_local());
@@ -350,7 +363,8 @@ grpc::Status AgentService::Handlers::Send(grpc::ServerContext* ctx, const v1::Se
   flags.dont_wait = req->dont_wait();
   flags.allow_sigpipe = req->allow_sigpipe();
   HeldSocket held(*platform_.sockets, t.record);
-  Fill(sockets_.Call(&SocketApi::Send, held.native(), data, flags, wait), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(Fill(
+      sockets_.Call(&SocketApi::Send, held.native(), data, flags, wait), reply->mutable_result()));
   return grpc::Status::OK;
 }
 
@@ -367,9 +381,10 @@ grpc::Status AgentService::Handlers::Recv(grpc::ServerContext* ctx, const v1::Re
   flags.peek = req->peek();
   flags.dont_wait = req->dont_wait();
   HeldSocket held(*platform_.sockets, t.record);
-  Fill(sockets_.Call(&SocketApi::Recv, held.native(), req->max_bytes(), flags, wait,
-                     reply->mutable_data()),
-       reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Recv, held.native(), req->max_bytes(), flags, wait,
+                         reply->mutable_data()),
+           reply->mutable_result()));
   return grpc::Status::OK;
 }
 
@@ -377,7 +392,8 @@ grpc::Status AgentService::Handlers::Shutdown(grpc::ServerContext* ctx, const v1
                                     v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(v1::ShutdownHow how, ShutdownFromProto(req->how()));
-  Fill(sockets_.Call(&SocketApi::Shutdown, t.record->native, how), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Shutdown, t.record->native, how), reply->mutable_result()));
   return grpc::Status::OK;
 }
 
@@ -390,7 +406,8 @@ grpc::Status AgentService::Handlers::Close(grpc::ServerContext* ctx, const v1::H
   Track(t.record);
   const NativeSocket native = t.record->native;
   t.record->native = kNoSocket;  // the descriptor is gone even if close() fails
-  Fill(sockets_.Call(&SocketApi::Close, native), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Close, native), reply->mutable_result()));
   EndpointToProto(t.record->local, reply->mutable_local());
   return grpc::Status::OK;
 }
@@ -402,7 +419,7 @@ grpc::Status AgentService::Handlers::Dup(grpc::ServerContext* ctx, const v1::Han
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   NativeSocket copy = kNoSocket;
   const CallResult r = sockets_.Call(&SocketApi::Dup, t.record->native, &copy);
-  Fill(r, reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(Fill(r, reply->mutable_result()));
   if (copy == kNoSocket) return grpc::Status::OK;
   absl::StatusOr<std::string> handle = t.session->handles().Add(copy);
   if (!handle.ok()) platform_.sockets->Discard(copy);
@@ -418,8 +435,9 @@ grpc::Status AgentService::Handlers::SetOption(grpc::ServerContext* ctx, const v
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(OptionValue value,
                                    OptionValueFromProto(req->option(), req->value()));
-  Fill(sockets_.Call(&SocketApi::SetOption, t.record->native, req->option(), value),
-       reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::SetOption, t.record->native, req->option(), value),
+           reply->mutable_result()));
   return grpc::Status::OK;
 }
 
@@ -428,8 +446,9 @@ grpc::Status AgentService::Handlers::GetOption(grpc::ServerContext* ctx, const v
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
   if (absl::Status known = CheckOption(req->option()); !known.ok()) return ToGrpcStatus(known);
   OptionValue value;
-  Fill(sockets_.Call(&SocketApi::GetOption, t.record->native, req->option(), &value),
-       reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::GetOption, t.record->native, req->option(), &value),
+           reply->mutable_result()));
   OptionValueToProto(req->option(), value, reply->mutable_value());
   return grpc::Status::OK;
 }
@@ -438,7 +457,9 @@ grpc::Status AgentService::Handlers::SetBlocking(grpc::ServerContext* ctx,
                                        const v1::SetBlockingRequest* req,
                                        v1::CallReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(*ctx, req->session(), req->handle()));
-  Fill(sockets_.Call(&SocketApi::SetBlocking, t.record->native, req->blocking()), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::SetBlocking, t.record->native, req->blocking()),
+           reply->mutable_result()));
   return grpc::Status::OK;
 }
 
@@ -452,7 +473,9 @@ grpc::Status AgentService::Handlers::WaitReadable(grpc::ServerContext* ctx,
   PollEvents wanted, fired;
   wanted.in = true;
   HeldSocket held(*platform_.sockets, t.record);
-  Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired),
+           reply->mutable_result()));
   reply->set_readable(fired.in);
   reply->set_hangup(fired.hangup || fired.read_hangup);
   reply->set_error(fired.error);
@@ -468,7 +491,9 @@ grpc::Status AgentService::Handlers::Poll(grpc::ServerContext* ctx, const v1::Po
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(PollEvents wanted, PollEventsFromProto(req->events()));
   PollEvents fired;
   HeldSocket held(*platform_.sockets, t.record);
-  Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Poll, held.native(), wanted, wait, &fired),
+           reply->mutable_result()));
   PollEventsToProto(fired, reply->mutable_fired());
   return grpc::Status::OK;
 }
@@ -487,7 +512,8 @@ grpc::Status AgentService::Handlers::Name(grpc::ServerContext& ctx, const v1::Na
                                 NameOf which, v1::NameReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(Target t, EnterSocket(ctx, req.session(), req.handle()));
   Endpoint e;
-  Fill(sockets_.Call(&SocketApi::Name, t.record->native, which, &e), reply->mutable_result());
+  CLOSEPROBE_GRPC_RETURN_IF_ERROR(
+      Fill(sockets_.Call(&SocketApi::Name, t.record->native, which, &e), reply->mutable_result()));
   if (reply->result().error() == v1::ERROR_NAME_OK) EndpointToProto(e, reply->mutable_endpoint());
   return grpc::Status::OK;
 }

@@ -6,9 +6,11 @@
 
 #include <thread>
 
+#include "agent/bsd/bsd_socket_api.h"
 #include "agent/scheduled_start.h"
 #include "agent/timed_socket_api.h"
 #include "tests/testutil/agent_fixture.h"
+#include "tests/testutil/broken_poll_posix.h"
 
 namespace closeprobe::testing {
 namespace {
@@ -25,6 +27,17 @@ class AgentServiceTest : public AgentFixture {
     v1::StateReply reply;
     EXPECT_TRUE(Call(&Stub::GetState, req, &reply).ok());
     return reply.state();
+  }
+
+  // A poll of one event for at most a second.
+  static v1::PollRequest PollFor(const std::string& s, const std::string& handle,
+                                 v1::PollEvent event) {
+    v1::PollRequest poll;
+    poll.set_session(s);
+    poll.set_handle(handle);
+    poll.add_events(event);
+    poll.set_deadline_ms(1000);
+    return poll;
   }
 
   // A 64-byte send on the accepted side of a connection its peer reset
@@ -328,11 +341,7 @@ TEST_F(AgentServiceTest, GetOptionReadsBackLinger) {
 TEST_F(AgentServiceTest, PollReportsWhatTheStackReportsAfterThePeersFin) {
   const std::string s = OpenSession();
   const auto [lsn, client, server] = Connect(s);
-  v1::PollRequest poll;
-  poll.set_session(s);
-  poll.set_handle(client);
-  poll.add_events(v1::POLL_EVENT_OUT);
-  poll.set_deadline_ms(1000);
+  v1::PollRequest poll = PollFor(s, client, v1::POLL_EVENT_OUT);
   v1::PollReply writable;
   ASSERT_TRUE(Call(&Stub::Poll, poll, &writable).ok());
   EXPECT_EQ(writable.result().return_value(), 1);
@@ -346,6 +355,35 @@ TEST_F(AgentServiceTest, PollReportsWhatTheStackReportsAfterThePeersFin) {
   ASSERT_TRUE(Call(&Stub::Poll, poll, &after_fin).ok());
   EXPECT_THAT(after_fin.fired(),
               ::testing::ElementsAre(v1::POLL_EVENT_IN, v1::POLL_EVENT_RDHUP));
+}
+
+// The agent's own poll failing is its fault, answered INTERNAL with what
+// failed: never an error event, nor an EWOULDBLOCK, that the stack did not give.
+TEST_F(AgentServiceTest, APollThatFailsInTheAgentIsAnInternalErrorNotAnOutcome) {
+  absl::StatusOr<agent::Platform> platform = agent::NewPlatform();
+  ASSERT_TRUE(platform.ok()) << platform.status();
+  platform->sockets = std::make_unique<agent::BsdSocketApi<BrokenPollCalls>>();
+  Start(std::move(*platform), agent::AgentOptions());
+  const std::string s = OpenSession();
+  const auto [lsn, client, server] = Connect(s);
+  const v1::PollRequest poll = PollFor(s, server, v1::POLL_EVENT_IN);
+  v1::RecvRequest recv;
+  recv.set_session(s);
+  recv.set_handle(server);
+  recv.set_max_bytes(100);
+  recv.set_deadline_ms(1000);
+  v1::PollReply polled;
+  v1::RecvReply received;
+  BrokenPollCalls::mode = BrokenPollCalls::Mode::kFails;
+  const grpc::Status poll_status = Call(&Stub::Poll, poll, &polled);
+  const grpc::Status recv_status = Call(&Stub::Recv, recv, &received);
+  BrokenPollCalls::mode = BrokenPollCalls::Mode::kWorks;
+  for (const grpc::Status& st : {poll_status, recv_status}) {
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INTERNAL);
+    EXPECT_THAT(st.error_message(), HasSubstr("agent fault: the agent's poll() failed with ENOMEM"));
+  }
+  EXPECT_FALSE(polled.has_result());
+  EXPECT_FALSE(received.has_result());
 }
 
 TEST_F(AgentServiceTest, PollRefusesEventsItCannotWaitFor) {

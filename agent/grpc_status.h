@@ -22,6 +22,13 @@ grpc::Status ToGrpcStatus(const absl::Status& status);
   auto tmp = (expr);                                          \
   if (!tmp.ok()) return ::closeprobe::agent::ToGrpcStatus(tmp.status()); \
   lhs = std::move(*tmp)
+// Evaluates `expr` (an absl::Status); on error returns it from the enclosing
+// gRPC handler as a grpc::Status.
+#define CLOSEPROBE_GRPC_RETURN_IF_ERROR(expr)                                 \
+  do {                                                                        \
+    const ::absl::Status closeprobe_status = (expr);                          \
+    if (!closeprobe_status.ok()) return ::closeprobe::agent::ToGrpcStatus(closeprobe_status); \
+  } while (0)
 #define CLOSEPROBE_STATUS_CONCAT(a, b) CLOSEPROBE_STATUS_CONCAT_INNER(a, b)
 #define CLOSEPROBE_STATUS_CONCAT_INNER(a, b) a##b
 

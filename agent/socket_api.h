@@ -2,8 +2,11 @@
 //
 // A SocketApi performs exactly the call it is asked for and reports what the
 // call did as a CallResult value. A failed socket call (ECONNRESET, EPIPE...)
-// is not an error of the API: it is the observation. Agent faults are
-// reported through absl::Status elsewhere (StateObserver, PlatformInfo).
+// is not an error of the API: it is the observation. A failure of the
+// agent's own machinery inside a call (its poll(), its read of SO_ERROR) is
+// no observation: the CallResult carries it as `agent_fault`, and the service
+// answers the step with an error status. Other agent faults are reported
+// through absl::Status (StateObserver, PlatformInfo).
 //
 // Blocking calls (Accept, Connect, Send, Recv, Poll) take a `wait`:
 // on a blocking socket the implementation waits for readiness at most that
@@ -92,6 +95,10 @@ struct CallResult {
   bool unsupported = false;   // the platform has no such call or option
   std::string unsupported_reason;  // why, where the stack's error does not say it
   bool sigpipe_raised = false;  // a send with allow_sigpipe raised SIGPIPE
+  // Not empty when a call of the agent's own inside this one failed: which
+  // ("the agent's poll()"); native_error is then its error. The stack gave
+  // no outcome, so nothing else here is one.
+  std::string agent_fault;
   int64_t start_mono_ns = 0;
   int64_t end_mono_ns = 0;
   int64_t start_unix_ns = 0;

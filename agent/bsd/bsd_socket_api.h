@@ -31,7 +31,9 @@
 // Deadlines on blocking sockets are kept with poll: a blocking call is made
 // on the socket switched to non-blocking for the call and waited for, so no
 // call blocks longer than the agent allows and the outcome is the one the
-// blocking call would have had.
+// blocking call would have had. A poll (or read of SO_ERROR) that itself
+// fails ends the call as the agent's fault (CallResult::agent_fault): the
+// stack reported nothing, so nothing is reported for it.
 //
 // Included only by the platform files that give a row.
 #ifndef CLOSEPROBE_AGENT_BSD_BSD_SOCKET_API_H_
@@ -78,6 +80,10 @@ inline std::chrono::steady_clock::time_point DeadlineAfter(absl::Duration wait) 
   return std::chrono::steady_clock::now() + absl::ToChronoNanoseconds(wait);
 }
 
+inline bool Passed(std::chrono::steady_clock::time_point deadline) {
+  return std::chrono::steady_clock::now() >= deadline;
+}
+
 template <typename Calls>
 class BsdSocketApi final : public SocketApi {
   using Handle = typename Calls::Handle;
@@ -116,10 +122,13 @@ class BsdSocketApi final : public SocketApi {
     socklen_t len = sizeof(ss);
     CallResult r = Do(Calls::Accept, h, reinterpret_cast<sockaddr*>(&ss), &len);
     while (blocking && r.ret < 0 && WouldBlock(r)) {
-      if (WaitFor(h, POLLIN, deadline) == 0) {
+      // A listener that polls ready with nothing to take (an error event)
+      // must not keep the call past its deadline.
+      if (Passed(deadline)) {
         r = TimedOut();
         break;
       }
+      if (WaitFor(h, POLLIN, deadline, &r) == 0) break;
       len = sizeof(ss);
       r = Do(Calls::Accept, h, reinterpret_cast<sockaddr*>(&ss), &len);
     }
@@ -137,7 +146,7 @@ class BsdSocketApi final : public SocketApi {
   }
 
   // The outcome of a blocking connect is SO_ERROR once the socket is
-  // writable.
+  // writable (ConnectOutcome).
   CallResult Connect(NativeSocket s, const Endpoint& remote,
                      absl::Duration wait) override {
     sockaddr_storage ss;
@@ -148,16 +157,9 @@ class BsdSocketApi final : public SocketApi {
     if (!Calls::IsBlocking(h)) return Do(Calls::Connect, h, a, len);
     Calls::SetBlocking(h, false);
     CallResult r = Do(Calls::Connect, h, a, len);
-    if (r.ret < 0 && r.native_error == Calls::kInProgress) {
-      if (WaitFor(h, POLLOUT, DeadlineAfter(wait)) == 0) {
-        r = TimedOut();
-      } else {
-        int err = 0;
-        socklen_t err_len = sizeof(err);
-        Calls::GetOpt(h, SOL_SOCKET, SO_ERROR, &err, &err_len);
-        r.ret = err == 0 ? 0 : -1;
-        r.native_error = err;
-      }
+    if (r.ret < 0 && r.native_error == Calls::kInProgress &&
+        WaitFor(h, POLLOUT, DeadlineAfter(wait), &r) != 0) {
+      r = ConnectOutcome(h);
     }
     Calls::SetBlocking(h, true);
     return r;
@@ -195,12 +197,16 @@ class BsdSocketApi final : public SocketApi {
         continue;
       }
       if (!WouldBlock(r)) break;
-      if (WaitFor(h, POLLOUT, deadline) == 0) {
+      // A socket that polls writable and takes nothing (an error event)
+      // must not keep the call past its deadline.
+      if (Passed(deadline)) {
         r = TimedOut();
         break;
       }
+      if (WaitFor(h, POLLOUT, deadline, &r) == 0) break;
     } while (sent < data.size());
     Calls::SetBlocking(h, true);
+    if (!r.agent_fault.empty()) return r;
     if (r.timed_out) {
       r.ret = static_cast<int64_t>(sent);
       return r;
@@ -214,9 +220,10 @@ class BsdSocketApi final : public SocketApi {
                   absl::Duration wait, std::string* out) override {
     const Handle h = H(s);
     if (flags.dont_wait && Calls::kDontWait == 0) return Unsupported();
+    CallResult ended;
     if (!flags.dont_wait && Calls::IsBlocking(h) &&
-        WaitFor(h, POLLIN, DeadlineAfter(wait)) == 0) {
-      return TimedOut();
+        WaitFor(h, POLLIN, DeadlineAfter(wait), &ended) == 0) {
+      return ended;
     }
     out->resize(max_bytes);
     CallResult r = Do(Calls::Recv, h, out->data(), max_bytes,
@@ -285,7 +292,9 @@ class BsdSocketApi final : public SocketApi {
       if (Calls::kReadHangup == 0) return Unsupported();
       events |= Calls::kReadHangup;
     }
-    const short revents = WaitFor(H(s), events, DeadlineAfter(wait));
+    CallResult ended;
+    const short revents = WaitFor(H(s), events, DeadlineAfter(wait), &ended);
+    if (!ended.agent_fault.empty()) return ended;  // no event, nor a timeout, was seen
     fired->in = (revents & POLLIN) != 0;
     fired->out = (revents & POLLOUT) != 0;
     fired->read_hangup = Calls::kReadHangup != 0 && (revents & Calls::kReadHangup) != 0;
@@ -359,6 +368,29 @@ class BsdSocketApi final : public SocketApi {
     return r;
   }
 
+  // The agent's own `call` failed with `error`: no outcome of the stack.
+  static CallResult AgentFault(const char* call, int error) {
+    CallResult r;
+    r.ret = -1;
+    r.native_error = error;
+    r.agent_fault = std::string("the agent's ") + call;
+    return r;
+  }
+
+  // A connect in progress whose socket polled writable: SO_ERROR says how
+  // it ended, and a failed read of it is the agent's fault, not a success.
+  static CallResult ConnectOutcome(Handle h) {
+    int err = 0;
+    socklen_t len = sizeof(err);
+    if (Calls::GetOpt(h, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+      return AgentFault("getsockopt(SO_ERROR)", Calls::LastError());
+    }
+    CallResult r;
+    r.ret = err == 0 ? 0 : -1;
+    r.native_error = err;
+    return r;
+  }
+
   static CallResult Invalid() {
     CallResult r;
     r.ret = -1;
@@ -366,18 +398,27 @@ class BsdSocketApi final : public SocketApi {
     return r;
   }
 
-  // Waits until `events` are ready (or an error/hangup is pending) or the
-  // deadline passes. Returns the poll revents, 0 on timeout.
-  static short WaitFor(Handle h, short events,
-                       std::chrono::steady_clock::time_point deadline) {
+  // Waits until `events` are ready (or an error/hangup is pending). Returns
+  // the poll revents, or 0 when the wait ended without any: *ended is then
+  // the deadline passing (timed out), or the agent fault of a poll that
+  // itself failed, never an event the stack did not report.
+  static short WaitFor(Handle h, short events, std::chrono::steady_clock::time_point deadline,
+                       CallResult* ended) {
     pollfd p{};
     p.fd = h;
     p.events = events;
     for (;;) {
       const int n = Calls::Poll(&p, 1, ToPollTimeoutMs(deadline));
       if (n > 0) return p.revents;
-      if (n == 0) return 0;
-      if (Calls::LastError() != Calls::kInterrupted) return POLLERR;
+      const int error = n < 0 ? Calls::LastError() : 0;
+      if (n < 0 && error != Calls::kInterrupted) {
+        *ended = AgentFault("poll()", error);
+        return 0;
+      }
+      if (n == 0 || Passed(deadline)) {
+        *ended = TimedOut();
+        return 0;
+      }
     }
   }
 };

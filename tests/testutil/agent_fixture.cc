@@ -5,10 +5,14 @@
 namespace closeprobe::testing {
 
 void AgentFixture::Start(agent::AgentOptions options) {
-  Stop();
   absl::StatusOr<agent::Platform> platform = agent::NewPlatform();
   ASSERT_TRUE(platform.ok()) << platform.status();
-  service_ = std::make_unique<agent::AgentService>(std::move(*platform), options);
+  Start(std::move(*platform), std::move(options));
+}
+
+void AgentFixture::Start(agent::Platform platform, agent::AgentOptions options) {
+  Stop();
+  service_ = std::make_unique<agent::AgentService>(std::move(platform), options);
   grpc::ServerBuilder builder;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
   builder.RegisterService(service_->grpc_service());

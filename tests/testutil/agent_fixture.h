@@ -22,6 +22,8 @@ class AgentFixture : public ::testing::Test {
 
   // (Re)starts the agent with the given options.
   void Start(agent::AgentOptions options);
+  // The same on a platform the test made (this build's, with a piece swapped).
+  void Start(agent::Platform platform, agent::AgentOptions options);
   void Stop();
 
   // One unary call; the status is returned, the reply filled.
