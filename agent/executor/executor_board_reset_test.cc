@@ -4,6 +4,8 @@
 // and when every worker is stuck the next call reboots the executor
 // instead of waiting for ever; after that the workers serve again. And the
 // agent core's hook: a stack reset runs once the last session has ended.
+// Also what the scripted executor makes easy: a call it answers INTERNAL (its
+// own poll failed) is the agent's fault, not a socket outcome.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -21,7 +23,8 @@
 namespace closeprobe::agent {
 namespace {
 
-// One worker; RECV is never answered; REBOOT is answered, then "* BOOT".
+// One worker; RECV is never answered; POLL is answered INTERNAL (the
+// executor's poll failed); REBOOT is answered, then "* BOOT".
 class ScriptedExecutor {
  public:
   explicit ScriptedExecutor(int fd) : fd_(fd), thread_([this] { Serve(); }) {}
@@ -45,6 +48,10 @@ class ScriptedExecutor {
         pending.erase(0, eol + 1);
         const std::string id = line.substr(0, line.find(' '));
         if (line.find(" RECV ") != std::string::npos) continue;  // stuck in the stack
+        if (line.find(" POLL ") != std::string::npos) {
+          Write(absl::StrCat(id, " INTERNAL ret=-1 call=poll() errno=ENOMEM errno_raw=12 t0=1 t1=2\n"));
+          continue;
+        }
         Write(absl::StrCat(id, " OK ret=3 t0=1 t1=2\n"));
         if (line.find(" REBOOT") != std::string::npos) {
           ++reboots_;
@@ -118,6 +125,24 @@ TEST(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
   ASSERT_TRUE(registry.Close((*b)->id()).ok());
   EXPECT_EQ(resets, 1);  // done before CloseSession answers
   EXPECT_EQ(executor.reboots(), 1);
+}
+
+TEST(ExecutorBoardReset, AnInternalReplyIsTheAgentsFaultNotAnEvent) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  ScriptedExecutor executor(fds[1]);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
+  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+  NativeSocket s = kNoSocket;
+  ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
+  PollEvents in, fired;
+  in.in = true;
+  const CallResult r = sockets->Poll(s, in, absl::Seconds(1), &fired);
+  EXPECT_EQ(r.agent_fault, "the executor's poll()");
+  EXPECT_EQ(r.native_error, 12);
+  EXPECT_EQ(ExecutorErrorName(12).native_name, "ENOMEM");
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_FALSE(fired.error);
 }
 
 }  // namespace

@@ -26,7 +26,7 @@ namespace closeprobe::agent {
 
 // One reply: "<id> <status> key=value ...". `pcbs` holds PCBS's pcb= values.
 struct ExecutorReply {
-  std::string status;  // OK ERR TIMEOUT BAD
+  std::string status;  // OK ERR TIMEOUT INTERNAL BAD; RESET (see Call)
   std::map<std::string, std::string> keys;
   std::vector<std::string> pcbs;
   std::string line;

@@ -278,6 +278,14 @@ class ExecutorSocketApi final : public SocketApi {
       r.native_error = kExecutorNoReply;
       return r;
     }
+    if (reply->status == "INTERNAL") {
+      // The executor's own poll or SO_ERROR read failed: no outcome to report.
+      r.ret = -1;
+      r.native_error = static_cast<int>(reply->Int("errno_raw", kExecutorNoReply));
+      RememberExecutorErrno(r.native_error, reply->Key("errno"));
+      r.agent_fault = "the executor's " + reply->Key("call");
+      return r;
+    }
     r.ret = reply->Int("ret", -1);
     if (reply->status == "TIMEOUT") {
       r.timed_out = true;

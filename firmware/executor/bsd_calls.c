@@ -1,5 +1,5 @@
 /* BSD-style socket calls behind the executor's stack interface (see
- * bsd_calls.h). Mirrors agent/posix/bsd_socket_api.h, so an executor and
+ * bsd_calls.h). Mirrors agent/bsd/bsd_socket_api.h, so an executor and
  * the native agent make the same calls for the same request. */
 #include "bsd_calls.h"
 
@@ -8,18 +8,24 @@
 #include "bsd_sys.h"
 
 static cpx_result Complete(int64_t ret) {
-  cpx_result r = {ret, 0, 0, 0};
+  cpx_result r = {ret, 0, 0, 0, NULL};
   if (ret < 0) r.err = cpx_bsd_errno();
   return r;
 }
 
 static cpx_result Fail(int err, int unsupported) {
-  cpx_result r = {-1, err, 0, unsupported};
+  cpx_result r = {-1, err, 0, unsupported, NULL};
   return r;
 }
 
 static cpx_result TimedOut(int64_t ret) {
-  cpx_result r = {ret, 0, 1, 0};
+  cpx_result r = {ret, 0, 1, 0, NULL};
+  return r;
+}
+
+/* The executor's own `call` failed with `err`: no outcome of the stack. */
+static cpx_result Fault(const char* call, int err) {
+  cpx_result r = {-1, err, 0, 0, call};
   return r;
 }
 
@@ -29,8 +35,10 @@ static int IsBlocking(int fd) {
 }
 
 /* Waits for `events` (or an error/hangup) until the deadline: the poll
- * revents, 0 when the deadline passed. */
-static short WaitFor(int fd, short events, int64_t deadline_ms) {
+ * revents, or 0 when the wait ended without any, *ended then saying why: the
+ * deadline passed (TIMEOUT), or the executor's own poll failed (a fault,
+ * never an event the stack did not report). */
+static short WaitFor(int fd, short events, int64_t deadline_ms, cpx_result* ended) {
   struct pollfd p;
   for (;;) {
     p.fd = fd;
@@ -40,8 +48,15 @@ static short WaitFor(int fd, short events, int64_t deadline_ms) {
     if (left < 0) left = 0;
     const int n = poll(&p, 1, (int)left);
     if (n > 0) return p.revents;
-    if (n == 0) return 0;
-    if (cpx_bsd_errno() != EINTR) return POLLERR;
+    const int err = n < 0 ? cpx_bsd_errno() : 0;
+    if (n < 0 && err != EINTR) {
+      *ended = Fault("poll()", err);
+      return 0;
+    }
+    if (n == 0 || cpx_bsd_now_ms() >= deadline_ms) {
+      *ended = TimedOut(-1);
+      return 0;
+    }
   }
 }
 
@@ -112,14 +127,28 @@ static int Listening(int fd) {
  * listening answers at once (EINVAL on Linux, and on lwIP: lwip_accept()
  * maps netconn_accept()'s ERR_CLSD to it), and poll would never wake. */
 static cpx_result Accept(int fd, int wait_ms, cpx_addr* peer) {
-  if (IsBlocking(fd) && Listening(fd) && WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms) == 0) {
-    return TimedOut(-1);
+  cpx_result ended;
+  if (IsBlocking(fd) && Listening(fd) &&
+      WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms, &ended) == 0) {
+    return ended;
   }
   struct sockaddr_storage ss;
   socklen_t len = sizeof(ss);
   memset(&ss, 0, sizeof(ss));
   cpx_result r = Complete(accept(fd, (struct sockaddr*)&ss, &len));
   if (r.ret >= 0) FromSockaddr(&ss, peer);
+  return r;
+}
+
+/* A connect in progress whose socket polled writable: SO_ERROR says how it
+ * ended, and a failed read of it is the executor's fault, not a success. */
+static cpx_result ConnectOutcome(int fd) {
+  int err = 0;
+  socklen_t len = sizeof(err);
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) {
+    return Fault("getsockopt(SO_ERROR)", cpx_bsd_errno());
+  }
+  cpx_result r = {err == 0 ? 0 : -1, err, 0, 0, NULL};
   return r;
 }
 
@@ -133,16 +162,9 @@ static cpx_result Connect(int fd, const cpx_addr* remote, int wait_ms) {
   const int flags = fcntl(fd, F_GETFL, 0);
   fcntl(fd, F_SETFL, flags | O_NONBLOCK);
   cpx_result r = Complete(connect(fd, (struct sockaddr*)&ss, len));
-  if (r.ret < 0 && r.err == EINPROGRESS) {
-    if (WaitFor(fd, POLLOUT, cpx_bsd_now_ms() + wait_ms) == 0) {
-      r = TimedOut(-1);
-    } else {
-      int err = 0;
-      socklen_t err_len = sizeof(err);
-      getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &err_len);
-      r.ret = err == 0 ? 0 : -1;
-      r.err = err;
-    }
+  if (r.ret < 0 && r.err == EINPROGRESS &&
+      WaitFor(fd, POLLOUT, cpx_bsd_now_ms() + wait_ms, &r) != 0) {
+    r = ConnectOutcome(fd);
   }
   fcntl(fd, F_SETFL, flags);
   return r;
@@ -189,7 +211,10 @@ static cpx_result Send(int fd, const uint8_t* data, size_t len, uint8_t fill, in
         if (sent == 0) return r;
         break;
       }
-      if (WaitFor(fd, POLLOUT, deadline) == 0) return TimedOut((int64_t)sent);
+      /* A socket that polls writable and takes nothing (an error event)
+       * must not keep the call past its deadline. */
+      if (cpx_bsd_now_ms() >= deadline) return TimedOut((int64_t)sent);
+      if (WaitFor(fd, POLLOUT, deadline, &r) == 0) return r.fault ? r : TimedOut((int64_t)sent);
     } while (sent < len);
     return Complete((int64_t)sent);
   }
@@ -199,8 +224,10 @@ static cpx_result Send(int fd, const uint8_t* data, size_t len, uint8_t fill, in
 /* The call itself never blocks: a blocking one waits with poll first. */
 static cpx_result Recv(int fd, uint8_t* buf, size_t max, int flags, int wait_ms) {
   const int dont_wait = (flags & CPX_FLAG_DONTWAIT) != 0;
-  if (!dont_wait && IsBlocking(fd) && WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms) == 0) {
-    return TimedOut(-1);
+  cpx_result ended;
+  if (!dont_wait && IsBlocking(fd) &&
+      WaitFor(fd, POLLIN, cpx_bsd_now_ms() + wait_ms, &ended) == 0) {
+    return ended;
   }
   return Complete(recv(fd, buf, max, ((flags & CPX_FLAG_PEEK) ? MSG_PEEK : 0) | MSG_DONTWAIT));
 }
@@ -299,7 +326,9 @@ static cpx_result Poll(int fd, unsigned events, int wait_ms, unsigned* revents) 
     if (CPX_POLLRDHUP == 0) return Fail(ENOPROTOOPT, 1);
     wanted |= CPX_POLLRDHUP;
   }
-  const short got = WaitFor(fd, wanted, cpx_bsd_now_ms() + wait_ms);
+  cpx_result ended = {0, 0, 0, 0, NULL};
+  const short got = WaitFor(fd, wanted, cpx_bsd_now_ms() + wait_ms, &ended);
+  if (ended.fault != NULL) return ended; /* no event, nor a timeout, was seen */
   *revents = ((got & POLLIN) ? CPX_EV_IN : 0) | ((got & POLLOUT) ? CPX_EV_OUT : 0) |
              ((CPX_POLLRDHUP != 0 && (got & CPX_POLLRDHUP)) ? CPX_EV_RDHUP : 0) |
              ((got & POLLHUP) ? CPX_EV_HUP : 0) | ((got & POLLERR) ? CPX_EV_ERR : 0) |

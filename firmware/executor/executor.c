@@ -251,7 +251,7 @@ static cpx_result Call(const cpx_stack* s, cpx_job* job) {
     case V_GETSOCKNAME: return s->name(c->fd, 0, &c->addr);
     case V_GETPEERNAME: return s->name(c->fd, 1, &c->addr);
     default: {
-      cpx_result r = {-1, 0, 0, 1};
+      cpx_result r = {-1, 0, 0, 1, NULL};
       return r;
     }
   }
@@ -306,7 +306,13 @@ static void PutOutputs(cpx_out* o, cpx_job* job, const cpx_result* r) {
 }
 
 static void PutResult(cpx_executor* ex, cpx_out* o, const char* id, const cpx_result* r) {
-  if (r->timed_out) {
+  if (r->fault != NULL) {
+    StartReply(o, o->buf, id, "INTERNAL");
+    cpx_put_kv_i64(o, "ret", -1);
+    cpx_put_kv(o, "call", r->fault);
+    cpx_put_kv(o, "errno", ex->stack->errno_name(r->err));
+    cpx_put_kv_i64(o, "errno_raw", r->err);
+  } else if (r->timed_out) {
     StartReply(o, o->buf, id, "TIMEOUT");
     cpx_put_kv_i64(o, "ret", r->ret < 0 ? 0 : r->ret);
   } else if (r->ret < 0) {
@@ -402,7 +408,7 @@ static int ParsePlainIp(const char* t, cpx_addr* a) {
 /* The reply of a control verb that returns an errno: OK, or ERR with it. */
 static void PutErrno(cpx_executor* ex, cpx_out* o, const char* id, int err) {
   if (err != 0) {
-    cpx_result r = {-1, err, 0, 0};
+    cpx_result r = {-1, err, 0, 0, NULL};
     PutResult(ex, o, id, &r);
   } else {
     cpx_put(o, " ret=0");

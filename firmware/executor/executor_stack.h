@@ -20,6 +20,9 @@ typedef struct cpx_result {
   int err;
   int timed_out;   /* a blocking call's wait passed; the call was not completed */
   int unsupported; /* the stack has no such call, option or flag */
+  /* Not NULL when a call of the executor's own inside this one failed
+   * ("poll()"), `err` being its errno: the stack gave no outcome. */
+  const char* fault;
 } cpx_result;
 
 enum cpx_option {
