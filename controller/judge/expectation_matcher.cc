@@ -114,6 +114,7 @@ std::string DescribeObservation(const v1::StepRecord& s, bool sent_without_nosig
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
+    if (s.has_reached_eof()) parts.push_back(s.reached_eof() ? "reached EOF" : "no EOF");
     if (sent_without_nosignal) {
       parts.push_back(s.result().sigpipe_raised() ? "SIGPIPE raised" : "no SIGPIPE");
     }
