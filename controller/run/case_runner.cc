@@ -304,8 +304,11 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       auto r = subject->Call(&v1::Agent::Stub::StartCapture, req, absl::Seconds(10));
       // An agent that says it captures and then cannot is at fault: its
       // platform is not one without capture, and nothing of the wire is known.
-      if (r.ok()) capture = r->capture();
-      if (!r.ok()) Fail(&result, r.status(), "starting the capture: ");
+      if (r.ok()) {
+        capture = r->capture();
+      } else {
+        Fail(&result, r.status(), "starting the capture: ");
+      }
     }
   }
 
