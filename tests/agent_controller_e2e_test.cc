@@ -130,6 +130,33 @@ TEST(ControllerCli, RunOnLoopbackRecordsEveryCase) {
   RemoveTree(out);
 }
 
+// A recv until_eof stopped by its cap with the stream still open is not the
+// end of the stream: the record says so and `ends: true` does not hold.
+TEST(ControllerCli, AReadStoppedAtItsCapIsNotTakenForTheEndOfTheStream) {
+  const std::string out = MakeTempDir();
+  ProcessResult r = RunProcess({Closeprobe(), "run", "--topology=loopback", "--platforms=linux",
+                                "--port_base=26400", "--out", out,
+                                "tests/testdata/read_until_cap.textproto"},
+                               60);
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(out + "/report.json", &report).ok()) << r.err;
+  ASSERT_EQ(report.results_size(), 1) << r.err;
+  const v1::CaseResult& c = report.results(0);
+  EXPECT_EQ(c.verdict(), v1::VERDICT_DEVIATED) << c.error();
+  const auto step = std::find_if(c.steps().begin(), c.steps().end(),
+                                 [](const v1::StepRecord& s) { return s.id() == "capped"; });
+  ASSERT_NE(step, c.steps().end());
+  EXPECT_EQ(step->result().error(), v1::ERROR_NAME_OK);
+  EXPECT_GT(step->result().return_value(), 0);
+  EXPECT_LE(step->result().return_value(), 1000);
+  ASSERT_TRUE(step->has_reached_eof());
+  EXPECT_FALSE(step->reached_eof());
+  ASSERT_EQ(c.expectations_size(), 1);
+  EXPECT_FALSE(c.expectations(0).met());
+  EXPECT_THAT(c.expectations(0).observed(), HasSubstr("no EOF"));
+  RemoveTree(out);
+}
+
 // `closeprobe accept` records a run; the same cases again differ in nothing;
 // a baseline value edited by hand comes back as exactly one difference.
 TEST(Baselines, AcceptThenRunHasNoDifferenceAndAnEditedValueIsExactlyOne) {

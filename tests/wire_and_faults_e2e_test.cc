@@ -13,6 +13,7 @@
 #include <map>
 #include <thread>
 
+#include "tests/testutil/agent_process.h"
 #include "tests/testutil/report_helpers.h"
 #include "tests/testutil/suite_run.h"
 
@@ -187,6 +188,30 @@ TEST(FaultCleanup, NoRuleOutlivesTheSessionOfAKilledController) {
   }
   EXPECT_TRUE(removed) << "the agent's nftables table outlived the session by 6 s";
   StopProcess(agent, SIGTERM);
+  RemoveTree(dir);
+}
+
+// An agent that says it captures and then cannot (here: an interface that
+// does not exist) is at fault: the run is an ERROR with the agent's reason,
+// never a platform without capture whose wire checks are merely n/o.
+TEST(CaptureFault, AnAgentThatAdvertisesCaptureAndFailsToStartItStopsTheRun) {
+  if (geteuid() != 0) GTEST_SKIP() << "capture needs root (CI runs as root)";
+  AgentProcess agent({"--wire_port=cpnone0"});
+  ASSERT_GT(agent.port(), 0) << agent.log();
+  const std::string dir = MakeTempDir();
+  const ProcessResult run =
+      RunProcess({BinDir() + "/closeprobe", "run", "--agent", "subject=" + agent.target(),
+                  "--port_base=28200", "--out", dir, "cases/normal_close.textproto"},
+                 60);
+  v1::Report report;
+  ASSERT_TRUE(controller::ReadJsonReport(dir + "/report.json", &report).ok()) << run.err;
+  ASSERT_GT(report.results_size(), 0) << run.err;
+  for (const v1::CaseResult& r : report.results()) {
+    EXPECT_EQ(r.verdict(), v1::VERDICT_ERROR) << r.case_name() << ": " << r.error();
+    EXPECT_EQ(r.stop(), v1::STOP_AGENT_FAULT) << r.case_name();
+    EXPECT_THAT(r.error(), HasSubstr("starting the capture: "));
+    EXPECT_THAT(r.error(), HasSubstr("cpnone0"));
+  }
   RemoveTree(dir);
 }
 

@@ -450,7 +450,6 @@ class Validator {
                 "max_total_bytes caps a recv that reads until EOF: add `until_eof: true`, or use "
                 "`max_bytes` for one call");
         }
-        if (step.recv().until_eof() && !step.id().empty()) reads_to_end_.insert(step.id());
         break;
       case v1::Step::kSend:
         if (!step.send().data().empty() && step.send().bytes() > 0) {
@@ -628,12 +627,6 @@ class Validator {
             absl::StrCat("`sigpipe` needs a send made without MSG_NOSIGNAL: add "
                          "`allow_sigpipe: true` to step '", e.step(), "'"));
     }
-    if (e.has_ends() && reads_to_end_.count(e.step()) > 0) {
-      Error(where_.At("expect", i, {"ends"}),
-            absl::StrCat("step '", e.step(), "' reads until EOF, so its result is the total, not "
-                         "the last call's 0: check `error: \"OK\"` (it reached the end) or "
-                         "`fails` instead of `ends`"));
-    }
     if (typed.checks.empty()) {
       Error(where_.At("expect", i),
             "the expectation checks nothing: add what the step must show (`error`, `result`, "
@@ -651,7 +644,6 @@ class Validator {
   std::set<std::string> sigpipe_sends_;  // ids of send steps with allow_sigpipe
   std::map<std::string, HandleInfo> handles_;
   std::map<std::string, int> closed_at_;  // handle -> the step that closed it
-  std::set<std::string> reads_to_end_;  // ids of recv steps with until_eof
   // Handles made by background steps not yet joined -> the step.
   std::map<std::string, int> made_in_background_;
   std::vector<std::string> errors_;

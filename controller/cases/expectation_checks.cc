@@ -20,8 +20,10 @@ bool Failed(const v1::StepRecord& s) {
   return s.result().error() != v1::ERROR_NAME_OK && s.result().error() != v1::ERROR_NAME_TIMEOUT;
 }
 
-// A recv that ended the stream for its reader: 0 bytes, or failed.
+// A recv that ended the stream for its reader: 0 bytes, or failed. A recv
+// until_eof says whether it reached the end (its result is the total).
 bool Ended(const v1::StepRecord& s) {
+  if (s.has_reached_eof()) return Failed(s) || s.reached_eof();
   return Failed(s) || (s.result().error() == v1::ERROR_NAME_OK && s.result().return_value() == 0);
 }
 

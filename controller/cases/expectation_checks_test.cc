@@ -48,6 +48,16 @@ TEST(ExpectationChecks, EachCheckNeedsWhatItsStepKindObserves) {
   EXPECT_NE(KindOf(v1::Step::kRecv).observes & ChecksOf(R"(step: "s" ends: true)")[0]->needs(), 0u);
 }
 
+// A recv until_eof stopped by max_total_bytes ends OK with its total, as one
+// that reached the end; only reached_eof tells them apart.
+TEST(ExpectationChecks, EndsOfAReadUntilEofNeedsTheEnd) {
+  const auto rec = [](const std::string& text) { return Parse<v1::StepRecord>(text); };
+  const ExpectationChecks ends = ChecksOf(R"(step: "r" ends: true)");
+  EXPECT_TRUE(ChecksHold(ends, rec("result { error: ERROR_NAME_OK return_value: 100 } reached_eof: true")));
+  EXPECT_FALSE(ChecksHold(ends, rec("result { error: ERROR_NAME_OK return_value: 100 } reached_eof: false")));
+  EXPECT_TRUE(ChecksHold(ends, rec("result { error: ERROR_NAME_ECONNRESET return_value: 100 } reached_eof: false")));
+}
+
 TEST(ExpectationChecks, HoldAgainstTheRecord) {
   const auto rec = [](const std::string& text) { return Parse<v1::StepRecord>(text); };
   const ExpectationChecks error = ChecksOf(R"(step: "s" error: "EPIPE" result: -1)");

@@ -114,6 +114,7 @@ std::string DescribeObservation(const v1::StepRecord& s, bool sent_without_nosig
   if (s.has_result()) {
     parts.push_back(absl::StrCat("error=", ErrorWithNative(s.result())));
     parts.push_back(absl::StrCat("result=", s.result().return_value()));
+    if (s.has_reached_eof()) parts.push_back(s.reached_eof() ? "reached EOF" : "no EOF");
     if (sent_without_nosignal) {
       parts.push_back(s.result().sigpipe_raised() ? "SIGPIPE raised" : "no SIGPIPE");
     }
@@ -206,13 +207,23 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
       // A capture that lost packets may have lost the very segments the
       // check counts: it can say nothing of them.
       const bool whole = result->captured() && result->capture_dropped() == 0;
-      r->set_met(whole && WireHolds(e.wire(), result->segments(), &observed));
+      const bool held = whole && WireHolds(e.wire(), result->segments(), &observed);
+      // Segments no role could be assigned to may be the sender's: when they
+      // could change the count, the check is not known.
+      const int unattributed = CountUnattributed(e.wire(), result->segments());
+      const bool undecided =
+          whole && CountUndecided(e.wire(), CountSent(e.wire(), result->segments()), unattributed);
+      r->set_met(held && !undecided);
       if (result->captured() && !whole) {
         observed = absl::StrCat("the capture lost ", result->capture_dropped(),
                                 " packet(s): ", observed);
       }
+      if (undecided) {
+        observed = absl::StrCat(unattributed, " such segment(s) no role could be assigned to: ",
+                                observed);
+      }
       r->set_observed(observed);
-      r->set_not_observable(!whole);
+      r->set_not_observable(!whole || undecided);
     } else {
       r->set_expected(DescribeChecks(expects[i].checks));
       if (it == by_id.end()) {
@@ -275,7 +286,8 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     const v1::Expectation& e = expects[i].spec;
     if (!e.has_wire() || !here[i]) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
-    if (result->captured() && result->capture_dropped() == 0 && described.insert(k).second) {
+    if (result->captured() && result->capture_dropped() == 0 &&
+        CountUnattributed(e.wire(), result->segments()) == 0 && described.insert(k).second) {
       key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
     }
   }

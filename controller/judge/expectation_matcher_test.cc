@@ -334,6 +334,28 @@ TEST(ExpectationMatcher, ACaptureThatLostPacketsJudgesNoWireCheck) {
   EXPECT_EQ(whole.claim_status(), v1::CLAIM_STATUS_HELD);
 }
 
+// A segment no role could be assigned to may be the one "a sends no R"
+// denies: the check is not known, never held.
+TEST(ExpectationMatcher, AnUnattributedSegmentLeavesACountOfZeroUnknown) {
+  const LoadedCase c = CaseOf(R"(
+    claim: "C8"
+    expect { wire { from: "a" flags: "R" count: 0 } })");
+  v1::CaseResult r = StepsOf(R"pb(captured: true segments { from_role: "" flags: "R" })pb");
+  Judge(c, "linux", "6.1", &r);
+  ASSERT_EQ(r.expectations_size(), 1);
+  EXPECT_FALSE(r.expectations(0).met());
+  EXPECT_TRUE(r.expectations(0).not_observable());
+  EXPECT_NE(r.verdict(), v1::VERDICT_MATCHED);
+  EXPECT_NE(r.claim_status(), v1::CLAIM_STATUS_HELD);
+  EXPECT_THAT(r.error(), HasSubstr("no role could be assigned to"));
+  EXPECT_THAT(r.outcome(), HasSubstr("n/o"));
+  EXPECT_THAT(r.key_observation(), ::testing::Not(HasSubstr("a:Rx0")));
+  // One that cannot count it (a FIN is no RST) is judged as before.
+  v1::CaseResult fin = StepsOf(R"pb(captured: true segments { from_role: "" flags: "F" })pb");
+  Judge(c, "linux", "6.1", &fin);
+  EXPECT_EQ(fin.verdict(), v1::VERDICT_MATCHED);
+}
+
 TEST(ExpectationMatcher, PollEventsAndEndpointsAreComparedAndShownAsValues) {
   const LoadedCase c = CaseOf(R"(
     expect { step: "poll" fired: [POLL_EVENT_RDHUP, POLL_EVENT_IN] not_fired: [POLL_EVENT_ERR] }

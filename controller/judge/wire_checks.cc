@@ -70,6 +70,27 @@ int CountSent(const v1::WireCheck& check,
   return static_cast<int>(Matching(check, segments).size());
 }
 
+int CountUnattributed(const v1::WireCheck& check,
+                      const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments) {
+  v1::WireCheck unknown = check;
+  unknown.set_from("");
+  return CountSent(unknown, segments);
+}
+
+bool CountUndecided(const v1::WireCheck& check, int counted, int unattributed) {
+  const auto holds = [&](int n) {
+    if (check.has_count()) return n == check.count();
+    const bool counts = check.has_min_count() || check.has_max_count();
+    return !(check.has_min_count() && n < check.min_count()) &&
+           !(check.has_max_count() && n > check.max_count()) && (counts || n > 0);
+  };
+  // The counts that hold make one range, so checking each is enough.
+  for (int n = counted + 1; n <= counted + unattributed; ++n) {
+    if (holds(n) != holds(counted)) return true;
+  }
+  return false;
+}
+
 std::string DescribeWireCheck(const v1::WireCheck& c) {
   std::string text = absl::StrCat(c.from(), " sends ", c.flags().empty() ? "any" : c.flags());
   if (!c.not_flags().empty()) absl::StrAppend(&text, " without ", c.not_flags());

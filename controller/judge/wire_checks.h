@@ -20,6 +20,16 @@ bool WireHolds(const v1::WireCheck& check,
 int CountSent(const v1::WireCheck& check,
               const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments);
 
+// How many segments no role could be assigned to (from_role empty) the check
+// would count were they its sender's.
+int CountUnattributed(const v1::WireCheck& check,
+                      const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments);
+
+// Whether the check's count is unknown: it holds for some but not all of
+// `counted` to `counted + unattributed` segments (an "x0" with one segment no
+// role could be assigned to may or may not have been sent by its sender).
+bool CountUndecided(const v1::WireCheck& check, int counted, int unattributed);
+
 // "client F" / "server R x2 after client F": the check as text.
 std::string DescribeWireCheck(const v1::WireCheck& check);
 

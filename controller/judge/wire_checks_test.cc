@@ -94,5 +94,19 @@ TEST(WireChecks, CrossedFinsAreFinsThatAcknowledgeNoFin) {
   EXPECT_THAT(observed, HasSubstr("acknowledges it"));
 }
 
+// Segments no role could be assigned to leave a count unknown only when they
+// could change whether it holds.
+TEST(WireChecks, UnattributedSegmentsLeaveOnlyTheCountsTheyCouldChangeUnknown) {
+  const auto segs = Segments(Seg("server", "R", 500, 0) + Seg("", "R", 500, 0) + Seg("", "F", 1, 0));
+  EXPECT_EQ(CountUnattributed(Check("from: \"server\" flags: \"R\""), segs), 1);
+  EXPECT_EQ(CountUnattributed(Check("from: \"client\" flags: \"F\""), segs), 1);
+  EXPECT_TRUE(CountUndecided(Check("from: \"client\" flags: \"R\" count: 0"), 0, 1));
+  EXPECT_TRUE(CountUndecided(Check("from: \"server\" flags: \"R\" max_count: 1"), 1, 1));
+  EXPECT_TRUE(CountUndecided(Check("from: \"client\" flags: \"R\""), 0, 1));
+  EXPECT_FALSE(CountUndecided(Check("from: \"server\" flags: \"R\""), 1, 1));
+  EXPECT_FALSE(CountUndecided(Check("from: \"server\" flags: \"R\" count: 5"), 1, 1));
+  EXPECT_FALSE(CountUndecided(Check("from: \"client\" flags: \"R\" count: 0"), 0, 0));
+}
+
 }  // namespace
 }  // namespace closeprobe::controller

@@ -302,11 +302,20 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
       req.set_first_port(ctx.first_port);
       req.set_last_port(ctx.last_port);
       auto r = subject->Call(&v1::Agent::Stub::StartCapture, req, absl::Seconds(10));
-      if (r.ok()) capture = r->capture();
+      // An agent that says it captures and then cannot is at fault: its
+      // platform is not one without capture, and nothing of the wire is known.
+      if (r.ok()) {
+        capture = r->capture();
+      } else {
+        Fail(&result, r.status(), "starting the capture: ");
+      }
     }
   }
 
-  if (!Stopped(result)) StartInjectCaptures(spec, ctx);
+  if (!Stopped(result)) {
+    absl::Status s = StartInjectCaptures(spec, ctx);
+    if (!s.ok()) Fail(&result, s);
+  }
   const absl::Duration timeout =
       spec.timeout_ms() > 0 ? absl::Milliseconds(spec.timeout_ms()) : kDefaultCaseTimeout;
   BackgroundSteps background;

@@ -81,6 +81,8 @@ absl::Status ExecuteRecvUntilEof(const v1::Step& step, const HandleBinding& on,
     result->set_duration_ns(last.end_mono_ns() - first.start_mono_ns());
   }
   record->set_reads(reads);
+  // A reading stopped by the cap ends OK too: only a 0 from recv() is the end.
+  record->set_reached_eof(last.error() == v1::ERROR_NAME_OK && last.return_value() == 0);
   record->set_data(kept);
   return absl::OkStatus();
 }

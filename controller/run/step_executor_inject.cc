@@ -73,7 +73,7 @@ absl::Status ExecuteInject(const v1::Step& step, CaseContext& ctx, v1::StepRecor
   return absl::OkStatus();
 }
 
-void StartInjectCaptures(const v1::Case& spec, CaseContext& ctx) {
+absl::Status StartInjectCaptures(const v1::Case& spec, CaseContext& ctx) {
   for (const v1::Step& step : spec.step()) {
     if (step.action_case() != v1::Step::kInject || ctx.inject_captures.count(step.role()) > 0) {
       continue;
@@ -85,8 +85,14 @@ void StartInjectCaptures(const v1::Case& spec, CaseContext& ctx) {
     req.set_first_port(ctx.first_port);
     req.set_last_port(ctx.last_port);
     auto r = session->Call(&v1::Agent::Stub::StartCapture, req, absl::Seconds(10));
-    if (r.ok()) ctx.inject_captures[step.role()] = r->capture();
+    if (!r.ok()) {
+      return absl::Status(r.status().code(),
+                          absl::StrCat("starting the capture of ", step.role(),
+                                       "'s inject steps: ", r.status().message()));
+    }
+    ctx.inject_captures[step.role()] = r->capture();
   }
+  return absl::OkStatus();
 }
 
 void StopInjectCaptures(CaseContext& ctx) {

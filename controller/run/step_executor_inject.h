@@ -17,8 +17,9 @@ absl::Status ExecuteInject(const v1::Step& step, CaseContext& ctx, v1::StepRecor
 
 // Before the first step: a capture of the case's ports on the agent of every
 // role that injects, where the agent has the "inject" feature (the others'
-// inject steps are then n/s). After the last: stops them.
-void StartInjectCaptures(const v1::Case& spec, CaseContext& ctx);
+// inject steps are then n/s). After the last: stops them. An agent with the
+// feature that fails to start one is at fault: the error says which role.
+absl::Status StartInjectCaptures(const v1::Case& spec, CaseContext& ctx);
 void StopInjectCaptures(CaseContext& ctx);
 
 // Marks the captured segments the case's inject steps sent (same addresses,
