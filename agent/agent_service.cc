@@ -191,10 +191,13 @@ absl::StatusOr<absl::Duration> AgentService::Handlers::Deadline(int32_t ms) cons
 
 absl::Status AgentService::Handlers::Fill(const CallResult& r, v1::CallResult* out) const {
   if (!r.agent_fault.empty()) {
-    const ErrorInfo e = platform_.error_name(r.native_error);
-    return absl::InternalError(absl::StrCat("agent fault: ", r.agent_fault, " failed with ",
-                                            e.native_name, " (", r.native_error,
-                                            "); the stack gave no outcome for this call"));
+    const std::string with =
+        r.native_error == 0
+            ? ""
+            : absl::StrCat(" with ", platform_.error_name(r.native_error).native_name, " (",
+                           r.native_error, ")");
+    return absl::InternalError(absl::StrCat("agent fault: ", r.agent_fault, " failed", with,
+                                            "; the stack gave no outcome for this call"));
   }
   CallResultToProto(r, platform_.error_name, out);
   return absl::OkStatus();

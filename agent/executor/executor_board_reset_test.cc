@@ -5,7 +5,8 @@
 // instead of waiting for ever; after that the workers serve again. And the
 // agent core's hook: a stack reset runs once the last session has ended.
 // Also what the scripted executor makes easy: a call it answers INTERNAL (its
-// own poll failed) is the agent's fault, not a socket outcome.
+// own poll failed), BAD or with an unknown status, or a link that is gone, is
+// the agent's fault, not a socket outcome.
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -24,7 +25,8 @@ namespace closeprobe::agent {
 namespace {
 
 // One worker; RECV is never answered; POLL is answered INTERNAL (the
-// executor's poll failed); REBOOT is answered, then "* BOOT".
+// executor's poll failed), SHUTDOWN BAD (a malformed request), LISTEN with a
+// status the protocol has not; REBOOT is answered, then "* BOOT".
 class ScriptedExecutor {
  public:
   explicit ScriptedExecutor(int fd) : fd_(fd), thread_([this] { Serve(); }) {}
@@ -50,6 +52,14 @@ class ScriptedExecutor {
         if (line.find(" RECV ") != std::string::npos) continue;  // stuck in the stack
         if (line.find(" POLL ") != std::string::npos) {
           Write(absl::StrCat(id, " INTERNAL ret=-1 call=poll() errno=ENOMEM errno_raw=12 t0=1 t1=2\n"));
+          continue;
+        }
+        if (line.find(" SHUTDOWN ") != std::string::npos) {
+          Write(absl::StrCat(id, " BAD why=args\n"));
+          continue;
+        }
+        if (line.find(" LISTEN ") != std::string::npos) {
+          Write(absl::StrCat(id, " MAYBE ret=0 t0=1 t1=2\n"));
           continue;
         }
         Write(absl::StrCat(id, " OK ret=3 t0=1 t1=2\n"));
@@ -143,6 +153,31 @@ TEST(ExecutorBoardReset, AnInternalReplyIsTheAgentsFaultNotAnEvent) {
   EXPECT_EQ(ExecutorErrorName(12).native_name, "ENOMEM");
   EXPECT_FALSE(r.timed_out);
   EXPECT_FALSE(fired.error);
+}
+
+TEST(ExecutorBoardReset, ABadOrUnknownReplyOrALostLinkIsTheAgentsFaultNotAnError) {
+  int fds[2];
+  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+  auto executor = std::make_unique<ScriptedExecutor>(fds[1]);
+  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
+  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+  NativeSocket s = kNoSocket;
+  ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
+
+  const CallResult bad = sockets->Shutdown(s, v1::SHUTDOWN_HOW_WRITE);
+  EXPECT_EQ(bad.ret, -1);
+  EXPECT_EQ(bad.native_error, 0);  // no error of the stack's
+  EXPECT_NE(bad.agent_fault.find("BAD why=args"), std::string::npos) << bad.agent_fault;
+
+  const CallResult unknown = sockets->Listen(s, 4);
+  EXPECT_EQ(unknown.ret, -1);  // not the "ret=0" of a reply the proxy cannot read
+  EXPECT_NE(unknown.agent_fault.find("'MAYBE'"), std::string::npos) << unknown.agent_fault;
+
+  executor.reset();  // the other end of the link is gone
+  const CallResult lost = sockets->Close(s);
+  EXPECT_EQ(lost.native_error, 0);
+  EXPECT_NE(lost.agent_fault.find("the link to the executor"), std::string::npos)
+      << lost.agent_fault;
 }
 
 }  // namespace

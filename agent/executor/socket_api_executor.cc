@@ -272,10 +272,25 @@ class ExecutorSocketApi final : public SocketApi {
       RememberExecutorErrno(kExecutorReset, reply->Key("why"));
       return r;
     }
-    if (!reply.ok() || reply->status == "BAD") {
-      // No socket error to report: the link or the request failed.
+    // The link or the proxy's request failed, or the reply is not one the
+    // protocol has: nothing the stack did, so an agent fault, not an error.
+    if (!reply.ok()) {
       r.ret = -1;
-      r.native_error = kExecutorNoReply;
+      r.agent_fault = absl::StrCat("the link to the executor (", reply.status().message(), ")");
+      return r;
+    }
+    if (reply->status == "BAD") {
+      r.ret = -1;
+      r.agent_fault = absl::StrCat("the proxy's request (the executor answered BAD why=",
+                                   reply->Key("why"), ")");
+      return r;
+    }
+    if (reply->status != "OK" && reply->status != "ERR" && reply->status != "TIMEOUT" &&
+        reply->status != "INTERNAL") {
+      r.ret = -1;
+      r.agent_fault =
+          absl::StrCat("reading the executor's reply (a status the protocol has not: '",
+                       reply->status, "')");
       return r;
     }
     if (reply->status == "INTERNAL") {
