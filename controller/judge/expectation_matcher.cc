@@ -188,6 +188,9 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
   }
   std::vector<std::string> key;
   std::set<std::string> described;
+  // A capture that lost packets may have lost the very segments a wire
+  // check counts: it can say nothing of them.
+  const bool whole_capture = result->captured() && result->capture_dropped() == 0;
   for (size_t i = 0; i < expects.size(); ++i) {
     const v1::Expectation& e = expects[i].spec;
     // Without a platform an expectation is general: the claim's, or in a
@@ -204,17 +207,15 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     if (e.has_wire()) {
       r->set_expected(DescribeExpectation(e));
       std::string observed = "no capture on this platform";
-      // A capture that lost packets may have lost the very segments the
-      // check counts: it can say nothing of them.
-      const bool whole = result->captured() && result->capture_dropped() == 0;
-      const bool held = whole && WireHolds(e.wire(), result->segments(), &observed);
+      const bool held = whole_capture && WireHolds(e.wire(), result->segments(), &observed);
       // Segments no role could be assigned to may be the sender's: when they
       // could change the count, the check is not known.
       const int unattributed = CountUnattributed(e.wire(), result->segments());
       const bool undecided =
-          whole && CountUndecided(e.wire(), CountSent(e.wire(), result->segments()), unattributed);
+          whole_capture &&
+          CountUndecided(e.wire(), CountSent(e.wire(), result->segments()), unattributed);
       r->set_met(held && !undecided);
-      if (result->captured() && !whole) {
+      if (result->captured() && !whole_capture) {
         observed = absl::StrCat("the capture lost ", result->capture_dropped(),
                                 " packet(s): ", observed);
       }
@@ -223,7 +224,7 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
                                 observed);
       }
       r->set_observed(observed);
-      r->set_not_observable(!whole || undecided);
+      r->set_not_observable(!whole_capture || undecided);
     } else {
       r->set_expected(DescribeChecks(expects[i].checks));
       if (it == by_id.end()) {
@@ -286,8 +287,8 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
     const v1::Expectation& e = expects[i].spec;
     if (!e.has_wire() || !here[i]) continue;
     const std::string k = absl::StrCat(e.wire().from(), ":", e.wire().flags());
-    if (result->captured() && result->capture_dropped() == 0 &&
-        CountUnattributed(e.wire(), result->segments()) == 0 && described.insert(k).second) {
+    if (whole_capture && CountUnattributed(e.wire(), result->segments()) == 0 &&
+        described.insert(k).second) {
       key.push_back(absl::StrCat(k, "x", CountSent(e.wire(), result->segments())));
     }
   }

@@ -63,6 +63,15 @@ const v1::WireSegment* PeerFinBefore(
   return fin;
 }
 
+// Whether `n` such segments satisfy the check's count (x1, x>=2, x<=0; none
+// given: at least one).
+bool CountHolds(const v1::WireCheck& check, int n) {
+  if (check.has_count() && n != check.count()) return false;
+  if (check.has_min_count() && n < check.min_count()) return false;
+  if (check.has_max_count() && n > check.max_count()) return false;
+  return check.has_count() || check.has_min_count() || check.has_max_count() || n > 0;
+}
+
 }  // namespace
 
 int CountSent(const v1::WireCheck& check,
@@ -78,15 +87,9 @@ int CountUnattributed(const v1::WireCheck& check,
 }
 
 bool CountUndecided(const v1::WireCheck& check, int counted, int unattributed) {
-  const auto holds = [&](int n) {
-    if (check.has_count()) return n == check.count();
-    const bool counts = check.has_min_count() || check.has_max_count();
-    return !(check.has_min_count() && n < check.min_count()) &&
-           !(check.has_max_count() && n > check.max_count()) && (counts || n > 0);
-  };
   // The counts that hold make one range, so checking each is enough.
   for (int n = counted + 1; n <= counted + unattributed; ++n) {
-    if (holds(n) != holds(counted)) return true;
+    if (CountHolds(check, n) != CountHolds(check, counted)) return true;
   }
   return false;
 }
@@ -115,12 +118,7 @@ bool WireHolds(const v1::WireCheck& check,
                            shown.empty() ? "" : ": ", absl::StrJoin(shown, "; "),
                            found.size() > 4 ? "; ..." : "", " (", segments.size(),
                            " captured)");
-  const int n = static_cast<int>(found.size());
-  if (check.has_count() && n != check.count()) return false;
-  if (check.has_min_count() && n < check.min_count()) return false;
-  if (check.has_max_count() && n > check.max_count()) return false;
-  const bool counted = check.has_count() || check.has_min_count() || check.has_max_count();
-  if (!counted && n == 0) return false;
+  if (!CountHolds(check, static_cast<int>(found.size()))) return false;
   if (check.acks_peer_fin()) {
     if (found.empty()) return false;
     const v1::WireSegment* fin = PeerFinBefore(*found.front(), segments);
