@@ -77,21 +77,27 @@ class ScriptedExecutor {
   std::thread thread_;
 };
 
-// A board with one worker whose link is `fd`.
-std::shared_ptr<ExecutorBoard> OneWorkerBoard(int fd) {
-  auto board = std::make_shared<ExecutorBoard>();
-  board->link = std::make_unique<ExecutorLink>(fd);
-  board->hello.keys["workers"] = "1";
-  board->workers = std::make_unique<WorkerSlots>(1);
-  return board;
-}
+// A board with one worker, linked to a ScriptedExecutor, and the proxy's
+// socket calls on it.
+class ExecutorBoardReset : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    executor = std::make_unique<ScriptedExecutor>(fds[1]);
+    board = std::make_shared<ExecutorBoard>();
+    board->link = std::make_unique<ExecutorLink>(fds[0]);
+    board->hello.keys["workers"] = "1";
+    board->workers = std::make_unique<WorkerSlots>(1);
+    sockets = NewExecutorSocketApi(board);
+  }
 
-TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-  ScriptedExecutor executor(fds[1]);
-  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
-  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+  std::unique_ptr<ScriptedExecutor> executor;
+  std::shared_ptr<ExecutorBoard> board;
+  std::unique_ptr<SocketApi> sockets;
+};
+
+TEST_F(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
 
   NativeSocket s = kNoSocket;
   ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
@@ -99,7 +105,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   // No reply past the call's own wait (plus the proxy's margin): stuck.
   const CallResult stuck = sockets->Recv(s, 10, IoFlags{}, absl::ZeroDuration(), &data);
   EXPECT_TRUE(stuck.timed_out);
-  EXPECT_EQ(executor.reboots(), 0);
+  EXPECT_EQ(executor->reboots(), 0);
 
   // The only worker is stuck: the call reboots the executor, at once.
   const absl::Time start = absl::Now();
@@ -107,7 +113,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   const CallResult after = sockets->Socket(v1::ADDRESS_FAMILY_INET, &t);
   EXPECT_LT(absl::Now() - start, absl::Seconds(5));
   EXPECT_EQ(after.native_error, kExecutorReset);
-  EXPECT_EQ(executor.reboots(), 1);
+  EXPECT_EQ(executor->reboots(), 1);
   EXPECT_NE(board->link->last_panic().find("stuck"), std::string::npos)
       << board->link->last_panic();
 
@@ -116,12 +122,7 @@ TEST(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
   EXPECT_EQ(sockets->Close(s).native_error, kExecutorReset);
 }
 
-TEST(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-  ScriptedExecutor executor(fds[1]);
-  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
-  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+TEST_F(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
   std::atomic<int> resets{0};
   SessionRegistry registry(sockets.get(), SessionLimits(), [&] {
     ASSERT_TRUE(board->Reboot("rebooted between sessions").ok());
@@ -134,15 +135,10 @@ TEST(ExecutorBoardReset, TheStackIsResetOnlyWhenTheLastSessionEnds) {
   EXPECT_EQ(resets, 0);  // b still runs
   ASSERT_TRUE(registry.Close((*b)->id()).ok());
   EXPECT_EQ(resets, 1);  // done before CloseSession answers
-  EXPECT_EQ(executor.reboots(), 1);
+  EXPECT_EQ(executor->reboots(), 1);
 }
 
-TEST(ExecutorBoardReset, AnInternalReplyIsTheAgentsFaultNotAnEvent) {
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-  ScriptedExecutor executor(fds[1]);
-  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
-  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+TEST_F(ExecutorBoardReset, AnInternalReplyIsTheAgentsFaultNotAnEvent) {
   NativeSocket s = kNoSocket;
   ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
   PollEvents in, fired;
@@ -155,12 +151,7 @@ TEST(ExecutorBoardReset, AnInternalReplyIsTheAgentsFaultNotAnEvent) {
   EXPECT_FALSE(fired.error);
 }
 
-TEST(ExecutorBoardReset, ABadOrUnknownReplyOrALostLinkIsTheAgentsFaultNotAnError) {
-  int fds[2];
-  ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-  auto executor = std::make_unique<ScriptedExecutor>(fds[1]);
-  std::shared_ptr<ExecutorBoard> board = OneWorkerBoard(fds[0]);
-  std::unique_ptr<SocketApi> sockets = NewExecutorSocketApi(board);
+TEST_F(ExecutorBoardReset, ABadOrUnknownReplyOrALostLinkIsTheAgentsFaultNotAnError) {
   NativeSocket s = kNoSocket;
   ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
 
