@@ -11,12 +11,22 @@
 #include "agent/grpc_status.h"
 #include "agent/held_socket.h"
 #include "agent/proto_convert.h"
+#include "agent/state_observer.h"
 #include "agent/timed_socket_api.h"
 
 namespace closeprobe::agent {
 namespace {
 
 constexpr absl::Duration kStatePollInterval = absl::Milliseconds(1);
+
+// A connection the stack cannot show is an answer that says why, not an
+// error: true when `s` is one and `reply` now says so.
+template <typename Reply>
+bool AnsweredNotObservable(const absl::Status& s, Reply* reply) {
+  if (!IsNotObservable(s)) return false;
+  reply->set_not_observable(std::string(s.message()));
+  return true;
+}
 
 }  // namespace
 
@@ -525,7 +535,9 @@ grpc::Status AgentService::Handlers::GetState(grpc::ServerContext* ctx, const v1
                                     v1::StateReply* reply) {
   CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(
       Target t, EnterSocket(*ctx, req->session(), req->handle(), /*allow_closed=*/true));
-  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
+  absl::StatusOr<ConnectionInfo> found = StateOf(*t.record);
+  if (AnsweredNotObservable(found.status(), reply)) return grpc::Status::OK;
+  CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, std::move(found));
   reply->set_state(c.state);
   if (c.state != v1::TCP_STATE_CLOSED) ConnectionToProto(c, reply->mutable_connection());
   reply->set_observed_mono_ns(MonotonicNowNs());
@@ -555,7 +567,9 @@ grpc::Status AgentService::Handlers::WaitState(grpc::ServerContext* ctx, const v
   // runs behind the host's: skipped time counts against `wait` too.
   const int64_t stack_deadline = stack_start + absl::ToInt64Nanoseconds(wait);
   for (;;) {
-    CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, StateOf(*t.record));
+    absl::StatusOr<ConnectionInfo> found = StateOf(*t.record);
+    if (AnsweredNotObservable(found.status(), reply)) return grpc::Status::OK;
+    CLOSEPROBE_GRPC_ASSIGN_OR_RETURN(ConnectionInfo c, std::move(found));
     const int64_t now = MonotonicNowNs();
     const int64_t stack_now = clock != nullptr ? clock->NowNs() : 0;
     const int n = reply->transitions_size();

@@ -3,7 +3,8 @@
 // FIN_WAIT_2, TIME_WAIT, LAST_ACK), the way `ss` does on Linux.
 //
 // Thread safety: implementations are safe for concurrent access.
-// Errors: absl::Status only for agent faults (e.g. netlink unavailable).
+// Errors: absl::Status for agent faults (e.g. netlink unavailable), and
+// NotObservable() for a connection this stack cannot show at all.
 #ifndef CLOSEPROBE_AGENT_STATE_OBSERVER_H_
 #define CLOSEPROBE_AGENT_STATE_OBSERVER_H_
 
@@ -11,6 +12,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/string_view.h"
 #include "agent/socket_api.h"
 #include "closeprobe/v1/agent.pb.h"
 
@@ -41,6 +44,20 @@ struct SocketIdentity {
     return listening && native != kNoSocket && c.state == v1::TCP_STATE_LISTEN;
   }
 };
+
+// Neither open nor closed but unknown: a stack whose observer sees only
+// open sockets cannot show a closed handle's connection. Find answers this
+// instead of guessing CLOSED; the service passes it on as a reply field
+// (StateReply.not_observable), never as a state and never by its wording.
+inline constexpr absl::string_view kNotObservablePayload = "closeprobe/not_observable";
+inline absl::Status NotObservable(absl::string_view why) {
+  absl::Status s = absl::UnimplementedError(why);
+  s.SetPayload(kNotObservablePayload, absl::Cord());
+  return s;
+}
+inline bool IsNotObservable(const absl::Status& s) {
+  return s.GetPayload(kNotObservablePayload).has_value();
+}
 
 class StateObserver {
  public:

@@ -3,7 +3,7 @@
 // and /proc/net/tcp for the connections on a port. Both list only sockets
 // that still have a file, so a closed handle's connection (an orphan in
 // FIN_WAIT_2, LAST_ACK or TIME_WAIT, or none) is not observable: Find says
-// so (Unimplemented, which the controller records as not supported, with
+// so (NotObservable, which the controller records as not observable, with
 // the reason) instead of guessing CLOSED.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -84,7 +84,7 @@ class TcpInfoStateObserver final : public StateObserver {
     if (id.native == kNoSocket) {
       // A socket that never had a port never had a connection either.
       if (id.local.port == 0) return ClosedConnection(id);
-      return absl::UnimplementedError(kClosedHandle);
+      return NotObservable(kClosedHandle);
     }
     const int fd = static_cast<int>(id.native);
     tcp_info info{};

@@ -7,7 +7,7 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/match.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -35,17 +35,22 @@ constexpr absl::Duration kEmulatedHostLease = absl::Seconds(60);
 // A step's failure as the case's author reads it: where the step is in the
 // case file, its call, and the case's own names for the agent's handle ids
 // (the agent knows "h1", the case calls it "lsn").
-std::string StepFailure(const ResolvedStep& names, const v1::StepRecord& record,
-                        const CaseContext& ctx, const std::string& role,
-                        absl::string_view message) {
-  std::string text(message);
+absl::Status StepFailure(const ResolvedStep& names, const v1::StepRecord& record,
+                         const CaseContext& ctx, const std::string& role,
+                         const absl::Status& failure) {
+  std::string text(failure.message());
   for (const auto& [name, h] : ctx.Handles()) {
     if (h.role != role || h.agent_handle.empty()) continue;
     text = absl::StrReplaceAll(
         text, {{absl::StrCat("'", h.agent_handle, "'"), absl::StrCat("'", name, "'")}});
   }
-  return absl::StrCat(names.where.empty() ? "" : names.where + ": ", "step ", record.index() + 1,
-                      " (", record.call(), "): ", text);
+  absl::Status told(failure.code(),
+                    absl::StrCat(names.where.empty() ? "" : names.where + ": ", "step ",
+                                 record.index() + 1, " (", record.call(), "): ", text));
+  // What the failure is marked as (not observable) goes with its new words.
+  failure.ForEachPayload(
+      [&told](absl::string_view url, const absl::Cord& payload) { told.SetPayload(url, payload); });
+  return told;
 }
 
 // Steps running alongside the foreground ones, each on a thread of its own.
@@ -60,8 +65,7 @@ class BackgroundSteps {
       if (s.ok()) return;
       absl::MutexLock lock(&mu_);
       if (first_error_.ok()) {
-        first_error_ =
-            absl::Status(s.code(), StepFailure(names, *record, ctx, step.role(), s.message()));
+        first_error_ = StepFailure(names, *record, ctx, step.role(), s);
       }
     });
   }
@@ -83,16 +87,14 @@ class BackgroundSteps {
 };
 
 // Records why the run stops here: a missing feature (Unimplemented; a state
-// the agent says is "not observable" on its stack), a request the agent
+// the agent says its stack cannot show: IsNotObservable), a request the agent
 // refused as the case made it (a case error validation could not see), or
 // an agent fault; the judge makes the first two NOT_SUPPORTED and the
 // others ERROR.
 void Fail(v1::CaseResult* result, const absl::Status& why, const std::string& context = "") {
   switch (why.code()) {
     case absl::StatusCode::kUnimplemented:
-      result->set_stop(absl::StrContains(why.message(), "not observable:")
-                           ? v1::STOP_NOT_OBSERVABLE
-                           : v1::STOP_NOT_SUPPORTED);
+      result->set_stop(IsNotObservable(why) ? v1::STOP_NOT_OBSERVABLE : v1::STOP_NOT_SUPPORTED);
       break;
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
@@ -339,8 +341,7 @@ v1::CaseResult RunCase(const LoadedCase& c, const PlatformAgents& agents,
     }
     absl::Status s = ExecuteStep(step, names, ctx, record);
     if (!s.ok()) {
-      Fail(&result, absl::Status(s.code(), StepFailure(names, *record, ctx, step.role(),
-                                                       s.message())));
+      Fail(&result, StepFailure(names, *record, ctx, step.role(), s));
     } else if (step.action_case() == v1::Step::kJoin) {
       // A background step's failure already says which step it was.
       s = background.JoinAll();

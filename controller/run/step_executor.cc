@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/cord.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -477,6 +478,7 @@ absl::Status ExecuteState(StepEnv& env) {
   if (h == nullptr) return absl::OkStatus();
   auto r = env.Call(&Stub::GetState, For<v1::StateRequest>(*h), RpcTimeout(0));
   if (!r.ok()) return r.status();
+  if (!r->not_observable().empty()) return NotObservableError(r->not_observable());
   *env.record->mutable_state() = *r;
   return absl::OkStatus();
 }
@@ -491,6 +493,7 @@ absl::Status ExecuteWaitState(StepEnv& env) {
   req.set_deadline_ms(s.within_ms());
   auto r = env.Call(&Stub::WaitState, req, RpcTimeout(s.within_ms()));
   if (!r.ok()) return r.status();
+  if (!r->not_observable().empty()) return NotObservableError(r->not_observable());
   *env.record->mutable_wait() = *r;
   // A sequence TCP cannot produce is the observer's fault, not the stack's:
   // the run ends as an error instead of handing it to the judge as fact.
@@ -579,7 +582,19 @@ absl::Status Dispatch(const v1::Step& step, StepEnv& env) {
   return absl::InvalidArgumentError("step without an action");  // rejected by validation
 }
 
+constexpr absl::string_view kNotObservablePayload = "closeprobe/not_observable";
+
 }  // namespace
+
+absl::Status NotObservableError(absl::string_view why) {
+  absl::Status s = absl::UnimplementedError(why);
+  s.SetPayload(kNotObservablePayload, absl::Cord());
+  return s;
+}
+
+bool IsNotObservable(const absl::Status& s) {
+  return s.GetPayload(kNotObservablePayload).has_value();
+}
 
 int64_t CaseContext::GroupStart(const std::string& group) {
   // 30 ms covers a request's way to a local agent many times over; a clock

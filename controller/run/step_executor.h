@@ -6,7 +6,8 @@
 // Errors: a socket call that fails is recorded, not returned. The returned
 // absl::Status is an infrastructure failure (agent unreachable, the agent
 // rejected the request), which ends the case as ERROR, or Unimplemented
-// when the agent lacks a feature the step needs (NOT_SUPPORTED).
+// when the agent lacks a feature the step needs (NOT_SUPPORTED) or its
+// stack cannot show what the step asks (NotObservableError).
 //
 // Thread safety: a CaseContext belongs to one running case.
 #ifndef CLOSEPROBE_CONTROLLER_STEP_EXECUTOR_H_
@@ -19,6 +20,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "controller/cases/case_loader.h"
 #include "controller/run/agent_client.h"
@@ -69,6 +71,12 @@ struct CaseContext {
   std::map<std::string, HandleBinding> handles_ ABSL_GUARDED_BY(mu_);  // sockets and faults
   std::map<std::string, int64_t> group_starts_ ABSL_GUARDED_BY(mu_);
 };
+
+// The stack cannot show what the step asks (the agent answered
+// not_observable, with `why`): the case stops there as not observable, not
+// as not supported. The mark survives re-wording (IsNotObservable).
+absl::Status NotObservableError(absl::string_view why);
+bool IsNotObservable(const absl::Status& s);
 
 // `names`: the step's names as the case set resolved them.
 absl::Status ExecuteStep(const v1::Step& step, const ResolvedStep& names, CaseContext& ctx,
