@@ -209,11 +209,9 @@ void MatchExpectations(const LoadedCase& c, const std::string& platform,
       std::string observed = "no capture on this platform";
       const bool held = whole_capture && WireHolds(e.wire(), result->segments(), &observed);
       // Segments no role could be assigned to may be the sender's: when they
-      // could change the count, the check is not known.
-      const int unattributed = CountUnattributed(e.wire(), result->segments());
-      const bool undecided =
-          whole_capture &&
-          CountUndecided(e.wire(), CountSent(e.wire(), result->segments()), unattributed);
+      // could change the outcome, the check is not known.
+      const int unattributed = SegmentsLeavingItUnknown(e.wire(), result->segments());
+      const bool undecided = whole_capture && unattributed > 0;
       r->set_met(held && !undecided);
       if (result->captured() && !whole_capture) {
         observed = absl::StrCat("the capture lost ", result->capture_dropped(),

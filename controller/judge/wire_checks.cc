@@ -94,6 +94,16 @@ bool CountUndecided(const v1::WireCheck& check, int counted, int unattributed) {
   return false;
 }
 
+int SegmentsLeavingItUnknown(const v1::WireCheck& check,
+                             const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments) {
+  const int unattributed = CountUnattributed(check, segments);
+  if (CountUndecided(check, CountSent(check, segments), unattributed)) return unattributed;
+  // The first such segment decides these, and one no role was assigned to
+  // may have come first.
+  if ((check.acks_peer_fin() || check.before_peer_fin()) && unattributed > 0) return unattributed;
+  return check.has_after() ? CountUnattributed(check.after(), segments) : 0;
+}
+
 std::string DescribeWireCheck(const v1::WireCheck& c) {
   std::string text = absl::StrCat(c.from(), " sends ", c.flags().empty() ? "any" : c.flags());
   if (!c.not_flags().empty()) absl::StrAppend(&text, " without ", c.not_flags());

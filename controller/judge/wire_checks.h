@@ -30,6 +30,13 @@ int CountUnattributed(const v1::WireCheck& check,
 // role could be assigned to may or may not have been sent by its sender).
 bool CountUndecided(const v1::WireCheck& check, int counted, int unattributed);
 
+// How many segments no role could be assigned to leave the check unknown (0:
+// it is decided). They do when, were they the sender's, they could change
+// its count (CountUndecided), be the first such segment that
+// acks_peer_fin/before_peer_fin judge, or be the segment `after` names.
+int SegmentsLeavingItUnknown(const v1::WireCheck& check,
+                             const google::protobuf::RepeatedPtrField<v1::WireSegment>& segments);
+
 // "client F" / "server R x2 after client F": the check as text.
 std::string DescribeWireCheck(const v1::WireCheck& check);
 

@@ -108,5 +108,30 @@ TEST(WireChecks, UnattributedSegmentsLeaveOnlyTheCountsTheyCouldChangeUnknown) {
   EXPECT_FALSE(CountUndecided(Check("from: \"client\" flags: \"R\" count: 0"), 0, 0));
 }
 
+// A check the first such segment decides, or one anchored on another, is
+// unknown when a segment no role was assigned to could be that segment.
+TEST(WireChecks, UnattributedSegmentsLeaveFirstSegmentAndAnchoredChecksUnknown) {
+  // The server's attributed FIN crosses the client's; an unattributed FIN
+  // that acknowledges the client's FIN might be the server's first.
+  const auto segs = Segments(Seg("client", "FA", 100, 500) + Seg("", "FA", 500, 101) +
+                             Seg("server", "FA", 500, 100));
+  const v1::WireCheck crossed = Check("from: \"server\" flags: \"F\" before_peer_fin: true");
+  const v1::WireCheck acks = Check("from: \"server\" flags: \"F\" acks_peer_fin: true");
+  EXPECT_EQ(SegmentsLeavingItUnknown(crossed, segs), 1);
+  EXPECT_EQ(SegmentsLeavingItUnknown(acks, segs), 1);
+  // An anchor no role was assigned to: "after client F" may begin elsewhere.
+  const auto anchored = Segments(Seg("", "F", 100, 0) + Seg("client", "F", 100, 0) +
+                                 Seg("server", "A", 500, 101));
+  EXPECT_EQ(SegmentsLeavingItUnknown(
+                Check("from: \"server\" flags: \"A\" after { from: \"client\" flags: \"F\" }"),
+                anchored),
+            1);
+  // Nothing unattributed that could matter: decided.
+  EXPECT_EQ(SegmentsLeavingItUnknown(crossed, Segments(Seg("client", "FA", 100, 500) +
+                                                       Seg("server", "FA", 500, 100))),
+            0);
+  EXPECT_EQ(SegmentsLeavingItUnknown(Check("from: \"server\" flags: \"R\""), segs), 0);
+}
+
 }  // namespace
 }  // namespace closeprobe::controller
