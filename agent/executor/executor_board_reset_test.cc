@@ -98,7 +98,6 @@ class ExecutorBoardReset : public ::testing::Test {
 };
 
 TEST_F(ExecutorBoardReset, EveryWorkerStuckRebootsTheExecutorAndFreesTheWorkers) {
-
   NativeSocket s = kNoSocket;
   ASSERT_EQ(sockets->Socket(v1::ADDRESS_FAMILY_INET, &s).ret, 3);
   std::string data;
